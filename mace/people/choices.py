@@ -1,0 +1,22 @@
+from django.db import models
+
+
+class IdentifierType(models.TextChoices):
+    NHS_NUMBER = "nhs", "NHS number"
+    UPN = "upn", "Unique pupil number (UPN)"
+    POLICE = "police", "Police reference"
+    LOCAL_AUTHORITY = "la", "Local authority reference"
+    YOUTH_JUSTICE = "yj", "Youth justice number"
+    OTHER = "other", "Other reference"
+
+
+class InvolvementReason(models.TextChoices):
+    RECORDED = "recorded", "Recorded information about the child"
+    ALLOCATED = "allocated", "Allocated to the child"
+
+
+class EntryKind(models.TextChoices):
+    CONCERN = "concern", "Concern recorded"
+    NOTE = "note", "Note"
+    RECORD_CREATED = "record_created", "Record created"
+    AMENDMENT = "amendment", "Amendment"

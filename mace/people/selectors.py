@@ -1,0 +1,154 @@
+"""Reads of children that are more than a queryset: search and the chronology."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from mace.access import policy
+from mace.access.choices import AccessAction, AccessOutcome
+from mace.access.services import access_record
+from mace.concerns.models import ConcernIndicator, ConcernRoute
+from mace.people.identifiers import normalise_nhs_number, normalise_upn
+from mace.people.models import AgencyInvolvement, Child, ChildIdentifier, ChronologyEntry
+
+if TYPE_CHECKING:
+    from mace.accounts.models import User
+
+SEARCH_LIMIT = 50
+
+
+@dataclass
+class RecordElsewhere:
+    """An exact identifier match on a child the user cannot see: a record exists; who to ask."""
+
+    identifier_type: str
+    agencies: list[str]
+    contacts: list[str]
+
+
+@dataclass
+class SearchResult:
+    children: list[Child] = field(default_factory=list)
+    elsewhere: list[RecordElsewhere] = field(default_factory=list)
+    truncated: bool = False
+
+
+def _identifier_candidates(query: str) -> set[str]:
+    compact = re.sub(r"[\s-]", "", query)
+    return {
+        compact.upper(),
+        normalise_nhs_number(query),
+        normalise_upn(query),
+        " ".join(query.split()).upper(),
+    } - {""}
+
+
+def _parse_date(query: str) -> date | None:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(query.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def child_search(
+    *, user: User, query: str, dob: date | None = None, channel: str, path: str = ""
+) -> SearchResult:
+    """Children the user may see who match a name, a date of birth or an exact identifier.
+
+    An exact identifier match on a child the user cannot see is reported (that a record exists and
+    which agencies to contact) without any of the child's details, and the look is logged."""
+    result = SearchResult()
+    query = (query or "").strip()
+    if not query and dob is None:
+        return result
+    visible = Child.objects.visible_to(user).select_related("area__quadrant")
+
+    by_identifier = (
+        list(
+            ChildIdentifier.objects.filter(value__in=_identifier_candidates(query)).values_list(
+                "child_id", "type"
+            )
+        )
+        if query
+        else []
+    )
+    if by_identifier:
+        ids = {child_id for child_id, _ in by_identifier}
+        result.children = list(visible.filter(pk__in=ids))
+        seen = {c.pk for c in result.children}
+        hidden = [(cid, t) for cid, t in by_identifier if cid not in seen]
+        if hidden and policy.sees_case_content(user):
+            involvements = (
+                AgencyInvolvement.objects.filter(
+                    child_id__in={cid for cid, _ in hidden}, ended_at__isnull=True
+                )
+                .select_related("agency")
+                .order_by("agency__name")
+            )
+            by_child: dict[int, list] = {}
+            for involvement in involvements:
+                by_child.setdefault(involvement.child_id, []).append(involvement.agency)
+            for child_id, id_type in hidden:
+                agencies = by_child.get(child_id, [])
+                result.elsewhere.append(
+                    RecordElsewhere(
+                        identifier_type=ChildIdentifier(type=id_type).get_type_display(),
+                        agencies=[a.name for a in agencies],
+                        contacts=[a.contact for a in agencies if a.contact],
+                    )
+                )
+                access_record(
+                    user=user,
+                    child_id=child_id,
+                    action=AccessAction.EXISTS,
+                    outcome=AccessOutcome.REFUSED,
+                    channel=channel,
+                    path=path,
+                    detail="Exact identifier match on a child the user cannot see",
+                )
+        return result
+
+    filters = Q()
+    query_date = _parse_date(query) if query else None
+    if query_date is not None:
+        filters &= Q(dob=query_date)
+    else:
+        for term in query.split():
+            filters &= (
+                Q(forename__icontains=term)
+                | Q(surname__icontains=term)
+                | Q(other_names__icontains=term)
+            )
+    if dob is not None:
+        filters &= Q(dob=dob)
+    rows = list(visible.filter(filters).order_by("surname", "forename", "pk")[: SEARCH_LIMIT + 1])
+    result.truncated = len(rows) > SEARCH_LIMIT
+    result.children = rows[:SEARCH_LIMIT]
+    return result
+
+
+def chronology_for(child: Child, *, limit: int | None = None) -> QuerySet[ChronologyEntry]:
+    """The child's chronology, newest first: original entries with their amendments beside them,
+    and for concerns the indicators and routes. A fixed number of queries however long it is."""
+    amendments = ChronologyEntry.objects.select_related("author", "agency").order_by("recorded_at")
+    entries = (
+        ChronologyEntry.objects.filter(child=child, amends__isnull=True)
+        .select_related("author", "agency", "concern")
+        .prefetch_related(
+            Prefetch("amendments", queryset=amendments),
+            Prefetch(
+                "concern__indicators",
+                queryset=ConcernIndicator.objects.select_related("indicator"),
+            ),
+            Prefetch("concern__routes", queryset=ConcernRoute.objects.all()),
+        )
+        .order_by("-occurred_at", "-id")
+    )
+    return entries[:limit] if limit else entries

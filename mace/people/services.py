@@ -1,0 +1,331 @@
+"""What practitioners do to a child's record. Each service takes the acting user, asks the
+access policy, validates, writes, and keeps the chronology and involvement in step."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from mace.access import policy
+from mace.core.errors import DomainError
+from mace.people.choices import EntryKind, IdentifierType, InvolvementReason
+from mace.people.identifiers import nhs_number_error, normalise_nhs_number, normalise_upn, upn_error
+from mace.people.models import (
+    AgencyInvolvement,
+    Child,
+    ChildAddress,
+    ChildIdentifier,
+    ChronologyEntry,
+)
+from mace.reference.codes import code_error
+from mace.reference.models import Area, PostcodeDistrict, normalise_postcode, outward_code
+
+if TYPE_CHECKING:
+    from mace.accounts.models import User
+    from mace.reference.models import Agency
+
+
+def _require(allowed: bool, message: str = "You do not have permission to do this") -> None:
+    if not allowed:
+        raise PermissionError(message)
+
+
+def involvement_ensure(*, child: Child, agency: Agency, reason: str) -> AgencyInvolvement:
+    """Make sure the agency is involved with the child (reopening an ended involvement)."""
+    involvement, created = AgencyInvolvement.objects.get_or_create(
+        child=child, agency=agency, defaults={"reason": reason}
+    )
+    if not created and involvement.ended_at is not None:
+        involvement.ended_at = None
+        involvement.reason = reason
+        involvement.save(update_fields=["ended_at", "reason"])
+    return involvement
+
+
+def chronology_add(
+    *,
+    actor: User,
+    child: Child,
+    kind: str,
+    title: str,
+    body: str = "",
+    occurred_at: datetime | None = None,
+    concern=None,  # type: ignore[no-untyped-def]
+    amends: ChronologyEntry | None = None,
+) -> ChronologyEntry:
+    assert actor.agency is not None
+    return ChronologyEntry.objects.create(
+        child=child,
+        kind=kind,
+        title=title,
+        body=body,
+        occurred_at=occurred_at or timezone.now(),
+        author=actor,
+        agency=actor.agency,
+        concern=concern,
+        amends=amends,
+    )
+
+
+def _validate_child_fields(
+    *,
+    forename: str,
+    surname: str,
+    dob: date | None,
+    sex: str,
+    gender: str,
+    ethnicity: str,
+    upn_unknown: str,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not forename.strip():
+        errors["forename"] = ["Enter the child's first name"]
+    if not surname.strip():
+        errors["surname"] = ["Enter the child's last name"]
+    today = timezone.localdate()
+    if dob is not None:
+        if dob > today:
+            errors["dob"] = ["Date of birth must be today or in the past"]
+        elif dob.year < today.year - 26:
+            errors["dob"] = ["Date of birth must be within the last 26 years"]
+    for field, list_name, value in [
+        ("sex", "sex", sex),
+        ("gender", "gender", gender),
+        ("ethnicity", "ethnicity", ethnicity),
+        ("upn_unknown", "upn_unknown", upn_unknown),
+    ]:
+        if value and (message := code_error(list_name, value)):
+            errors[field] = [message]
+    return errors
+
+
+@transaction.atomic
+def child_create(
+    *,
+    actor: User,
+    forename: str,
+    surname: str,
+    dob: date | None = None,
+    sex: str = "U",
+    gender: str = "",
+    ethnicity: str = "",
+    other_names: str = "",
+    upn_unknown: str = "",
+) -> Child:
+    """Create a child's record. The actor's agency becomes involved with the child."""
+    _require(policy.can_create_child(actor))
+    errors = _validate_child_fields(
+        forename=forename,
+        surname=surname,
+        dob=dob,
+        sex=sex or "U",
+        gender=gender,
+        ethnicity=ethnicity,
+        upn_unknown=upn_unknown,
+    )
+    if errors:
+        raise DomainError(errors)
+    child = Child.objects.create(
+        forename=forename.strip(),
+        surname=surname.strip(),
+        other_names=other_names.strip(),
+        dob=dob,
+        sex=sex or "U",
+        gender=gender,
+        ethnicity=ethnicity,
+        upn_unknown=upn_unknown,
+        created_by=actor,
+    )
+    assert actor.agency is not None
+    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    chronology_add(
+        actor=actor,
+        child=child,
+        kind=EntryKind.RECORD_CREATED,
+        title=f"Record created by {actor.agency}",
+    )
+    return child
+
+
+def normalise_identifier(type_: str, value: str) -> str:
+    if type_ == IdentifierType.NHS_NUMBER:
+        return normalise_nhs_number(value)
+    if type_ == IdentifierType.UPN:
+        return normalise_upn(value)
+    return " ".join((value or "").split()).upper()
+
+
+def identifier_error(type_: str, value: str) -> str | None:
+    if type_ not in IdentifierType.values:
+        return "Choose the type of identifier"
+    if not value.strip():
+        return "Enter the identifier"
+    if type_ == IdentifierType.NHS_NUMBER:
+        return nhs_number_error(value)
+    if type_ == IdentifierType.UPN:
+        return upn_error(value)
+    if len(value.strip()) > 40:
+        return "An identifier must be 40 characters or fewer"
+    return None
+
+
+@transaction.atomic
+def child_identifier_add(
+    *,
+    actor: User,
+    child: Child,
+    type: str,
+    value: str,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> ChildIdentifier:
+    """Link an identifier to the child. An invalid one is refused with what is wrong; one that
+    already belongs to another child is refused too, so duplicates are not made silently."""
+    _require(policy.can_change_child(actor, child))
+    errors: dict[str, list[str]] = {}
+    if message := identifier_error(type, value):
+        errors["value"] = [message]
+    if valid_from and valid_to and valid_to < valid_from:
+        errors["valid_to"] = ["The end date must be the same as or after the start date"]
+    if errors:
+        raise DomainError(errors)
+    value = normalise_identifier(type, value)
+    clash = ChildIdentifier.objects.filter(type=type, value=value).select_related("child").first()
+    if clash is not None:
+        if clash.child_id == child.pk:
+            raise DomainError({"value": ["This identifier is already recorded for this child"]})
+        raise DomainError(
+            {
+                "value": [
+                    "This identifier is already recorded for another child. "
+                    "Search for it to find out which agency to contact"
+                ]
+            }
+        )
+    return ChildIdentifier.objects.create(
+        child=child,
+        type=type,
+        value=value,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        agency=actor.agency,
+    )
+
+
+def place_postcode(postcode: str) -> Area | None:
+    """The council area a postcode falls in, from its postcode district; None if unknown."""
+    outward = outward_code(postcode)
+    if outward is None:
+        return None
+    district = PostcodeDistrict.objects.select_related("area").filter(outward_code=outward).first()
+    return district.area if district else None
+
+
+@transaction.atomic
+def child_address_add(
+    *,
+    actor: User,
+    child: Child,
+    line1: str,
+    start_date: date | None,
+    line2: str = "",
+    town: str = "",
+    postcode: str = "",
+    uprn: str = "",
+    end_date: date | None = None,
+    area: Area | None = None,
+) -> ChildAddress:
+    """Add an address. The postcode places it in a council area; when it cannot be placed the
+    address is kept unplaced (the page says so) unless the practitioner placed it by hand."""
+    _require(policy.can_change_child(actor, child))
+    errors: dict[str, list[str]] = {}
+    if not line1.strip():
+        errors["line1"] = ["Enter the first line of the address"]
+    postcode = normalise_postcode(postcode)
+    if postcode and outward_code(postcode) is None:
+        errors["postcode"] = ["Enter a real postcode, like CM1 1AA"]
+    if start_date is None:
+        errors["start_date"] = ["Enter the date the child started living here"]
+    elif start_date > timezone.localdate():
+        errors["start_date"] = ["The start date must be today or in the past"]
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = ["The end date must be the same as or after the start date"]
+    if uprn and not (uprn.isdigit() and len(uprn) <= 12):
+        errors["uprn"] = ["A UPRN is up to 12 digits"]
+    if errors:
+        raise DomainError(errors)
+    assert start_date is not None
+    placed = place_postcode(postcode) if postcode else None
+    address = ChildAddress.objects.create(
+        child=child,
+        line1=line1.strip(),
+        line2=line2.strip(),
+        town=town.strip(),
+        postcode=postcode,
+        uprn=uprn,
+        start_date=start_date,
+        end_date=end_date,
+        area=area or placed,
+        placed_by_hand=area is not None and area != placed,
+    )
+    _refresh_child_area(child)
+    return address
+
+
+@transaction.atomic
+def child_address_place(*, actor: User, address: ChildAddress, area: Area) -> ChildAddress:
+    """Place an address in a council area by hand (a postcode that could not place it, or a
+    postcode district that straddles a boundary). The address's history records who did it."""
+    _require(policy.can_change_child(actor, address.child))
+    address.area = area
+    address.placed_by_hand = True
+    address.save(update_fields=["area", "placed_by_hand"])
+    _refresh_child_area(address.child)
+    return address
+
+
+def _refresh_child_area(child: Child) -> None:
+    today = timezone.localdate()
+    current = (
+        child.addresses.filter(start_date__lte=today)
+        .exclude(end_date__lt=today)
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    area_id = current.area_id if current else None
+    if child.area_id != area_id:
+        child.area_id = area_id
+        child.save(update_fields=["area"])
+
+
+@transaction.atomic
+def chronology_amend(
+    *, actor: User, entry: ChronologyEntry, body: str, reason: str
+) -> ChronologyEntry:
+    """Correct an entry by adding an amendment; the original stays as it was, and visible.
+    Only the agency that made the entry may amend it."""
+    _require(
+        policy.can_amend_entry(actor, entry),
+        "Only the agency that made an entry can amend it; ask them to correct it",
+    )
+    errors: dict[str, list[str]] = {}
+    if not body.strip():
+        errors["body"] = ["Enter the corrected text"]
+    if not reason.strip():
+        errors["reason"] = ["Enter why the entry is being corrected"]
+    if entry.amends_id is not None:
+        errors["__all__"] = ["Amend the original entry, not an amendment"]
+    if errors:
+        raise DomainError(errors)
+    return chronology_add(
+        actor=actor,
+        child=entry.child,
+        kind=EntryKind.AMENDMENT,
+        title=f"Amendment: {reason.strip()[:180]}",
+        body=body.strip(),
+        occurred_at=entry.occurred_at,
+        amends=entry,
+    )

@@ -1,0 +1,112 @@
+"""Personas that match the tenancy model, for every test (healthchecks' alice, bob, charlie):
+
+- alice: practitioner in children's social care (CSC); involved with `child`
+- manager: agency manager in CSC
+- bob: practitioner in Essex Police (not involved with `child`: the outsider)
+- chair: MACE chair in Essex Police, South quadrant
+- district: district council officer (Basildon), sees no children's case files
+- board: board member, sees no case content
+- admin: system administrator, sees no case content
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mace.accounts.choices import Role
+from tests.factories import ChildFactory, UserFactory, agency
+
+CSC = "Essex Children and Families (social care)"
+POLICE = "Essex Police"
+SCHOOLS = "Essex Schools and Inclusion"
+BASILDON_DC = "Basildon District Council"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that use real transactions (browser tests) last. They empty every table
+    when they finish, so a test after them that reaches the database through
+    request.getfixturevalue (which pytest-django cannot see when it orders tests) would find
+    no reference data."""
+
+    def transactional(item: pytest.Item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", [])
+        return bool(
+            (marker and marker.kwargs.get("transaction"))
+            or "live_server" in fixtures
+            or "transactional_db" in fixtures
+        )
+
+    items.sort(key=transactional)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def csc(db):  # type: ignore[no-untyped-def]
+    return agency(CSC)
+
+
+@pytest.fixture
+def police(db):  # type: ignore[no-untyped-def]
+    return agency(POLICE)
+
+
+@pytest.fixture
+def alice(csc):  # type: ignore[no-untyped-def]
+    return UserFactory(username="alice", agency=csc, roles=[Role.PRACTITIONER])
+
+
+@pytest.fixture
+def manager(csc):  # type: ignore[no-untyped-def]
+    return UserFactory(username="manager", agency=csc, roles=[Role.AGENCY_MANAGER])
+
+
+@pytest.fixture
+def bob(police):  # type: ignore[no-untyped-def]
+    return UserFactory(username="bob", agency=police, roles=[Role.PRACTITIONER])
+
+
+@pytest.fixture
+def chair(police):  # type: ignore[no-untyped-def]
+    from mace.reference.models import Quadrant
+
+    return UserFactory(
+        username="chair",
+        agency=police,
+        quadrant=Quadrant.objects.get(code="south"),
+        roles=[Role.MACE_CHAIR],
+    )
+
+
+@pytest.fixture
+def district(db):  # type: ignore[no-untyped-def]
+    return UserFactory(
+        username="district", agency=agency(BASILDON_DC), roles=[Role.DISTRICT_OFFICER]
+    )
+
+
+@pytest.fixture
+def board(csc):  # type: ignore[no-untyped-def]
+    return UserFactory(username="board", agency=csc, roles=[Role.BOARD_MEMBER])
+
+
+@pytest.fixture
+def admin_user(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="sysadmin", agency=None, is_staff=True, roles=[Role.SYSTEM_ADMIN])
+
+
+@pytest.fixture
+def child(csc):  # type: ignore[no-untyped-def]
+    """A fictional child CSC is involved with."""
+    return ChildFactory(forename="Zephyrine", surname="Testington", involved=[csc])
+
+
+@pytest.fixture
+def outsiders(bob, district, board, admin_user):  # type: ignore[no-untyped-def]
+    """Everyone who must get 404 on `child`."""
+    return [bob, district, board, admin_user]
