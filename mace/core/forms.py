@@ -1,0 +1,111 @@
+"""Form helpers shared by every page: GOV.UK-style ids, the error summary, the three-part date
+input, and turning a service's DomainError into field errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from mace.core.errors import DomainError
+
+
+class DateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes named NAME-day, NAME-month, NAME-year."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput, forms.TextInput, forms.TextInput], attrs)
+        self.widgets_names = ["-day", "-month", "-year"]
+
+    def decompress(self, value: Any) -> list[str]:
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+
+class DateField(forms.MultiValueField):
+    """A date typed into three boxes, with GOV.UK's error messages ("... must include a month",
+    "... must be a real date"). `name` is how messages refer to it: "Date of birth"."""
+
+    widget = DateInput
+
+    def __init__(self, *, name: str = "Date", **kwargs: Any) -> None:
+        self.name = name
+        kwargs.setdefault("error_messages", {"required": f"Enter the {name.lower()}"})
+        super().__init__(
+            fields=(
+                forms.CharField(required=False),
+                forms.CharField(required=False),
+                forms.CharField(required=False),
+            ),
+            require_all_fields=False,
+            **kwargs,
+        )
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        parts = [(p or "").strip() for p in (data_list or ["", "", ""])]
+        if not any(parts):
+            return None
+        missing = [n for n, p in zip(["day", "month", "year"], parts, strict=True) if not p]
+        if missing:
+            raise ValidationError(f"{self.name} must include a {' and a '.join(missing)}")
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1000:
+                raise ValidationError(f"{self.name} year must include 4 numbers")
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValidationError(f"{self.name} must be a real date") from None
+
+
+class GovFormMixin:
+    """Ids equal to field names (as GOV.UK does), no label suffix, and the error summary's links.
+    Mix into any Django form."""
+
+    fields: dict[str, forms.Field]
+    errors: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+    def anchor_for(self, name: str) -> str:
+        """The id of the element an error summary link for this field should move focus to."""
+        if name not in self.fields:
+            name = next(iter(self.fields), "")
+        widget = self.fields[name].widget if name else None
+        if isinstance(widget, DateInput):
+            return f"{name}-day"
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{name}_0"
+        return name
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, message) for every error, in the order the fields appear on the page."""
+        items: list[tuple[str, str]] = []
+        errors = self.errors
+        for message in errors.get("__all__", []):
+            items.append((self.anchor_for("__all__"), message))
+        for name in self.fields:
+            for message in errors.get(name, []):
+                items.append((self.anchor_for(name), message))
+        return items
+
+    def apply_domain_error(
+        self, error: DomainError, fields: Mapping[str, str] | None = None
+    ) -> None:
+        """Show a service's field errors on this form; `fields` maps service keys to form fields."""
+        for key, messages in error.errors.items():
+            name: str | None = (fields or {}).get(key, key)
+            if name not in self.fields:
+                name = None
+            for message in messages:
+                self.add_error(name, message)  # type: ignore[attr-defined]
+
+
+class GovForm(GovFormMixin, forms.Form):
+    pass

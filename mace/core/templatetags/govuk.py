@@ -1,0 +1,48 @@
+"""Small template helpers for GOV.UK Frontend markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+
+@register.filter
+def date_parts(field: BoundField) -> dict[str, str]:
+    """The day, month and year a date input shows: what was typed, or the initial date."""
+    value: Any = field.value()
+    if isinstance(value, dt.date):
+        parts = [str(value.day), str(value.month), str(value.year)]
+    elif isinstance(value, list | tuple) and len(value) == 3:
+        parts = [str(p or "") for p in value]
+    else:
+        parts = ["", "", ""]
+    return dict(zip(["day", "month", "year"], parts, strict=True))
+
+
+@register.filter
+def gov_date(value: dt.date | dt.datetime | None) -> str:
+    """A date as GOV.UK writes it: 4 June 2025."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def gov_datetime(value: dt.datetime | None) -> str:
+    """A moment as GOV.UK writes it: 4 June 2025 at 2:15pm."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    value = timezone.localtime(value)
+    hour = value.hour % 12 or 12
+    return f"{value.day} {value:%B %Y} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"

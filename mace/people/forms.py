@@ -1,0 +1,140 @@
+"""Forms for finding a child and changing a child's record. They parse what was typed; the rules
+live in mace.people.services, whose DomainError comes back onto the form's fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mace.core.forms import DateField, GovForm
+from mace.people.choices import IdentifierType
+from mace.reference.choices import CodeList
+from mace.reference.codes import code_choices
+from mace.reference.models import Area
+
+
+class SearchForm(GovForm):
+    q = forms.CharField(
+        label="Name, date of birth or identifier",
+        required=False,
+        max_length=100,
+        help_text=(
+            "For example, a first and last name; a date of birth like 27/3/2011; "
+            "an NHS number, UPN, police or local reference"
+        ),
+    )
+
+
+class ChildCreateForm(GovForm):
+    forename = forms.CharField(label="First name", required=False, max_length=100)
+    surname = forms.CharField(label="Last name", required=False, max_length=100)
+    other_names = forms.CharField(
+        label="Other names (optional)",
+        required=False,
+        max_length=200,
+        help_text="Names the child is known by, or has been known by",
+    )
+    dob = DateField(
+        label="Date of birth (optional)",
+        name="Date of birth",
+        required=False,
+        help_text="For example, 27 3 2011. Leave blank if not known",
+    )
+    sex = forms.ChoiceField(label="Sex", required=False, widget=forms.RadioSelect)
+    gender = forms.ChoiceField(label="Gender (optional)", required=False)
+    ethnicity = forms.ChoiceField(label="Ethnicity (optional)", required=False)
+    upn_unknown = forms.ChoiceField(
+        label="Reason a UPN is not known (optional)",
+        required=False,
+        help_text="Only if the child has no unique pupil number",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sex"].choices = code_choices(CodeList.SEX)
+        self.fields["gender"].choices = [("", "Not recorded")] + code_choices(CodeList.GENDER)
+        self.fields["ethnicity"].choices = [("", "Not recorded")] + code_choices(CodeList.ETHNICITY)
+        self.fields["upn_unknown"].choices = [("", "Not applicable")] + code_choices(
+            CodeList.UPN_UNKNOWN
+        )
+
+
+class IdentifierForm(GovForm):
+    type = forms.ChoiceField(
+        label="Type of identifier",
+        choices=IdentifierType.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    value = forms.CharField(
+        label="Identifier",
+        required=False,
+        max_length=60,
+        help_text="For example, an NHS number like 943 476 5919, or a UPN like A123456789012",
+    )
+    valid_from = DateField(label="Valid from (optional)", name="Valid from", required=False)
+    valid_to = DateField(label="Valid to (optional)", name="Valid to", required=False)
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Area) -> str:  # type: ignore[override]
+        return f"{obj.name} ({obj.quadrant} quadrant)" if obj.quadrant_id else obj.name
+
+
+def _areas() -> Any:
+    return Area.objects.select_related("quadrant").order_by("name")
+
+
+class AddressForm(GovForm):
+    line1 = forms.CharField(label="Address line 1", required=False, max_length=200)
+    line2 = forms.CharField(label="Address line 2 (optional)", required=False, max_length=200)
+    town = forms.CharField(label="Town or city (optional)", required=False, max_length=100)
+    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=16)
+    uprn = forms.CharField(
+        label="UPRN (optional)",
+        required=False,
+        max_length=20,
+        help_text="The unique property reference number, up to 12 digits",
+    )
+    start_date = DateField(
+        label="When did the child start living here?", name="Start date", required=False
+    )
+    end_date = DateField(
+        label="When did the child stop living here? (optional)",
+        name="End date",
+        required=False,
+        help_text="Leave blank if the child still lives here. For example, 27 3 2024",
+    )
+    area = AreaChoiceField(
+        queryset=_areas(),
+        label="Council area (optional)",
+        required=False,
+        empty_label="Place it by the postcode",
+        help_text=(
+            "Choose one only if the postcode does not place the address, or places it wrongly"
+        ),
+    )
+
+
+class PlaceAddressForm(GovForm):
+    area = AreaChoiceField(
+        queryset=_areas(),
+        label="Council area",
+        empty_label="Choose a council area",
+        error_messages={"required": "Choose the council area the address is in"},
+    )
+
+
+class AmendForm(GovForm):
+    body = forms.CharField(
+        label="Corrected entry",
+        required=False,
+        widget=forms.Textarea,
+        help_text="The original entry stays on the chronology, with this correction under it",
+    )
+    reason = forms.CharField(
+        label="Why is the entry being corrected?",
+        required=False,
+        max_length=180,
+    )

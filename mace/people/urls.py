@@ -1,0 +1,23 @@
+from django.urls import path
+
+from mace.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("new/", views.create, name="create"),
+    path("<int:child_id>/", views.detail, name="detail"),
+    path("<int:child_id>/identifiers/new/", views.identifier_add, name="identifier_add"),
+    path("<int:child_id>/addresses/new/", views.address_add, name="address_add"),
+    path(
+        "<int:child_id>/addresses/<int:address_id>/place/",
+        views.address_place,
+        name="address_place",
+    ),
+    path(
+        "<int:child_id>/chronology/<int:entry_id>/amend/",
+        views.entry_amend,
+        name="entry_amend",
+    ),
+]

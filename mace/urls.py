@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mace.core.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # The API authenticates itself (session or token) and answers 401, never a redirect.
+    path("api/v1/", api.urls),
+    path("", include("mace.accounts.urls")),
+    path("", include("mace.core.urls")),
+    path("children/", include("mace.people.urls")),
+    path("concerns/", include("mace.concerns.urls")),
+]

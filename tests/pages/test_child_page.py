@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from mace.access.choices import AccessAction
+from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
+from mace.people.choices import EntryKind
+from mace.people.models import ChildAddress, ChildIdentifier
+from mace.people.services import child_address_add, chronology_add, chronology_amend
+from tests.pages import TODAY, allowed_events, assert_sign_in_redirect, refused_events
+from tests.pages.chronology import build_chronology
+
+
+def page(client, child):  # type: ignore[no-untyped-def]
+    return client.get(reverse("people:detail", args=[child.pk]))
+
+
+def test_anonymous_is_sent_to_sign_in(client, child):
+    assert_sign_in_redirect(page(client, child))
+
+
+def test_the_summary_shows_who_the_child_is(client, alice, child):
+    ChildIdentifier.objects.create(child=child, type="police", value="FICTIONAL/123")
+    child_address_add(
+        actor=alice, child=child, line1="1 Imaginary Row", postcode="CM1 1ZZ", start_date=TODAY
+    )
+    client.force_login(alice)
+    response = page(client, child)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Zephyrine Testington" in html
+    assert child.reference in html
+    assert f"(age {child.age_on()})" in html
+    assert "Female" in html
+    assert "Police reference: FICTIONAL/123" in html
+    assert "1 Imaginary Row" in html
+    area = ChildAddress.objects.get(child=child).area
+    assert area is not None
+    assert f"{area} council area" in html and f"{area.quadrant} quadrant" in html
+    assert "Essex Children and Families (social care)" in html
+
+
+def test_an_address_that_could_not_be_placed_says_so_with_a_link_to_place_it(client, alice, child):
+    address = child_address_add(
+        actor=alice, child=child, line1="2 Nowhere Lane", postcode="ZE9 9ZZ", start_date=TODAY
+    )
+    assert address.area is None
+    client.force_login(alice)
+    html = page(client, child).content.decode()
+    assert "This address could not be placed" in html
+    assert reverse("people:address_place", args=[child.pk, address.pk]) in html
+
+
+def test_the_chronology_is_newest_first_with_indicators_routes_and_amendments(client, alice, child):
+    old = chronology_add(
+        actor=alice,
+        child=child,
+        kind=EntryKind.NOTE,
+        title="Fictional first note",
+        body="Original wording of the note",
+        occurred_at=dt.datetime(2024, 1, 5, 10, tzinfo=dt.UTC),
+    )
+    chronology_amend(actor=alice, entry=old, body="Corrected wording", reason="Wrong place name")
+    concern_record(
+        actor=alice,
+        child=child,
+        narrative="Fictional narrative about a concern.",
+        indicators=[
+            IndicatorSeen("multiple-phones", TODAY - dt.timedelta(days=2), "observed", "Two")
+        ],
+        routes=[RouteTo("care", TODAY + dt.timedelta(days=14))],
+    )
+    client.force_login(alice)
+    html = page(client, child).content.decode()
+    assert html.index("Fictional narrative") < html.index("Fictional first note")
+    assert "Several phones or SIM cards" in html
+    assert "Seen by me" in html
+    assert "CARE (Children at Risk of Exploitation), target date" in html
+    # The original stays visible, with the correction under it.
+    assert "Original wording of the note" in html
+    assert html.index("Original wording of the note") < html.index("Corrected wording")
+    assert "Wrong place name" in html
+    assert reverse("people:entry_amend", args=[child.pk, old.pk]) in html
+
+
+def test_reading_the_page_is_logged(client, alice, child):
+    client.force_login(alice)
+    page(client, child)
+    assert allowed_events(alice, child, AccessAction.VIEW) == 1
+
+
+def test_a_concern_button_is_offered(client, alice, child):
+    client.force_login(alice)
+    html = page(client, child).content.decode()
+    assert reverse("concerns:record", args=[child.pk]) in html
+
+
+def test_every_outsider_gets_404_and_a_refused_event(client, outsiders, child):
+    for user in outsiders:
+        client.force_login(user)
+        response = page(client, child)
+        assert response.status_code == 404
+        assert "Zephyrine" not in response.content.decode()
+        assert refused_events(user, child) == 1
+
+
+def test_a_child_that_does_not_exist_is_404(client, alice, db):
+    client.force_login(alice)
+    assert client.get(reverse("people:detail", args=[999999])).status_code == 404
+
+
+# The same bound at both lengths: the page must not grow a query per entry.
+CHILD_PAGE_QUERIES = 14
+
+
+@pytest.mark.parametrize("length", [3, 30])
+def test_the_page_runs_a_fixed_number_of_queries_whatever_the_chronology_length(
+    client, alice, child, length, django_assert_max_num_queries
+):
+    build_chronology(actor=alice, child=child, length=length)
+    child_address_add(
+        actor=alice, child=child, line1="3 Pretend Close", postcode="SS14 1ZZ", start_date=TODAY
+    )
+    client.force_login(alice)
+    with django_assert_max_num_queries(CHILD_PAGE_QUERIES):
+        response = page(client, child)
+    assert response.status_code == 200
+    assert response.content.decode().count("<h3 class=") == length
