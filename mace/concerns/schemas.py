@@ -1,0 +1,118 @@
+"""What the concerns API accepts and answers. Input and output schemas are separate: the input
+carries only what a practitioner may set, the output what a reader of the record may see."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+# ---------------------------------------------------------------------------------------------
+# Input
+# ---------------------------------------------------------------------------------------------
+
+
+class IndicatorSeenIn(Schema):
+    """One indicator seen. Values are checked by the service (concern_record), so the messages a
+    client gets are the same ones the page shows; only the shape is checked here."""
+
+    indicator: str = Field(description="The indicator's code, e.g. multiple-phones")
+    seen_on: date | None = Field(None, description="When it was seen (today or earlier)")
+    source: str = Field(
+        "",
+        description=(
+            "How you came to know: observed, child, parent, professional, records, peer, anonymous"
+        ),
+    )
+    note: str = ""
+
+
+class RouteToIn(Schema):
+    route: str = Field(description="Where the concern is sent: csc, police or care")
+    target_date: date | None = Field(None, description="When that service should respond by")
+
+
+class ConcernIn(Schema):
+    narrative: str = Field("", description="What you saw or were told")
+    indicators: list[IndicatorSeenIn] = Field(default_factory=list)
+    routes: list[RouteToIn] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
+
+
+class ConcernIndicatorOut(Schema):
+    code: str
+    label: str
+    group: str
+    seen_on: date
+    source: str
+    source_label: str
+    note: str
+
+    @staticmethod
+    def resolve_code(obj: Any) -> str:
+        return str(obj.indicator.code)
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.indicator.label)
+
+    @staticmethod
+    def resolve_group(obj: Any) -> str:
+        return str(obj.indicator.group)
+
+    @staticmethod
+    def resolve_source_label(obj: Any) -> str:
+        return str(obj.get_source_display())
+
+
+class ConcernRouteOut(Schema):
+    route: str
+    label: str
+    target_date: date
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.get_route_display())
+
+
+class DefinitionOut(Schema):
+    title: str
+    version: str
+
+
+class ConcernOut(Schema):
+    id: int
+    child_id: int
+    child_reference: str
+    author: str
+    agency: str
+    definition: DefinitionOut | None
+    narrative: str
+    recorded_at: datetime
+    indicators: list[ConcernIndicatorOut]
+    routes: list[ConcernRouteOut]
+
+    @staticmethod
+    def resolve_child_reference(obj: Any) -> str:
+        return str(obj.child.reference)
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return str(obj.author.display_name)
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return str(obj.agency.name)
+
+    @staticmethod
+    def resolve_indicators(obj: Any) -> list[Any]:
+        return list(obj.indicators.all())
+
+    @staticmethod
+    def resolve_routes(obj: Any) -> list[Any]:
+        return list(obj.routes.all())

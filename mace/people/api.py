@@ -1,0 +1,258 @@
+"""The children API: list and search, create, read, identifiers, addresses, concerns and the
+chronology. Thin: every read of a child goes through child_read (the access policy decides and the
+read or refusal is logged), lists are logged with children_listed, and every write is a service.
+A child the user may not see answers 404, exactly as a child that does not exist."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+
+from mace.access import policy
+from mace.access.choices import AccessAction, AccessChannel
+from mace.access.services import child_read, children_listed
+from mace.concerns.api import concerns_shown
+from mace.concerns.models import Concern
+from mace.concerns.schemas import ConcernIn, ConcernOut
+from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
+from mace.core.errors import DomainError
+from mace.people import services
+from mace.people.models import (
+    AgencyInvolvement,
+    Child,
+    ChildAddress,
+    ChildIdentifier,
+    ChronologyEntry,
+)
+from mace.people.schemas import (
+    ERROR_RESPONSES,
+    AddressIn,
+    AddressOut,
+    AmendmentIn,
+    AmendmentOut,
+    ChildIn,
+    ChildListOut,
+    ChildListQuery,
+    ChildOut,
+    ChronologyEntryOut,
+    IdentifierIn,
+    IdentifierOut,
+    RecordElsewhereOut,
+)
+from mace.people.selectors import child_search, chronology_for
+from mace.reference.models import Area
+
+if TYPE_CHECKING:
+    from mace.accounts.models import User
+
+router = Router(tags=["children"])
+
+
+def _user(request: HttpRequest) -> User:
+    # Both authenticators (token and session) return the user, and Ninja keeps it in request.auth.
+    return cast("User", request.auth)  # type: ignore[attr-defined]
+
+
+def _read(request: HttpRequest, child_id: int, action: str) -> Child:
+    """The child, if the policy lets this user see them, with the read (or refusal) logged."""
+    return child_read(
+        user=_user(request),
+        child_id=child_id,
+        action=action,
+        channel=AccessChannel.API,
+        path=request.path,
+    )
+
+
+def _with_record(child: Child) -> Child:
+    """Load what the child's record shows in a fixed number of queries."""
+    prefetch_related_objects(
+        [child],
+        Prefetch("identifiers", queryset=ChildIdentifier.objects.select_related("agency")),
+        Prefetch("addresses", queryset=ChildAddress.objects.select_related("area__quadrant")),
+        Prefetch(
+            "involvements",
+            queryset=AgencyInvolvement.objects.filter(ended_at__isnull=True)
+            .select_related("agency")
+            .order_by("agency__name"),
+        ),
+    )
+    return child
+
+
+def _area_by_code(code: str | None) -> Area | None:
+    if not code:
+        return None
+    area = Area.objects.select_related("quadrant").filter(code=code).first()
+    if area is None:
+        raise DomainError({"area": ["Choose a council area from the list, like basildon"]})
+    return area
+
+
+@router.get("", response={200: ChildListOut, **ERROR_RESPONSES}, summary="List or search children")
+def children_list(request: HttpRequest, params: Query[ChildListQuery]) -> ChildListOut:
+    """Without q or dob: the children you may see. With them: the children you may see who
+    match, and, for an exact identifier of a child you may not see, that a record exists and
+    which agencies to contact (so nobody creates a duplicate)."""
+    user = _user(request)
+    # The same rule as the "find a child" page: roles without case content have no register.
+    if not policy.sees_case_content(user):
+        raise PermissionError("Your role does not include children's case records")
+    elsewhere: list[RecordElsewhereOut] = []
+    truncated = False
+    limit, offset = params.limit, params.offset
+    if params.q.strip() or params.dob is not None:
+        result = child_search(
+            user=user, query=params.q, dob=params.dob, channel=AccessChannel.API, path=request.path
+        )
+        count = len(result.children)
+        children = result.children[offset : offset + limit]
+        truncated = result.truncated
+        elsewhere = [RecordElsewhereOut(**vars(e)) for e in result.elsewhere]
+    else:
+        visible = Child.objects.visible_to(user).select_related("area__quadrant")
+        count = visible.count()
+        children = list(visible.order_by("surname", "forename", "pk")[offset : offset + limit])
+    children_listed(user=user, children=children, channel=AccessChannel.API, path=request.path)
+    return ChildListOut.model_validate(
+        {
+            "count": count,
+            "limit": limit,
+            "offset": offset,
+            "truncated": truncated,
+            "items": children,
+            "record_elsewhere": elsewhere,
+        }
+    )
+
+
+@router.post("", response={201: ChildOut, **ERROR_RESPONSES}, summary="Create a child's record")
+def child_create(request: HttpRequest, payload: ChildIn) -> Status[Child]:
+    """Your agency becomes involved with the child. Search first: an exact identifier match
+    tells you a record already exists."""
+    created = services.child_create(actor=_user(request), **payload.model_dump())
+    # The answer shows the new record, so it is read (and logged) like any other.
+    return Status(201, _with_record(_read(request, created.pk, AccessAction.CHANGE)))
+
+
+@router.get("/{child_id}", response={200: ChildOut, **ERROR_RESPONSES}, summary="Read a child")
+def child_detail(request: HttpRequest, child_id: int) -> Child:
+    return _with_record(_read(request, child_id, AccessAction.VIEW))
+
+
+@router.get(
+    "/{child_id}/identifiers",
+    response={200: list[IdentifierOut], **ERROR_RESPONSES},
+    summary="A child's identifiers",
+)
+def identifiers_list(request: HttpRequest, child_id: int) -> list[ChildIdentifier]:
+    child = _read(request, child_id, AccessAction.VIEW)
+    return list(child.identifiers.select_related("agency"))
+
+
+@router.post(
+    "/{child_id}/identifiers",
+    response={201: IdentifierOut, **ERROR_RESPONSES},
+    summary="Add an identifier",
+)
+def identifier_add(
+    request: HttpRequest, child_id: int, payload: IdentifierIn
+) -> Status[ChildIdentifier]:
+    """An NHS number must pass its modulus-11 check and a UPN its check letter; an identifier
+    that already belongs to another child is refused."""
+    child = _read(request, child_id, AccessAction.CHANGE)
+    identifier = services.child_identifier_add(
+        actor=_user(request), child=child, **payload.model_dump()
+    )
+    return Status(201, identifier)
+
+
+@router.get(
+    "/{child_id}/addresses",
+    response={200: list[AddressOut], **ERROR_RESPONSES},
+    summary="A child's addresses, newest first",
+)
+def addresses_list(request: HttpRequest, child_id: int) -> list[ChildAddress]:
+    child = _read(request, child_id, AccessAction.VIEW)
+    return list(child.addresses.select_related("area__quadrant"))
+
+
+@router.post(
+    "/{child_id}/addresses",
+    response={201: AddressOut, **ERROR_RESPONSES},
+    summary="Add an address",
+)
+def address_add(request: HttpRequest, child_id: int, payload: AddressIn) -> Status[ChildAddress]:
+    """The postcode places the address in a council area (and so a quadrant). When it cannot,
+    the answer says the address is not placed; give `area` to place it by hand."""
+    child = _read(request, child_id, AccessAction.CHANGE)
+    fields = payload.model_dump(exclude={"area"})
+    address = services.child_address_add(
+        actor=_user(request), child=child, area=_area_by_code(payload.area), **fields
+    )
+    return Status(201, address)
+
+
+@router.get(
+    "/{child_id}/concerns",
+    response={200: list[ConcernOut], **ERROR_RESPONSES},
+    summary="Concerns recorded about a child, newest first",
+)
+def concerns_list(request: HttpRequest, child_id: int) -> list[Concern]:
+    return list(concerns_shown().filter(child=_read(request, child_id, AccessAction.VIEW_CONCERN)))
+
+
+@router.post(
+    "/{child_id}/concerns",
+    response={201: ConcernOut, **ERROR_RESPONSES},
+    summary="Record a concern",
+)
+def concern_add(request: HttpRequest, child_id: int, payload: ConcernIn) -> Status[Concern]:
+    """The indicators seen (each with when and how you know), what you saw or were told, and
+    where the concern goes. It goes on the child's chronology and involves your agency."""
+    child = _read(request, child_id, AccessAction.CHANGE)
+    concern = concern_record(
+        actor=_user(request),
+        child=child,
+        narrative=payload.narrative,
+        indicators=[
+            IndicatorSeen(i.indicator, i.seen_on, i.source, i.note) for i in payload.indicators
+        ],
+        routes=[RouteTo(r.route, r.target_date) for r in payload.routes],
+    )
+    return Status(201, concerns_shown().get(pk=concern.pk))
+
+
+@router.get(
+    "/{child_id}/chronology",
+    response={200: list[ChronologyEntryOut], **ERROR_RESPONSES},
+    summary="A child's chronology, newest first",
+)
+def chronology(request: HttpRequest, child_id: int) -> list[ChronologyEntry]:
+    """Original entries newest first, each with its amendments nested under it and, for a
+    concern, the indicators and routes. A fixed number of queries however long it is."""
+    child = _read(request, child_id, AccessAction.VIEW_CHRONOLOGY)
+    return list(chronology_for(child))
+
+
+@router.post(
+    "/{child_id}/chronology/{entry_id}/amendments",
+    response={201: AmendmentOut, **ERROR_RESPONSES},
+    summary="Correct a chronology entry",
+)
+def chronology_amend(
+    request: HttpRequest, child_id: int, entry_id: int, payload: AmendmentIn
+) -> Status[ChronologyEntry]:
+    """Entries are never edited: the correction is a new entry and the original stays. Only
+    the agency that made the entry may correct it."""
+    child = _read(request, child_id, AccessAction.CHANGE)
+    # Looked up within the child already read, so an entry id cannot reach another child.
+    entry = get_object_or_404(
+        ChronologyEntry.objects.select_related("agency", "child"), pk=entry_id, child=child
+    )
+    amendment = services.chronology_amend(actor=_user(request), entry=entry, **payload.model_dump())
+    return Status(201, amendment)

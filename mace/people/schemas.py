@@ -1,0 +1,300 @@
+"""What the children API accepts and answers. Input and output schemas are separate: the input
+carries only what a practitioner may set; the output is built from records already loaded (with
+their relations prefetched by the route), so resolving a field never runs a query of its own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from mace.concerns.schemas import ConcernIndicatorOut, ConcernRouteOut
+
+# ---------------------------------------------------------------------------------------------
+# Errors (documented in the OpenAPI document; mace.core.api writes them)
+# ---------------------------------------------------------------------------------------------
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="The input field, dotted for nested ones; __all__ for none")
+    message: str
+
+
+class ErrorsOut(Schema):
+    errors: list[FieldErrorOut]
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+# Every route can refuse in these ways; listing them puts them in the OpenAPI document.
+ERROR_RESPONSES: dict[int, Any] = {401: DetailOut, 403: DetailOut, 404: DetailOut, 422: ErrorsOut}
+
+# ---------------------------------------------------------------------------------------------
+# Input
+# ---------------------------------------------------------------------------------------------
+
+
+# A page of children is bounded so that one request cannot pull the whole county's register.
+MAX_LIMIT = 100
+
+
+class ChildListQuery(Schema):
+    q: str = Field("", description="A name, a date of birth or an exact identifier")
+    dob: date | None = Field(None, description="Date of birth (YYYY-MM-DD)")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class ChildIn(Schema):
+    """A new child's record. Codes are checked against the national code lists by the service."""
+
+    forename: str = ""
+    surname: str = ""
+    other_names: str = ""
+    dob: date | None = Field(None, description="Date of birth")
+    sex: str = Field("U", description="SSD sex code: M, F or U")
+    gender: str = Field("", description="SSD gender code: 00, 01, 02 or 09")
+    ethnicity: str = Field("", description="DfE ethnicity code, e.g. WBRI")
+    upn_unknown: str = Field("", description="Why there is no UPN: UN1 to UN5")
+
+
+class IdentifierIn(Schema):
+    type: str = Field(description="nhs, upn, police, la, yj or other")
+    value: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class AddressIn(Schema):
+    line1: str = ""
+    line2: str = ""
+    town: str = ""
+    postcode: str = ""
+    uprn: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    area: str | None = Field(
+        None,
+        description=(
+            "A council area code (e.g. basildon) to place the address by hand, when its postcode "
+            "cannot place it or places it wrongly"
+        ),
+    )
+
+
+class AmendmentIn(Schema):
+    body: str = Field("", description="The corrected text")
+    reason: str = Field("", description="Why the entry is being corrected")
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    quadrant: str | None = Field(description="Blank for unitary councils with their own panels")
+
+    @staticmethod
+    def resolve_quadrant(obj: Any) -> str | None:
+        return obj.quadrant.name if obj.quadrant_id else None
+
+
+class IdentifierOut(Schema):
+    id: int
+    type: str
+    type_label: str
+    value: str
+    valid_from: date | None
+    valid_to: date | None
+    agency: str | None = Field(description="The agency that recorded it")
+
+    @staticmethod
+    def resolve_type_label(obj: Any) -> str:
+        return str(obj.get_type_display())
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str | None:
+        return obj.agency.name if obj.agency_id else None
+
+
+class AddressOut(Schema):
+    id: int
+    line1: str
+    line2: str
+    town: str
+    postcode: str = Field(description="As people write it, with the space")
+    uprn: str
+    start_date: date
+    end_date: date | None
+    is_current: bool
+    placed: bool = Field(description="Whether the address is in a council area")
+    placed_by_hand: bool
+    area: AreaOut | None
+
+    @staticmethod
+    def resolve_postcode(obj: Any) -> str:
+        return str(obj.postcode_display)
+
+    @staticmethod
+    def resolve_placed(obj: Any) -> bool:
+        return obj.area_id is not None
+
+
+class InvolvementOut(Schema):
+    agency: str
+    agency_type: str
+    contact: str
+    reason: str
+    since: datetime
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return str(obj.agency.name)
+
+    @staticmethod
+    def resolve_agency_type(obj: Any) -> str:
+        return str(obj.agency.type)
+
+    @staticmethod
+    def resolve_contact(obj: Any) -> str:
+        return str(obj.agency.contact)
+
+
+class ChildSummaryOut(Schema):
+    """A child in a list or search result: enough to tell children apart, no case content."""
+
+    id: int
+    reference: str
+    forename: str
+    surname: str
+    other_names: str
+    dob: date | None
+    area: AreaOut | None
+
+
+class ChildOut(ChildSummaryOut):
+    """The child's record: who they are, what identifies them, where they live, who works
+    with them. The route prefetches identifiers, addresses and involvements."""
+
+    sex: str
+    gender: str
+    ethnicity: str
+    age: int | None
+    upn_unknown: str
+    identifiers: list[IdentifierOut]
+    current_address: AddressOut | None = Field(
+        description="The address the child lives at today; its area says where it is placed"
+    )
+    involved_agencies: list[InvolvementOut]
+
+    @staticmethod
+    def resolve_age(obj: Any) -> int | None:
+        return obj.age_on()
+
+    @staticmethod
+    def resolve_identifiers(obj: Any) -> list[Any]:
+        return list(obj.identifiers.all())
+
+    @staticmethod
+    def resolve_current_address(obj: Any) -> Any:
+        # Addresses are prefetched newest first, so the first one that has started and not
+        # ended is the one the child lives at today (the same rule as the child's page).
+        today = timezone.localdate()
+        return next(
+            (a for a in obj.addresses.all() if a.start_date <= today and a.is_current), None
+        )
+
+    @staticmethod
+    def resolve_involved_agencies(obj: Any) -> list[Any]:
+        return [i for i in obj.involvements.all() if i.ended_at is None]
+
+
+class RecordElsewhereOut(Schema):
+    """An exact identifier match on a child you cannot see: a record exists; who to contact.
+    Nothing about the child is given."""
+
+    identifier_type: str
+    agencies: list[str]
+    contacts: list[str]
+
+
+class ChildListOut(Schema):
+    count: int = Field(description="How many children match in all (bounded for a search)")
+    limit: int
+    offset: int
+    truncated: bool = Field(description="A search found more than it returns; narrow it")
+    items: list[ChildSummaryOut]
+    record_elsewhere: list[RecordElsewhereOut]
+
+
+class ChronologyConcernOut(Schema):
+    id: int
+    indicators: list[ConcernIndicatorOut]
+    routes: list[ConcernRouteOut]
+
+    @staticmethod
+    def resolve_indicators(obj: Any) -> list[Any]:
+        return list(obj.indicators.all())
+
+    @staticmethod
+    def resolve_routes(obj: Any) -> list[Any]:
+        return list(obj.routes.all())
+
+
+class AmendmentOut(Schema):
+    id: int
+    kind: str
+    occurred_at: datetime
+    recorded_at: datetime
+    title: str
+    body: str
+    author: str
+    agency: str
+    amends: int | None = Field(description="The id of the entry this corrects")
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return str(obj.author.display_name)
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return str(obj.agency.name)
+
+    @staticmethod
+    def resolve_amends(obj: Any) -> int | None:
+        return obj.amends_id  # type: ignore[no-any-return]
+
+
+class ChronologyEntryOut(Schema):
+    """An original entry, with the corrections made to it (oldest first) nested under it: the
+    original is never changed, so a reader sees what was first written and what replaced it."""
+
+    id: int
+    kind: str
+    occurred_at: datetime
+    recorded_at: datetime
+    title: str
+    body: str
+    author: str
+    agency: str
+    concern: ChronologyConcernOut | None
+    amendments: list[AmendmentOut]
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return str(obj.author.display_name)
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return str(obj.agency.name)
+
+    @staticmethod
+    def resolve_amendments(obj: Any) -> list[Any]:
+        return list(obj.amendments.all())

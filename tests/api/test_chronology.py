@@ -1,0 +1,97 @@
+"""GET /api/v1/children/{id}/chronology: newest first, corrections nested under the entries
+they correct, concerns with their indicators and routes, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from mace.access.choices import AccessAction
+from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
+from mace.people.choices import EntryKind
+from mace.people.services import chronology_add, chronology_amend
+from tests.api import API, TODAY, allowed_events, bearer, signed_in, token_for
+from tests.pages.chronology import build_chronology
+
+
+def url(child) -> str:  # type: ignore[no-untyped-def]
+    return f"{API}/children/{child.pk}/chronology"
+
+
+def test_the_chronology_is_newest_first_with_amendments_indicators_and_routes(alice, csc, child):
+    note = chronology_add(
+        actor=alice,
+        child=child,
+        kind=EntryKind.NOTE,
+        title="Fictional first note",
+        body="Original wording",
+        occurred_at=dt.datetime(2024, 1, 5, 10, tzinfo=dt.UTC),
+    )
+    amendment = chronology_amend(
+        actor=alice, entry=note, body="Corrected wording", reason="Wrong place name"
+    )
+    concern = concern_record(
+        actor=alice,
+        child=child,
+        narrative="A fictional narrative.",
+        indicators=[IndicatorSeen("multiple-phones", TODAY, "observed", "Two")],
+        routes=[RouteTo("care", TODAY + dt.timedelta(days=14))],
+    )
+    response = signed_in(alice).get(url(child))
+    assert response.status_code == 200
+    entries = response.json()
+    assert [e["kind"] for e in entries] == ["concern", "note"]
+    newest, oldest = entries
+    assert newest["concern"]["id"] == concern.pk
+    assert newest["body"] == "A fictional narrative."
+    assert newest["agency"] == csc.name
+    assert newest["author"] == alice.display_name
+    assert [(i["code"], i["note"]) for i in newest["concern"]["indicators"]] == [
+        ("multiple-phones", "Two")
+    ]
+    assert newest["concern"]["routes"][0]["route"] == "care"
+    assert newest["amendments"] == []
+    # The original is kept as written; the correction sits under it.
+    assert (oldest["id"], oldest["body"], oldest["concern"]) == (note.pk, "Original wording", None)
+    assert [(a["id"], a["body"], a["amends"]) for a in oldest["amendments"]] == [
+        (amendment.pk, "Corrected wording", note.pk)
+    ]
+    assert oldest["amendments"][0]["title"] == "Amendment: Wrong place name"
+    assert allowed_events(alice, child, AccessAction.VIEW_CHRONOLOGY) == 1
+
+
+# Session or token (2), role check, visible child, access event (2), entries, amendments,
+# indicators, routes: ten, and the same bound for a short and a long history.
+QUERY_BOUND = 10
+
+
+@pytest.mark.parametrize("length", [3, 30])
+def test_the_chronology_runs_a_fixed_number_of_queries_however_long_it_is(
+    alice, child, length, django_assert_max_num_queries
+):
+    build_chronology(actor=alice, child=child, length=length)
+    client = signed_in(alice)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = client.get(url(child))
+    assert response.status_code == 200
+    entries = response.json()
+    # The child came from a factory, so the chronology is exactly what was built: every third
+    # entry a concern, and one note in three amended.
+    assert len(entries) == length
+    assert sum(len(e["amendments"]) for e in entries) == sum(n % 3 == 1 for n in range(length))
+    assert sum(len(e["concern"]["indicators"]) for e in entries if e["concern"]) == 2 * sum(
+        n % 3 == 0 for n in range(length)
+    )
+
+
+@pytest.mark.parametrize("length", [3, 30])
+def test_the_bound_holds_with_a_personal_token_too(
+    alice, child, length, django_assert_max_num_queries
+):
+    build_chronology(actor=alice, child=child, length=length)
+    raw = token_for(alice)
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = Client().get(url(child), headers=bearer(raw))
+    assert response.status_code == 200

@@ -1,0 +1,225 @@
+"""The generic suites, written once and applied to every API route: the anonymous caller gets 401,
+the outsiders get 404 and a refused access event (and nothing is written), a personal token works
+and a revoked or expired one gets 401, and a browser session cannot POST without the CSRF token.
+A meta-test fails when the OpenAPI document has a route this table does not cover."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from mace.accounts.models import ApiToken
+from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
+from mace.people.choices import EntryKind
+from mace.people.services import chronology_add
+from tests.api import (
+    API,
+    FICTIONAL_NHS_NUMBER,
+    TODAY,
+    bearer,
+    call,
+    concern_body,
+    refused_events,
+    row_counts,
+    signed_in,
+    token_for,
+    with_csrf_token,
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str  # as the OpenAPI document spells it
+    path: Callable[[Any], str]
+    body: Callable[[Any], dict[str, Any] | None] = lambda w: None
+    about_a_child: bool = True  # answers 404 to someone who may not see the child
+
+    @property
+    def id(self) -> str:
+        return f"{self.method.upper()} {self.template}"
+
+
+ROUTES = [
+    Route("get", "/api/v1/children", lambda w: f"{API}/children", about_a_child=False),
+    Route(
+        "post",
+        "/api/v1/children",
+        lambda w: f"{API}/children",
+        lambda w: {"forename": "Quillon", "surname": "Fictionalson", "sex": "M"},
+        about_a_child=False,
+    ),
+    Route("get", "/api/v1/children/{child_id}", lambda w: f"{API}/children/{w.child.pk}"),
+    Route(
+        "get",
+        "/api/v1/children/{child_id}/identifiers",
+        lambda w: f"{API}/children/{w.child.pk}/identifiers",
+    ),
+    Route(
+        "post",
+        "/api/v1/children/{child_id}/identifiers",
+        lambda w: f"{API}/children/{w.child.pk}/identifiers",
+        lambda w: {"type": "nhs", "value": FICTIONAL_NHS_NUMBER},
+    ),
+    Route(
+        "get",
+        "/api/v1/children/{child_id}/addresses",
+        lambda w: f"{API}/children/{w.child.pk}/addresses",
+    ),
+    Route(
+        "post",
+        "/api/v1/children/{child_id}/addresses",
+        lambda w: f"{API}/children/{w.child.pk}/addresses",
+        lambda w: {"line1": "1 Imaginary Row", "postcode": "CM1 1ZZ", "start_date": str(TODAY)},
+    ),
+    Route(
+        "get",
+        "/api/v1/children/{child_id}/concerns",
+        lambda w: f"{API}/children/{w.child.pk}/concerns",
+    ),
+    Route(
+        "post",
+        "/api/v1/children/{child_id}/concerns",
+        lambda w: f"{API}/children/{w.child.pk}/concerns",
+        lambda w: concern_body(),
+    ),
+    Route(
+        "get",
+        "/api/v1/children/{child_id}/chronology",
+        lambda w: f"{API}/children/{w.child.pk}/chronology",
+    ),
+    Route(
+        "post",
+        "/api/v1/children/{child_id}/chronology/{entry_id}/amendments",
+        lambda w: f"{API}/children/{w.child.pk}/chronology/{w.entry.pk}/amendments",
+        lambda w: {"body": "Corrected wording (fictional)", "reason": "Typing error"},
+    ),
+    Route("get", "/api/v1/concerns/{concern_id}", lambda w: f"{API}/concerns/{w.concern.pk}"),
+]
+IDS = [r.id for r in ROUTES]
+POSTS = [r for r in ROUTES if r.method == "post"]
+CHILD_ROUTES = [r for r in ROUTES if r.about_a_child]
+
+
+@pytest.fixture
+def world(alice, child):  # type: ignore[no-untyped-def]
+    """A child alice's agency works with, with a chronology entry and a concern."""
+    entry = chronology_add(
+        actor=alice, child=child, kind=EntryKind.NOTE, title="Fictional note", body="As written"
+    )
+    concern = concern_record(
+        actor=alice,
+        child=child,
+        narrative="A fictional concern.",
+        indicators=[IndicatorSeen("multiple-phones", TODAY, "observed")],
+        routes=[RouteTo("csc", TODAY + dt.timedelta(days=7))],
+    )
+    return SimpleNamespace(child=child, entry=entry, concern=concern)
+
+
+def test_the_openapi_document_lists_every_route_and_this_suite_covers_each(client):
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    documented = {
+        f"{method.upper()} {path}"
+        for path, operations in response.json()["paths"].items()
+        for method in operations
+    }
+    assert documented == set(IDS)
+
+
+def test_the_openapi_document_describes_field_errors(client):
+    document = client.get(f"{API}/openapi.json").json()
+    create = document["paths"]["/api/v1/children"]["post"]
+    assert {"201", "401", "403", "422"} <= set(create["responses"])
+    assert "ErrorsOut" in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=IDS)
+def test_an_anonymous_caller_gets_401(world, route):
+    before = row_counts()
+    response = call(Client(), route.method, route.path(world), route.body(world))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Sign in or send an API token"}
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("route", CHILD_ROUTES, ids=[r.id for r in CHILD_ROUTES])
+def test_an_outsider_gets_404_and_the_refusal_is_logged(world, outsiders, route):
+    before = row_counts()
+    for outsider in outsiders:
+        response = call(signed_in(outsider), route.method, route.path(world), route.body(world))
+        assert response.status_code == 404, (outsider.username, response.content)
+        # The same answer as for a child that does not exist: nothing says the record is there.
+        assert response.json() == {"detail": "Not found"}
+        assert refused_events(outsider, world.child) == 1, outsider.username
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=IDS)
+def test_a_personal_token_works(world, alice, route):
+    raw = token_for(alice)
+    response = call(Client(), route.method, route.path(world), route.body(world), bearer(raw))
+    assert response.status_code == (201 if route.method == "post" else 200), response.content
+    assert ApiToken.objects.get(user=alice).last_used_at is not None
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=IDS)
+@pytest.mark.parametrize("state", ["revoked", "expired"])
+def test_a_revoked_or_expired_token_gets_401(world, alice, route, state):
+    raw = (
+        token_for(alice, revoked=True)
+        if state == "revoked"
+        else token_for(alice, expires_at=timezone.now() - dt.timedelta(seconds=1))
+    )
+    before = row_counts()
+    response = call(Client(), route.method, route.path(world), route.body(world), bearer(raw))
+    assert response.status_code == 401
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=IDS)
+def test_a_made_up_token_gets_401(world, route):
+    response = call(
+        Client(), route.method, route.path(world), route.body(world), bearer("mace_not-a-token")
+    )
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("route", POSTS, ids=[r.id for r in POSTS])
+def test_a_session_post_without_the_csrf_token_is_refused(world, alice, route):
+    before = row_counts()
+    client = signed_in(alice, enforce_csrf=True)
+    response = call(client, route.method, route.path(world), route.body(world))
+    assert response.status_code == 403
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("route", POSTS, ids=[r.id for r in POSTS])
+def test_a_session_post_with_the_csrf_token_is_accepted(world, alice, route):
+    client = signed_in(alice, enforce_csrf=True)
+    headers = with_csrf_token(client)
+    response = call(client, route.method, route.path(world), route.body(world), headers)
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=IDS)
+def test_every_answer_carries_the_request_id(world, alice, route):
+    response = call(signed_in(alice), route.method, route.path(world), route.body(world))
+    assert response.status_code in (200, 201)
+    assert response["X-Request-Id"]
+
+
+@pytest.mark.parametrize("route", POSTS[:1], ids=[r.id for r in POSTS[:1]])
+def test_a_revoked_token_on_a_post_gets_401_even_where_csrf_is_enforced(world, alice, route):
+    raw = token_for(alice, revoked=True)
+    client = Client(enforce_csrf_checks=True)
+    response = call(client, route.method, route.path(world), route.body(world), bearer(raw))
+    assert response.status_code == 401

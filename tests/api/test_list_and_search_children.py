@@ -1,0 +1,112 @@
+"""GET /api/v1/children: the children a user may see, or a search among them, with a note of
+records elsewhere when an exact identifier matches a child the user may not see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mace.access.choices import AccessAction, AccessOutcome
+from mace.access.models import AccessEvent
+from mace.people.models import ChildIdentifier
+from tests.api import API, FICTIONAL_NHS_NUMBER, allowed_events, field_errors, signed_in
+from tests.factories import ChildFactory
+
+URL = f"{API}/children"
+
+
+def test_without_a_query_it_lists_only_the_children_the_user_may_see(alice, child, police):
+    ChildFactory(forename="Tobiah", surname="Policeonly", involved=[police])
+    response = signed_in(alice).get(URL)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert [c["id"] for c in body["items"]] == [child.pk]
+    assert body["items"][0]["reference"] == child.reference
+    assert body["items"][0]["surname"] == "Testington"
+    assert body["record_elsewhere"] == []
+    assert allowed_events(alice, child, AccessAction.LIST) == 1
+
+
+def test_the_outsider_does_not_see_the_child_in_the_list(bob, child):
+    body = signed_in(bob).get(URL).json()
+    assert body["count"] == 0 and body["items"] == []
+    assert not AccessEvent.objects.filter(user=bob, child=child).exists()
+
+
+def test_the_list_is_paginated_and_every_child_shown_is_logged(alice, csc, child):
+    others = [ChildFactory(surname=f"Zz-Fictional{n}", involved=[csc]) for n in range(3)]
+    body = signed_in(alice).get(URL, {"limit": 2, "offset": 1}).json()
+    assert body["count"] == 4
+    assert (body["limit"], body["offset"]) == (2, 1)
+    assert [c["id"] for c in body["items"]] == [others[0].pk, others[1].pk]
+    listed = set(
+        AccessEvent.objects.filter(user=alice, action=AccessAction.LIST).values_list(
+            "child_id", flat=True
+        )
+    )
+    assert listed == {others[0].pk, others[1].pk}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 101}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"dob": "not-a-date"}, "dob"),
+    ],
+)
+def test_a_page_size_out_of_bounds_or_a_bad_date_is_a_field_error(alice, child, params, field):
+    response = signed_in(alice).get(URL, params)
+    assert field in field_errors(response)
+    assert not AccessEvent.objects.filter(user=alice).exists()
+
+
+def test_a_search_by_name_finds_visible_children_only(alice, csc, police, child):
+    ChildFactory(forename="Zephyrine", surname="Hidden-Fictional", involved=[police])
+    response = signed_in(alice).get(URL, {"q": "zephyrine"})
+    body = response.json()
+    assert [c["id"] for c in body["items"]] == [child.pk]
+    assert body["record_elsewhere"] == []
+    assert allowed_events(alice, child, AccessAction.LIST) == 1
+
+
+def test_a_search_by_date_of_birth(alice, csc, child):
+    ChildFactory(dob=dt.date(2012, 2, 29), involved=[csc])
+    body = signed_in(alice).get(URL, {"dob": str(child.dob)}).json()
+    assert [c["id"] for c in body["items"]] == [child.pk]
+
+
+def test_an_exact_identifier_of_a_hidden_child_says_a_record_exists_and_whom_to_contact(
+    alice, police
+):
+    police.contact = "Fictional exploitation desk, 01234 000000"
+    police.save()
+    hidden = ChildFactory(forename="Marigold", surname="Unseen-Fictional", involved=[police])
+    ChildIdentifier.objects.create(child=hidden, type="nhs", value=FICTIONAL_NHS_NUMBER)
+    response = signed_in(alice).get(URL, {"q": FICTIONAL_NHS_NUMBER})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["items"] == []
+    assert body["record_elsewhere"] == [
+        {
+            "identifier_type": "NHS number",
+            "agencies": ["Essex Police"],
+            "contacts": ["Fictional exploitation desk, 01234 000000"],
+        }
+    ]
+    # Nothing about the child themselves.
+    assert "Marigold" not in response.content.decode()
+    assert AccessEvent.objects.filter(
+        user=alice, child=hidden, action=AccessAction.EXISTS, outcome=AccessOutcome.REFUSED
+    ).exists()
+
+
+@pytest.mark.parametrize("persona", ["district", "board", "admin_user"])
+def test_roles_without_case_content_are_refused_the_register(request, child, persona):
+    user = request.getfixturevalue(persona)
+    response = signed_in(user).get(URL)
+    assert response.status_code == 403
+    assert not AccessEvent.objects.filter(user=user).exists()
