@@ -1,0 +1,35 @@
+# The two commands: `make demo` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
+PORT ?= 8000
+SCALE ?= county
+SEED ?= 1
+export UV_PYTHON_DOWNLOADS ?= never
+# uv cannot download interpreters here: use an installed Python 3.12+ (pyenv's, found by a glob).
+export UV_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3 $(HOME)/.pyenv/versions/3.13*/bin/python3) $(shell command -v python3.12 python3.13 2>/dev/null))
+MACE := uv run --frozen mace
+
+.PHONY: demo test install migrate seed lint check
+
+install:
+	uv sync --frozen
+	npm ci --no-audit --no-fund
+
+migrate: install
+	$(MACE) migrate --noinput
+
+seed: migrate
+	$(MACE) seed_demo --scale $(SCALE) --seed $(SEED)
+
+demo: seed
+	@MACE_DEMO=1 $(MACE) demo_accounts
+	@echo "Starting the platform at http://127.0.0.1:$(PORT) (and the task worker). Ctrl-C stops both."
+	@trap 'kill 0' EXIT INT TERM; \
+	  MACE_DEMO=1 $(MACE) db_worker & \
+	  MACE_DEMO=1 MACE_DEBUG=1 $(MACE) runserver --noreload 127.0.0.1:$(PORT)
+
+test: install
+	uv run --frozen pytest
+
+lint:
+	uv run --frozen ruff check mace tests
+	uv run --frozen ruff format --check mace tests

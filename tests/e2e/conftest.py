@@ -1,0 +1,111 @@
+"""Browser tests: Playwright drives Debian's Chromium (never a downloaded browser) against the
+real server that pytest-django's live_server runs, and every page visited is audited by axe-core
+against the WCAG 2.2 AA rules."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
+# browser steps are ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("MACE_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Flags a headless Chromium needs on a closed network running as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class AuditedPage:
+    """A page that checks accessibility with axe-core after every navigation it is asked to."""
+
+    def __init__(self, page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+        self.page = page
+        self.base_url = base_url
+        self.audited: list[str] = []
+
+    def audit(self) -> None:
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        violations = [
+            f"{v['id']} ({v['impact']}): {v['help']} at "
+            + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+            for v in result["violations"]
+        ]
+        self.audited.append(self.page.url)
+        assert not violations, f"axe-core found violations on {self.page.url}:\n" + "\n".join(
+            violations
+        )
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+        self.audit()
+
+
+@pytest.fixture
+def reference_data(transactional_db):  # type: ignore[no-untyped-def]
+    """A live-server test empties every table when it finishes, taking the reference data the
+    migrations loaded with it; put it back (the loader is idempotent) before each browser test."""
+    from django.apps import apps
+
+    from mace.reference.data import load
+
+    load(apps)
+
+
+@pytest.fixture
+def audited_page(browser, live_server, reference_data) -> Iterator[AuditedPage]:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    # An init script is injected by the browser itself, so the strict CSP need not be loosened.
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    csp_errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            csp_errors.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text
+            else None
+        ),
+    )
+    yield AuditedPage(page, live_server.url)
+    context.close()
+    assert not csp_errors, f"The page broke its Content Security Policy: {csp_errors}"
+
+
+def sign_in(audited: AuditedPage, username: str, password: str) -> None:
+    page = audited.page
+    audited.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    audited.audit()
