@@ -33,3 +33,4 @@ test: install
 lint:
 	uv run --frozen ruff check mace tests
 	uv run --frozen ruff format --check mace tests
+	uv run --frozen mypy mace

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from mace.access import policy
 from mace.access.choices import AccessChannel
 from mace.access.services import children_listed
 from mace.accounts.choices import Role
+from mace.accounts.models import User
 from mace.concerns.models import Concern, ConcernRoute
 from mace.people.models import AgencyInvolvement, Child
 
@@ -20,15 +23,16 @@ RECENT_CHILDREN = 10
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not policy.sees_case_content(user):  # type: ignore[arg-type]
+    # LoginRequiredMiddleware lets only signed-in users reach this view.
+    user = cast(User, request.user)
+    if not policy.sees_case_content(user):
         return render(
             request,
             "core/dashboard_no_case_content.html",
             {
-                "is_district": user.has_role(Role.DISTRICT_OFFICER),  # type: ignore[union-attr]
-                "is_board": user.has_role(Role.BOARD_MEMBER),  # type: ignore[union-attr]
-                "is_admin": user.has_role(Role.SYSTEM_ADMIN),  # type: ignore[union-attr]
+                "is_district": user.has_role(Role.DISTRICT_OFFICER),
+                "is_board": user.has_role(Role.BOARD_MEMBER),
+                "is_admin": user.has_role(Role.SYSTEM_ADMIN),
             },
         )
 
@@ -39,19 +43,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("routes", queryset=ConcernRoute.objects.order_by("route")))
         .order_by("-recorded_at", "-id")[:RECENT_CONCERNS]
     )
-    involvements = list(
-        AgencyInvolvement.objects.filter(
-            agency_id=user.agency_id,  # type: ignore[union-attr]
-            ended_at__isnull=True,
-            child__in=visible,
+    # A user outside any agency has no agency caseload to show.
+    involvements = (
+        list(
+            AgencyInvolvement.objects.filter(
+                agency_id=user.agency_id,
+                ended_at__isnull=True,
+                child__in=visible,
+            )
+            .select_related("child")
+            .order_by("-since", "-id")[:RECENT_CHILDREN]
         )
-        .select_related("child")
-        .order_by("-since", "-id")[:RECENT_CHILDREN]
+        if user.agency_id is not None
+        else []
     )
     listed = {c.child_id: c.child for c in concerns}
     listed.update({i.child_id: i.child for i in involvements})
     children_listed(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         children=listed.values(),
         channel=AccessChannel.PAGE,
         path=request.path,
@@ -63,6 +72,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "concerns": concerns,
             "involvements": involvements,
             "today": timezone.localdate(),
-            "agency": user.agency,  # type: ignore[union-attr]
+            "agency": user.agency,
         },
     )

@@ -3,7 +3,7 @@ live in mace.people.services, whose DomainError comes back onto the form's field
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -52,12 +52,16 @@ class ChildCreateForm(GovForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = code_choices(CodeList.SEX)
-        self.fields["gender"].choices = [("", "Not recorded")] + code_choices(CodeList.GENDER)
-        self.fields["ethnicity"].choices = [("", "Not recorded")] + code_choices(CodeList.ETHNICITY)
-        self.fields["upn_unknown"].choices = [("", "Not applicable")] + code_choices(
-            CodeList.UPN_UNKNOWN
-        )
+        cast(forms.ChoiceField, self.fields["sex"]).choices = code_choices(CodeList.SEX)
+        cast(forms.ChoiceField, self.fields["gender"]).choices = [
+            ("", "Not recorded")
+        ] + code_choices(CodeList.GENDER)
+        cast(forms.ChoiceField, self.fields["ethnicity"]).choices = [
+            ("", "Not recorded")
+        ] + code_choices(CodeList.ETHNICITY)
+        cast(forms.ChoiceField, self.fields["upn_unknown"]).choices = [
+            ("", "Not applicable")
+        ] + code_choices(CodeList.UPN_UNKNOWN)
 
 
 class IdentifierForm(GovForm):

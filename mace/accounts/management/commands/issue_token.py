@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,9 +9,8 @@ from django.utils import timezone
 
 from mace.accounts.management.commands._tokens import find_user
 from mace.accounts.models import ApiToken
-
-# A year at most: a token is a password that never asks for a second factor, so it must lapse.
-MAX_DAYS = 366
+from mace.accounts.services import MAX_TOKEN_DAYS, api_token_issue
+from mace.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -27,30 +25,28 @@ class Command(BaseCommand):
             "--days",
             type=int,
             default=ApiToken.DEFAULT_LIFETIME.days,
-            help=f"days until it expires (1-{MAX_DAYS}; default {ApiToken.DEFAULT_LIFETIME.days})",
+            help=(
+                f"days until it expires (1-{MAX_TOKEN_DAYS}; "
+                f"default {ApiToken.DEFAULT_LIFETIME.days})"
+            ),
         )
         parser.add_argument("--name", default="Personal token", help="what the token is for")
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = find_user(options["username"])
-        days = options["days"]
-        if not 1 <= days <= MAX_DAYS:
-            raise CommandError(f"--days must be between 1 and {MAX_DAYS}, not {days}.")
-        name = options["name"].strip()
-        if not name or len(name) > 100:
-            raise CommandError("--name must be 1 to 100 characters.")
-        raw, key_hash = ApiToken.new_secret()
-        hint = raw[:12]
-        token = ApiToken.objects.create(
-            user=user,
-            name=name,
-            key_hash=key_hash,
-            hint=hint,
-            expires_at=timezone.now() + timedelta(days=days),
-        )
+        try:
+            raw, token = api_token_issue(user=user, name=options["name"], days=options["days"])
+        except DomainError as error:
+            raise CommandError(
+                " ".join(
+                    f"{'' if field == 'user' else f'--{field}: '}{message}."
+                    for field, messages in error.errors.items()
+                    for message in messages
+                )
+            ) from error
         self.stdout.write(raw)
         self.stderr.write(
-            f"Token {name!r} for {user.username}, recognisable by {hint}…, expires "
+            f"Token {token.name!r} for {user.username}, recognisable by {token.hint}…, expires "
             f"{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}. It will not be shown again. "
             "Send it as: Authorization: Bearer <token>"
         )
