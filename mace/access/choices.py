@@ -19,3 +19,40 @@ class AccessChannel(models.TextChoices):
     PAGE = "page", "Web page"
     API = "api", "API"
     COMMAND = "command", "Command line"
+
+
+class SecurityAction(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SESSION_EXPIRED = "session_expired", "Session expired (idle)"
+    LOCKED_OUT = "locked_out", "Locked out after failed attempts"
+    UNLOCKED = "unlocked", "Unlocked by an administrator"
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Set up two-factor sign-in"
+    TWO_FACTOR_FAILED = "2fa_failed", "Two-factor code refused"
+    TWO_FACTOR_RESET = "2fa_reset", "Two-factor sign-in reset by an administrator"
+    RECOVERY_CODE_USED = "recovery_used", "Signed in with a recovery code"
+    RECOVERY_CODES_ISSUED = "recovery_issued", "New recovery codes issued"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    TOKEN_ISSUED = "token_issued", "API token issued"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+    RATE_LIMITED = "rate_limited", "Too many requests"
+
+
+class ChangeType(models.TextChoices):
+    CREATED = "+", "Created"
+    CHANGED = "~", "Changed"
+    DELETED = "-", "Deleted"
+
+
+class BreakGlassReason(models.TextChoices):
+    MISSING = "missing", "The child is missing"
+    OUT_OF_HOURS = "out_of_hours", "Out of hours: the involved agencies cannot be reached"
+    IMMEDIATE_RISK = "immediate_risk", "The child may be at immediate risk of harm"
+    OTHER = "other", "Another urgent reason"
+
+
+class BreakGlassReview(models.TextChoices):
+    PENDING = "pending", "Not yet reviewed"
+    APPROPRIATE = "appropriate", "Reviewed: appropriate"
+    REFERRED = "referred", "Referred on for investigation"

@@ -1,22 +1,57 @@
-"""The read audit: one append-only row for every look at a child's record, and every refusal."""
+"""The audit: append-only, tamper-evident logs of every look at a child's record (and every
+refusal), every change, every security event and every export; and break-glass grants.
+
+Each log row carries `hash`, chaining it to the row before it in the same log (`prev_hash`), so
+`uv run mace verify_audit` can find a row altered or removed behind the platform's back."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
-from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
+from mace.access.choices import (
+    AccessAction,
+    AccessChannel,
+    AccessOutcome,
+    BreakGlassReason,
+    BreakGlassReview,
+    ChangeType,
+    SecurityAction,
+)
 
 
-class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
+class AppendOnlyQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        raise TypeError("Access events are append-only.")
+        raise TypeError("Audit logs are append-only.")
 
     def delete(self):  # type: ignore[no-untyped-def]
-        raise TypeError("Access events are append-only.")
+        raise TypeError("Audit logs are append-only.")
 
 
-class AccessEvent(models.Model):
+class ChainedEvent(models.Model):
+    """A row of an append-only log whose hash chains it to the previous row of the same log."""
+
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise TypeError("Audit logs are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("Audit logs are append-only.")
+
+
+AccessEventQuerySet = AppendOnlyQuerySet
+
+
+class AccessEvent(ChainedEvent):
     """Someone looked at (or was refused) a child's record: who, which child, what, when, how."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -33,8 +68,6 @@ class AccessEvent(models.Model):
     request_id = models.CharField(max_length=36, blank=True)
     detail = models.CharField(max_length=300, blank=True)
 
-    objects = AccessEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["child", "-at"]), models.Index(fields=["user", "-at"])]
@@ -42,10 +75,120 @@ class AccessEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.child_id} {self.outcome}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise TypeError("Access events are append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise TypeError("Access events are append-only.")
+class SecurityEvent(ChainedEvent):
+    """Something happened to an account: sign-in, lockout, two-factor, tokens. `actor` did it
+    (an administrator resetting a second factor, say); `user` is whose account it was."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failures")
+    action = models.CharField(max_length=20, choices=SecurityAction.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user or self.username} {self.action}"
+
+
+class ChangeEvent(ChainedEvent):
+    """A record was created, changed or deleted: the old and new value of every field that
+    changed. Written from django-simple-history's historical records."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey(
+        "people.Child", null=True, on_delete=models.PROTECT, related_name="change_events"
+    )
+    model = models.CharField(max_length=100, help_text="app_label.ModelName")
+    object_id = models.CharField(max_length=64)
+    change_type = models.CharField(max_length=1, choices=ChangeType.choices)
+    changes = models.JSONField(default=dict, help_text="field: [old, new]")
+    request_id = models.CharField(max_length=36, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["child", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            models.Index(fields=["model", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.change_type}{self.model}:{self.object_id}"
+        )
+
+
+class ExportEvent(ChainedEvent):
+    """Case data left the platform: what was exported, why, by whom and how much."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(max_length=200)
+    reason = models.TextField()
+    format = models.CharField(max_length=10)
+    row_count = models.PositiveIntegerField(default=0)
+    child_ids = models.JSONField(default=list, help_text="The children whose data was exported")
+    parameters = models.JSONField(default=dict, help_text="Filters and options used")
+    request_id = models.CharField(max_length=36, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access to a child's record for someone whose agency is not involved: granted
+    at once for a limited time on a stated reason, told to the involved agencies' managers and
+    reviewed afterwards. The grant itself is never deleted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    child = models.ForeignKey(
+        "people.Child", on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    agency = models.ForeignKey(
+        "reference.Agency", on_delete=models.PROTECT, related_name="+", help_text="The user's"
+    )
+    reason_category = models.CharField(max_length=20, choices=BreakGlassReason.choices)
+    reason = models.TextField()
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="Given up early")
+    review_status = models.CharField(
+        max_length=12, choices=BreakGlassReview.choices, default=BreakGlassReview.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "child", "expires_at"]),
+            models.Index(fields=["review_status", "-granted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → child {self.child_id} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -14,3 +14,4 @@ class Role(models.TextChoices):
     SERVICE_WORKER = "service_worker", "Service worker (CARE or Choices)"
     WORKFORCE_LEAD = "workforce_lead", "Workforce lead"
     SYSTEM_ADMIN = "system_admin", "System administrator"
+    DATA_PROTECTION = "data_protection", "Data protection officer"

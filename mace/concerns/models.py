@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from mace.concerns.choices import IndicatorSource, Route
+from mace.people.choices import RestrictionReason
 
 
 class Concern(models.Model):
@@ -20,6 +21,13 @@ class Concern(models.Model):
         "reference.Definition", null=True, on_delete=models.PROTECT, related_name="+"
     )
     narrative = models.TextField()
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Only the author's agency and the MACE chairs of the child's quadrant read it",
+    )
+    restriction_reason = models.CharField(
+        max_length=20, blank=True, choices=RestrictionReason.choices
+    )
     recorded_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

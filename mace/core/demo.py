@@ -169,6 +169,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         Role.SYSTEM_ADMIN,
         staff=True,
     ),
+    _user(
+        "demo.dpo",
+        "Octavia Ledgerwood",
+        "Information governance and data protection officer",
+        CSC,
+        Role.DATA_PROTECTION,
+    ),
     _user("demo.chair.mid", "Barnaby Nettlewick", "Service manager", CSC, Role.MACE_CHAIR, "mid"),
     _user(
         "demo.chair.south",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -23,3 +24,44 @@ class DemoDataSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scale} (seed {self.seed})"
+
+
+class Draft(models.Model):
+    """What someone has typed into a long form and not yet submitted, kept on the server as they
+    type, so a timed-out session or a closed tab loses nothing. One per user and form."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    key = models.CharField(max_length=200, help_text="Which form, e.g. concern:child:42")
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_form")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.key}"
+
+
+class Notification(models.Model):
+    """A message for one user in the platform (and by email where configured): a break-glass
+    use on a child their agency works with, say."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.message}"

@@ -20,3 +20,10 @@ class EntryKind(models.TextChoices):
     NOTE = "note", "Note"
     RECORD_CREATED = "record_created", "Record created"
     AMENDMENT = "amendment", "Amendment"
+
+
+class RestrictionReason(models.TextChoices):
+    DISCLOSURE = "disclosure", "A disclosure by the child"
+    SEXUAL_HEALTH = "sexual_health", "Sexual health information"
+    THIRD_PARTY = "third_party", "Identifies a third party who could be harmed by disclosure"
+    OTHER = "other", "Another reason"

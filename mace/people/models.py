@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from mace.people.choices import EntryKind, IdentifierType, InvolvementReason
+from mace.people.choices import EntryKind, IdentifierType, InvolvementReason, RestrictionReason
 
 
 class ChildQuerySet(models.QuerySet["Child"]):
@@ -124,6 +124,7 @@ class ChildAddress(models.Model):
     placed_by_hand = models.BooleanField(default=False)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -182,6 +183,13 @@ class ChronologyEntry(models.Model):
     agency = models.ForeignKey("reference.Agency", on_delete=models.PROTECT, related_name="+")
     concern = models.ForeignKey(
         "concerns.Concern", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Only the author's agency and the MACE chairs of the child's quadrant read it",
+    )
+    restriction_reason = models.CharField(
+        max_length=20, blank=True, choices=RestrictionReason.choices
     )
     amends = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
