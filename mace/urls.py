@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("mace.core.urls")),
     path("children/", include("mace.people.urls")),
     path("concerns/", include("mace.concerns.urls")),
+    path("access/", include("mace.access.urls")),
 ]
