@@ -16,6 +16,7 @@ install:
 
 migrate: install
 	$(MACE) migrate --noinput
+	$(MACE) createcachetable
 
 seed: migrate
 	$(MACE) seed_demo --scale $(SCALE) --seed $(SEED)
@@ -23,9 +24,10 @@ seed: migrate
 demo: seed
 	@MACE_DEMO=1 $(MACE) demo_accounts
 	@echo "Starting the platform at http://127.0.0.1:$(PORT) (and the task worker). Ctrl-C stops both."
+	@# Synthetic data only: demo accounts sign in without a second factor, and every page says so.
 	@trap 'kill 0' EXIT INT TERM; \
 	  MACE_DEMO=1 $(MACE) db_worker & \
-	  MACE_DEMO=1 MACE_DEBUG=1 $(MACE) runserver --noreload 127.0.0.1:$(PORT)
+	  MACE_DEMO=1 MACE_DEMO_SKIP_TWO_FACTOR=1 MACE_DEBUG=1 $(MACE) runserver --noreload 127.0.0.1:$(PORT)
 
 test: install
 	uv run --frozen pytest

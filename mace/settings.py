@@ -4,9 +4,11 @@ environment (see README: DATABASE_URL, MACE_SECRET_KEY, MACE_DEBUG, MACE_ALLOWED
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from mace.env import envbool, envint, envsecret, envstr
 
@@ -14,10 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("MACE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("MACE_DEBUG", False)
+PRODUCTION = envbool("MACE_PRODUCTION", False)
 SECRET_KEY = envsecret("MACE_SECRET_KEY") or (
-    "insecure-development-key-only-for-demo-and-tests"
-    if not envbool("MACE_PRODUCTION", False)
-    else ""
+    "insecure-development-key-only-for-demo-and-tests" if not PRODUCTION else ""
 )
 ALLOWED_HOSTS = [
     h for h in envstr("MACE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
@@ -34,6 +35,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "mace.core",
     "mace.reference",
     "mace.accounts",
@@ -44,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mace.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mace.core.middleware.RequestIdMiddleware",
@@ -51,10 +57,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "mace.core.middleware.LoginRequiredMiddleware",
+    # Sets request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Messages before the idle timeout: it tells the user why they were signed out.
     "django.contrib.messages.middleware.MessageMiddleware",
+    "mace.accounts.middleware.IdleTimeoutMiddleware",
+    "mace.core.middleware.LoginRequiredMiddleware",
+    "mace.accounts.middleware.TwoFactorRequiredMiddleware",
+    "mace.core.middleware.ApiRateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mace.urls"
@@ -72,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mace.core.context_processors.platform",
+                "mace.accounts.context_processors.sign_in",
             ],
         },
     },
@@ -97,6 +112,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# django-axes first: it refuses a locked-out username and address before the password is tried.
+# It needs the request, which Django's sign-in form passes to authenticate().
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -110,6 +132,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Caches hold rate-limit counters, so every process must share them: the database by default
+# (its table made by `mace createcachetable`), or a cache server named by MACE_CACHE_URL.
+# Nothing about a child is ever cached.
+_CACHE_URL = envstr("MACE_CACHE_URL")
+if _CACHE_URL.startswith(("redis://", "rediss://")):
+    # Needs the `redis` package installed alongside the platform.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+        }
+    }
+elif _CACHE_URL:
+    raise ImproperlyConfigured(f"MACE_CACHE_URL must be a redis:// URL, not {_CACHE_URL!r}")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mace_cache",
+        }
+    }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -157,13 +201,60 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool(
-    "MACE_SECURE_COOKIES", not DEBUG and envbool("MACE_PRODUCTION", False)
+# Powerful browser features the platform never uses, switched off for every page it serves.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
 )
+# HTTPS only in production: a year of HSTS, and plain HTTP redirected.
+SECURE_HSTS_SECONDS = envint("MACE_HSTS_SECONDS", 365 * 24 * 60 * 60) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_SSL_REDIRECT = envbool("MACE_SSL_REDIRECT", PRODUCTION)
+if envbool("MACE_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+# Cookies travel only over HTTPS unless this is a development server (DEBUG, as `make demo`
+# runs) outside production. Browsers and the test client still send them to http://localhost.
+SESSION_COOKIE_SECURE = envbool("MACE_SECURE_COOKIES", PRODUCTION or not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# The absolute limit on a session; the idle timeout below usually ends it first.
 SESSION_COOKIE_AGE = envint("MACE_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Signed out after this long without a request; pages warn two minutes before.
+MACE_IDLE_TIMEOUT_MINUTES = envint("MACE_IDLE_TIMEOUT_MINUTES", 30)
+MACE_IDLE_WARNING_SECONDS = 120
+if MACE_IDLE_TIMEOUT_MINUTES < 3:
+    raise ImproperlyConfigured("MACE_IDLE_TIMEOUT_MINUTES must be at least 3")
+
+# Two-factor sign-in (django-otp): an authenticator app (TOTP) and single-use recovery codes.
+OTP_TOTP_ISSUER = envstr("MACE_OTP_ISSUER", "MACE")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Only for `make demo` with synthetic data: signing in needs no second factor. Never in production.
+MACE_DEMO_SKIP_TWO_FACTOR = envbool("MACE_DEMO_SKIP_TWO_FACTOR", False)
+if MACE_DEMO_SKIP_TWO_FACTOR and PRODUCTION:
+    raise ImproperlyConfigured(
+        "MACE_DEMO_SKIP_TWO_FACTOR is for demonstrations only and cannot be set with "
+        "MACE_PRODUCTION."
+    )
+
+# Lockout (django-axes): after this many failed sign-ins for one username from one address,
+# that pair is locked out for MACE_LOCKOUT_MINUTES or until an administrator unlocks it.
+AXES_FAILURE_LIMIT = envint("MACE_LOCKOUT_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("MACE_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout runs from the attempt that caused it, as the message says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "mace.accounts.views.locked_out"
+# Unlocking goes through the audited admin action and `mace unlock_user`, not axes' own admin.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Rate limits, in requests per minute, counted in the shared cache (mace/core/ratelimit.py).
+MACE_RATE_LIMIT_SIGN_IN = envint("MACE_RATE_LIMIT_SIGN_IN", 20)  # per address
+MACE_RATE_LIMIT_API = envint("MACE_RATE_LIMIT_API", 600)  # per token or signed-in user
 
 # Ninja: the OpenAPI document and docs live under /api/v1/.
 NINJA_PAGINATION_PER_PAGE = 50

@@ -11,7 +11,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client, RequestFactory
 
 from mace.accounts.choices import Role
 from tests.factories import ChildFactory, UserFactory, agency
@@ -44,6 +47,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _login_with_second_factor(client: Client, user: Any, backend: str | None = None) -> None:
+    """The test client's sign-in shortcuts (force_login, login) sign in fully, as a person
+    does: with the password and, when the platform asks them for one, the second factor from
+    their authenticator app (a real, confirmed device, recorded in the session as django-otp
+    records it). Enforcement stays on: a session signed in through the sign-in page still has
+    to pass the code page; tests/accounts show it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from mace.accounts.two_factor import two_factor_needed
+    from tests.two_factor import authenticator_for
+
+    _django_login(client, user, backend)
+    if two_factor_needed(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        session.save()
+
+
+def _login_with_request(client: Client, **credentials: Any) -> bool:
+    """Client.login checks the password through authenticate(), which django-axes (the lockout)
+    insists be given the request, as the sign-in page gives it."""
+    from django.contrib.auth import authenticate
+
+    user = authenticate(RequestFactory().post("/sign-in/"), **credentials)
+    if user is None:
+        return False
+    client._login(user)  # type: ignore[attr-defined]
+    return True
+
+
+_django_login = Client._login
+
+
+@pytest.fixture(autouse=True)
+def _test_client_signs_in_with_second_factor(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(Client, "_login", _login_with_second_factor)
+    monkeypatch.setattr(Client, "login", _login_with_request)
 
 
 @pytest.fixture

@@ -1,16 +1,30 @@
 """Users and their API tokens in the admin. A token's hash is never shown; a token can only be
-revoked here, never created or edited (tokens are issued with `mace issue_token`)."""
+revoked here, never created or edited (tokens are issued with `mace issue_token`).
+
+Second factors are not shown at all (their secrets are worth as much as a password): an
+administrator can only reset them, or lift a lockout, with the audited actions on users."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from mace.accounts import services
 from mace.accounts.models import ApiToken, RoleAssignment, User
+
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -52,9 +66,48 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     list_select_related = ["agency", "quadrant"]
     search_fields = ["username", "first_name", "last_name", "email", "job_title", "agency__name"]
     autocomplete_fields = ["agency"]
+    actions = ["unlock", "reset_two_factor"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("role_assignments")
+
+    @admin.action(description="Unlock after failed sign-ins", permissions=["change"])
+    def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = cast(User, request.user)
+        for user in queryset:
+            services.account_unlock(user=user, actor=actor, request=request)
+        self.message_user(request, f"Unlocked {queryset.count()} user(s).", messages.SUCCESS)
+
+    @admin.action(description="Reset two-factor sign-in", permissions=["change"])
+    def reset_two_factor(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponse | None:
+        """Asks for the reason first (it goes in the audit), as Django's delete action asks
+        for confirmation."""
+        reason = request.POST.get("reason", "").strip()
+        if request.POST.get("confirm") and reason:
+            actor = cast(User, request.user)
+            for user in queryset:
+                services.two_factor_reset(user=user, actor=actor, reason=reason, request=request)
+            self.message_user(
+                request,
+                f"Reset two-factor sign-in for {queryset.count()} user(s). They will set it up "
+                "again when they next sign in.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/accounts/user/reset_two_factor.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reset two-factor sign-in",
+                "users": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "missing_reason": bool(request.POST.get("confirm")) and not reason,
+            },
+        )
 
     @admin.display(description="roles")
     def roles(self, obj: User) -> str:
@@ -120,5 +173,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        actor = cast(User, request.user)
+        count = 0
+        for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
+            count += services.api_token_revoke(
+                user=token.user, token_id=token.pk, actor=actor, request=request
+            )
         self.message_user(request, f"Revoked {count} token(s).", messages.SUCCESS)

@@ -1,4 +1,4 @@
-"""The sign-in form, in GOV.UK's words."""
+"""The sign-in forms, in GOV.UK's words."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from mace.core.forms import GovFormMixin
+from mace.core.forms import GovForm, GovFormMixin
 
 
 class SignInForm(GovFormMixin, AuthenticationForm):
@@ -23,3 +23,24 @@ class SignInForm(GovFormMixin, AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget = forms.PasswordInput()
+
+
+class AuthenticatorCodeForm(GovForm):
+    """The 6-digit code an authenticator app shows (checked by the service, not here, so a
+    wrong code is recorded)."""
+
+    code = forms.CharField(
+        label="Enter the 6-digit code from your authenticator app",
+        help_text="The code for MACE changes every 30 seconds",
+        required=False,
+        max_length=20,
+    )
+
+
+class RecoveryCodeForm(GovForm):
+    code = forms.CharField(
+        label="Enter a recovery code",
+        help_text="One of the codes you saved when you set up two-factor sign-in",
+        required=False,
+        max_length=40,
+    )

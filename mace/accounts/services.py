@@ -1,24 +1,42 @@
-"""Personal API tokens: issuing and revoking them. The commands (and, later, the user's own page)
-call these; only a hash of a token is stored and the token itself is returned once."""
+"""What happens to accounts: personal API tokens issued and revoked, second factors set up,
+checked and reset, lockouts lifted. The commands, the admin and the account pages call these;
+each writes its security event to the audit.
+
+Only a hash of a token is stored and the token itself is returned once."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mace.access.audit import security_event_record
+from mace.access.choices import SecurityAction
+from mace.accounts import two_factor
 from mace.accounts.models import ApiToken, User
 from mace.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 # A year at most: a token is a password that never asks for a second factor, so it must lapse.
 MAX_TOKEN_DAYS = 366
 
 
 def api_token_issue(
-    *, user: User, name: str = "Personal token", days: int = ApiToken.DEFAULT_LIFETIME.days
+    *,
+    user: User,
+    name: str = "Personal token",
+    days: int = ApiToken.DEFAULT_LIFETIME.days,
+    actor: User | None = None,
 ) -> tuple[str, ApiToken]:
-    """A new token for an active user: (the token, shown once; its stored record)."""
+    """A new token for an active user: (the token, shown once; its stored record). `actor` is
+    the administrator who issued it, when known (a command run on the server names nobody)."""
     errors: dict[str, list[str]] = {}
     if not user.is_active:
         errors.setdefault("user", []).append(f"{user.username} is not active; activate them first")
@@ -39,15 +57,35 @@ def api_token_issue(
         hint=raw[:12],
         expires_at=timezone.now() + timedelta(days=days),
     )
+    security_event_record(
+        action=SecurityAction.TOKEN_ISSUED,
+        user=user,
+        actor=actor,
+        detail=f"{token.name} ({token.hint}…), expires {timezone.localdate(token.expires_at)}",
+    )
     return raw, token
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User, hint: str | None = None, every: bool = False) -> int:
-    """Revoke one of the user's unrevoked tokens, named by the start of its hint, or every one.
-    Revoked tokens are kept for the record. Returns how many were revoked."""
+def api_token_revoke(
+    *,
+    user: User,
+    hint: str | None = None,
+    every: bool = False,
+    token_id: int | None = None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """Revoke one of the user's unrevoked tokens, named by its id or the start of its hint, or
+    every one. Revoked tokens are kept for the record. Returns how many were revoked; each is
+    recorded in the audit with `actor` (the user themselves, an administrator, or nobody for a
+    command)."""
     tokens = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
-    if not every:
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+        if not tokens.exists():
+            raise DomainError("This token has already been revoked or is not yours", "token")
+    elif not every:
         hint = (hint or "").strip().rstrip("…").rstrip(".")
         if not hint:
             raise DomainError("Give the token's first characters, or revoke them all", "hint")
@@ -59,4 +97,195 @@ def api_token_revoke(*, user: User, hint: str | None = None, every: bool = False
                 f"{len(matching)} tokens start {hint!r}; give more characters of the hint", "hint"
             )
         tokens = tokens.filter(pk=matching[0].pk)
-    return tokens.update(revoked_at=timezone.now())
+    revoked = list(tokens)
+    tokens.update(revoked_at=timezone.now())
+    for token in revoked:
+        security_event_record(
+            action=SecurityAction.TOKEN_REVOKED,
+            user=user,
+            actor=actor,
+            request=request,
+            detail=f"{token.name} ({token.hint}…)",
+        )
+    return len(revoked)
+
+
+# Second factors.
+
+
+def two_factor_enrol(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the authenticator the user is setting up with a code from it, mark this session
+    as having passed the second factor, and issue their recovery codes (returned once)."""
+    user = request.user
+    assert isinstance(user, User)
+    if device.user_id != user.pk or device.confirmed:
+        raise DomainError("Start setting up your authenticator app again", "code")
+    code = two_factor.normalise_totp_code(code)
+    if not code:
+        raise DomainError("Enter the 6-digit code from your authenticator app", "code")
+    if not code.isdigit() or len(code) != 6:
+        raise DomainError("The code must be 6 digits", "code")
+    # Outside the transaction below: a wrong code's throttling and audit must stay written.
+    if not device.verify_token(code):
+        security_event_record(
+            action=SecurityAction.TWO_FACTOR_FAILED,
+            user=user,
+            request=request,
+            detail="Wrong code while setting up the authenticator app",
+        )
+        raise DomainError(
+            "The code is not right. Check the time on your phone is correct, then enter "
+            "the newest code",
+            "code",
+        )
+    with transaction.atomic():
+        # One authenticator per person: setting up a new one replaces any other.
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        security_event_record(action=SecurityAction.TWO_FACTOR_ENROLLED, user=user, request=request)
+        codes = _recovery_codes_replace(user)
+        security_event_record(
+            action=SecurityAction.RECOVERY_CODES_ISSUED,
+            user=user,
+            request=request,
+            detail=f"{len(codes)} codes, on setting up two-factor sign-in",
+        )
+    _mark_verified(request, device)
+    return codes
+
+
+def two_factor_verify(*, request: HttpRequest, code: str) -> None:
+    """Check a code from the user's authenticator app and, if right, let this session go on."""
+    user = request.user
+    assert isinstance(user, User)
+    code = two_factor.normalise_totp_code(code)
+    if not code:
+        raise DomainError("Enter the 6-digit code from your authenticator app", "code")
+    if not code.isdigit() or len(code) != 6:
+        raise DomainError("The code must be 6 digits", "code")
+    device = two_factor.authenticator(user)
+    if device is None:
+        raise DomainError("Set up your authenticator app first", "code")
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise DomainError(
+            "You have entered too many wrong codes. Wait a minute, then try again", "code"
+        )
+    if not device.verify_token(code):
+        security_event_record(action=SecurityAction.TWO_FACTOR_FAILED, user=user, request=request)
+        raise DomainError(
+            "The code is not right. Enter the newest code from your authenticator app", "code"
+        )
+    _mark_verified(request, device)
+    security_event_record(
+        action=SecurityAction.SIGNED_IN,
+        user=user,
+        request=request,
+        detail="Second factor accepted: authenticator app",
+    )
+
+
+def recovery_code_use(*, request: HttpRequest, code: str) -> int:
+    """Sign in with one of the user's recovery codes, which is then used up. Returns how many
+    codes they have left."""
+    user = request.user
+    assert isinstance(user, User)
+    code = two_factor.normalise_recovery_code(code)
+    if not code:
+        raise DomainError("Enter one of your recovery codes", "code")
+    device = two_factor.recovery_device(user)
+    if device is None or not device.verify_is_allowed()[0] or not device.verify_token(code):
+        security_event_record(
+            action=SecurityAction.TWO_FACTOR_FAILED,
+            user=user,
+            request=request,
+            detail="Wrong recovery code",
+        )
+        raise DomainError(
+            "The recovery code is not right, or has been used. Each code works once", "code"
+        )
+    left = device.token_set.count()
+    _mark_verified(request, device)
+    security_event_record(
+        action=SecurityAction.RECOVERY_CODE_USED,
+        user=user,
+        request=request,
+        detail=f"{left} recovery codes left",
+    )
+    return left
+
+
+@transaction.atomic
+def recovery_codes_issue(*, request: HttpRequest) -> list[str]:
+    """New recovery codes for the signed-in user; the old ones stop working. Returned once."""
+    user = request.user
+    assert isinstance(user, User)
+    if two_factor.authenticator(user) is None:
+        raise DomainError("Set up your authenticator app first", "codes")
+    codes = _recovery_codes_replace(user)
+    security_event_record(
+        action=SecurityAction.RECOVERY_CODES_ISSUED,
+        user=user,
+        request=request,
+        detail=f"{len(codes)} codes; the old codes no longer work",
+    )
+    return codes
+
+
+@transaction.atomic
+def two_factor_reset(
+    *, user: User, actor: User | None, reason: str, request: HttpRequest | None = None
+) -> int:
+    """An administrator removes a user's authenticator and recovery codes (a lost phone), so
+    they set up a new one when they next sign in. Returns how many devices were removed."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Say why the second factor is being reset", "reason")
+    count = 0
+    for model in (TOTPDevice, StaticDevice):
+        removed, _ = model.objects.filter(user=user).delete()
+        count += removed
+    security_event_record(
+        action=SecurityAction.TWO_FACTOR_RESET,
+        user=user,
+        actor=actor,
+        request=request,
+        detail=reason,
+    )
+    return count
+
+
+def account_unlock(
+    *, user: User, actor: User | None, request: HttpRequest | None = None, reason: str = ""
+) -> int:
+    """Lift a lockout (django-axes) on the user's username, from every address. Returns how
+    many locked or counting attempts were cleared."""
+    from axes.utils import reset
+
+    count = reset(username=user.get_username())
+    security_event_record(
+        action=SecurityAction.UNLOCKED,
+        user=user,
+        actor=actor,
+        request=request,
+        detail=reason or f"{count} failed-attempt records cleared",
+    )
+    return count
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, defaults={"name": two_factor.RECOVERY_NAME, "confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(two_factor.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _mark_verified(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
+    """This session has passed the second factor with `device`. A new session key, as at
+    any change of privilege, so a key seen before this moment is worth nothing."""
+    request.session.cycle_key()
+    otp_login(request, device)

@@ -1,5 +1,7 @@
-"""The HTTP API at /api/v1/. Session authentication for the browser (with CSRF) and personal
-API tokens (Bearer) for other clients. The same access policy applies as on the pages."""
+"""The HTTP API at /api/v1/. Session authentication for the browser (with CSRF; the session must
+have passed two-factor sign-in) and personal API tokens (Bearer) for other clients. The same
+access policy applies as on the pages. Requests are rate limited per token or user
+(mace.core.middleware.ApiRateLimitMiddleware)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from mace.accounts import two_factor
 from mace.accounts.models import ApiToken
 from mace.core.errors import DomainError
 
@@ -33,14 +36,21 @@ class SessionAuth(APIKeyCookie):
     def _get_key(self, request: HttpRequest) -> str | None:
         # No signed-in session: nothing to protect from cross-site requests, so answer 401
         # (not a CSRF 403) by letting authentication fail.
+        # The same for a session still waiting for its second factor.
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or not two_factor.session_verified(request):
             return None
         return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
+        # A session that has not passed the second factor is not signed in, for the API too.
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_active
+            and two_factor.session_verified(request)
+        ):
             return user
         return None
 

@@ -1,10 +1,16 @@
+"""Middleware every request passes through: the request id, sign-in required, the security
+headers Django does not set itself, and the API's rate limit."""
+
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from mace.core import ratelimit
 from mace.core.requestid import current_request_id, new_request_id
 
 
@@ -33,3 +39,69 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django's SecurityMiddleware does not set: Permissions-Policy (no camera,
+    microphone, location and the like), and no caching of pages for a signed-in user, so case
+    content is not left in a shared computer's browser cache after signing out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class ApiRateLimitMiddleware:
+    """At most MACE_RATE_LIMIT_API requests a minute to the API from one token (or, without a
+    token, one signed-in user or one address); beyond that 429 with Retry-After. Counted before
+    the token is checked, so guessing tokens is limited too. The API's own description (the
+    OpenAPI document and its docs page) is not counted."""
+
+    DOCUMENTS = ("/openapi.json", "/docs")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith("/api/") or request.path_info.endswith(self.DOCUMENTS):
+            return self.get_response(request)
+        verdict = ratelimit.hit("api", self._caller(request), settings.MACE_RATE_LIMIT_API)
+        if verdict.allowed:
+            return self.get_response(request)
+        if verdict.first_refusal:
+            from mace.access.audit import security_event_record
+            from mace.access.choices import SecurityAction
+
+            user = request.user if request.user.is_authenticated else None
+            security_event_record(
+                action=SecurityAction.RATE_LIMITED,
+                user=user,  # type: ignore[arg-type]
+                request=request,
+                detail=f"API: over {verdict.limit} requests a minute",
+            )
+        response = JsonResponse(
+            {
+                "detail": f"Too many requests: at most {verdict.limit} a minute. "
+                f"Try again in {verdict.retry_after} seconds."
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
+
+    @staticmethod
+    def _caller(request: HttpRequest) -> str:
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            # The token's hash, never the token itself, names the counter.
+            return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+        if request.user.is_authenticated:
+            return f"user:{request.user.pk}"
+        return "address:" + (request.META.get("REMOTE_ADDR") or "unknown")

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.models import AccessEvent
@@ -70,7 +71,7 @@ def test_a_practitioner_finds_a_child_records_a_concern_and_sees_it_on_the_chron
     page.wait_for_url(f"**/children/{child.pk}/")
     audited_page.audit()
 
-    assert "Concern recorded" in page.locator(".govuk-notification-banner").inner_text()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Concern recorded")
     chronology = page.locator("main").inner_text()
     assert "Several phones or SIM cards" in chronology
     assert "Associating with older men or women" in chronology

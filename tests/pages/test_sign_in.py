@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from tests.factories import TEST_PASSWORD
 from tests.pages import assert_error_summary
+from tests.two_factor import authenticator_for
 
 
 def test_the_sign_in_page_is_open_to_anyone(client, db):
@@ -15,12 +16,33 @@ def test_the_sign_in_page_is_open_to_anyone(client, db):
     assert 'href="#main-content"' in html and 'id="main-content"' in html
 
 
-def test_a_correct_password_signs_in_and_goes_to_my_work(client, alice):
+def test_a_correct_password_goes_on_to_the_code_from_the_authenticator_app(client, alice):
+    authenticator_for(alice)
     response = client.post(
         reverse("accounts:login"), {"username": "alice", "password": TEST_PASSWORD}
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor")
+
+
+def test_a_first_sign_in_goes_on_to_setting_up_the_authenticator_app(client, alice):
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "alice", "password": TEST_PASSWORD, "next": "/children/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor_setup") + "?next=%2Fchildren%2F"
+
+
+def test_someone_who_sees_no_case_content_signs_in_with_a_password_and_goes_to_my_work(
+    client, district
+):
+    response = client.post(
+        reverse("accounts:login"), {"username": "district", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
     assert response["Location"] == reverse("core:dashboard")
+    assert client.get(reverse("core:dashboard")).status_code == 200
 
 
 def test_empty_fields_show_the_error_summary(client, db):

@@ -1,4 +1,5 @@
-"""What the token commands share: finding the user, describing a token."""
+"""What the account commands share: finding the user and the administrator, describing a
+token."""
 
 from __future__ import annotations
 
@@ -23,3 +24,16 @@ def status(token: ApiToken) -> str:
     if token.expires_at <= timezone.now():
         return "expired"
     return "active"
+
+
+def find_administrator(username: str) -> User:
+    """The administrator running an account command, named for the audit: an active system
+    administrator or superuser."""
+    from mace.accounts.choices import Role
+
+    admin = User.objects.filter(username=username, is_active=True).first()
+    if admin is None or not (admin.is_superuser or admin.has_role(Role.SYSTEM_ADMIN)):
+        raise CommandError(
+            f"--by must name an active system administrator; {username!r} is not one."
+        )
+    return admin
