@@ -12,6 +12,7 @@ from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read
 from mace.concerns.forms import ConcernForm
 from mace.concerns.services import concern_record
+from mace.core.drafts import draft_discard, draft_get, draft_initial
 from mace.core.errors import DomainError
 from mace.reference.models import Definition, Indicator
 
@@ -28,6 +29,12 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
         raise PermissionDenied("Your role does not include recording concerns")
     indicators = list(Indicator.objects.filter(active=True).order_by("group", "order", "pk"))
     form = ConcernForm(request.POST if request.method == "POST" else None, indicators=indicators)
+    # What was typed before a timeout or a closed tab comes back as the form's initial data
+    # (unvalidated: no errors until the user submits).
+    draft_key = f"concern:child:{child.pk}"
+    draft = None if form.is_bound else draft_get(user=request.user, key=draft_key)  # type: ignore[arg-type]
+    if draft is not None:
+        form.initial = draft_initial(form, draft)
     if request.method == "POST" and form.is_valid():
         seen, routes, fields = form.service_input()
         try:
@@ -43,6 +50,7 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
         except PermissionError as refusal:
             raise PermissionDenied(str(refusal)) from refusal
         else:
+            draft_discard(user=request.user, key=draft_key)  # type: ignore[arg-type]
             messages.success(request, f"Concern recorded for {child.full_name}")
             return redirect("people:detail", child_id=child.pk)
     return render(
@@ -54,5 +62,7 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
             "definition": Definition.in_force(),
             "indicator_groups": form.indicator_groups(),
             "route_items": form.route_items(),
+            "draft_key": draft_key,
+            "draft": draft,
         },
     )

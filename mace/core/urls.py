@@ -1,9 +1,11 @@
 from django.urls import path
 
-from mace.core import views
+from mace.core import draft_views, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("drafts/<str:key>/", draft_views.save, name="draft_save"),
+    path("drafts/<str:key>/discard/", draft_views.discard, name="draft_discard"),
 ]

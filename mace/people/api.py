@@ -5,7 +5,7 @@ A child the user may not see answers 404, exactly as a child that does not exist
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
@@ -19,6 +19,7 @@ from mace.concerns.api import concerns_shown
 from mace.concerns.models import Concern
 from mace.concerns.schemas import ConcernIn, ConcernOut
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
+from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError
 from mace.people import services
 from mace.people.models import (
@@ -30,14 +31,18 @@ from mace.people.models import (
 )
 from mace.people.schemas import (
     ERROR_RESPONSES,
+    AddressConflictOut,
     AddressIn,
     AddressOut,
+    AddressPatchIn,
     AmendmentIn,
     AmendmentOut,
+    ChildConflictOut,
     ChildIn,
     ChildListOut,
     ChildListQuery,
     ChildOut,
+    ChildPatchIn,
     ChronologyEntryOut,
     IdentifierIn,
     IdentifierOut,
@@ -142,6 +147,68 @@ def child_create(request: HttpRequest, payload: ChildIn) -> Status[Child]:
 @router.get("/{child_id}", response={200: ChildOut, **ERROR_RESPONSES}, summary="Read a child")
 def child_detail(request: HttpRequest, child_id: int) -> Child:
     return _with_record(_read(request, child_id, AccessAction.VIEW))
+
+
+CONFLICT_DETAIL = "Someone else changed this record after you read it; nothing was written"
+
+
+def _conflict(current: Any) -> dict[str, Any]:
+    return {
+        "detail": CONFLICT_DETAIL,
+        "errors": [
+            {
+                "field": "version",
+                "message": f"The record is now at version {current.version}: compare and resend",
+            }
+        ],
+        "current": current,
+    }
+
+
+@router.patch(
+    "/{child_id}",
+    response={200: ChildOut, 409: ChildConflictOut, **ERROR_RESPONSES},
+    summary="Change a child's details",
+)
+def child_update(request: HttpRequest, child_id: int, payload: ChildPatchIn) -> Any:
+    """Send the `version` you read and only the fields you change. If someone changed the record
+    since, nothing is written and the answer is 409 with the record as it is now."""
+    child = _read(request, child_id, AccessAction.CHANGE)
+    changes = payload.model_dump(exclude_unset=True, exclude={"version"})
+    try:
+        services.child_update(
+            actor=_user(request), child=child, version=payload.version, changes=changes
+        )
+    except ConflictError as conflict:
+        return Status(409, _conflict(_with_record(conflict.current)))  # type: ignore[arg-type]
+    return _with_record(Child.objects.select_related("area__quadrant").get(pk=child.pk))
+
+
+@router.patch(
+    "/{child_id}/addresses/{address_id}",
+    response={200: AddressOut, 409: AddressConflictOut, **ERROR_RESPONSES},
+    summary="Change or end an address",
+)
+def address_update(
+    request: HttpRequest, child_id: int, address_id: int, payload: AddressPatchIn
+) -> Any:
+    """Send the `version` you read and only the fields you change: `end_date` ends the address,
+    `area` places it by hand. A stale version answers 409 with the address as it is now."""
+    child = _read(request, child_id, AccessAction.CHANGE)
+    # Looked up within the child already read, so an address id cannot reach another child.
+    address = get_object_or_404(ChildAddress, pk=address_id, child=child)
+    changes = payload.model_dump(exclude_unset=True, exclude={"version", "area"})
+    try:
+        services.child_address_update(
+            actor=_user(request),
+            address=address,
+            version=payload.version,
+            changes=changes,
+            area=_area_by_code(payload.area),
+        )
+    except ConflictError as conflict:
+        return Status(409, _conflict(conflict.current))
+    return ChildAddress.objects.select_related("area__quadrant").get(pk=address.pk)
 
 
 @router.get(

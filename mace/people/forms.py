@@ -64,6 +64,25 @@ class ChildCreateForm(GovForm):
         ] + code_choices(CodeList.UPN_UNKNOWN)
 
 
+def _version_field() -> forms.IntegerField:
+    """The version of the record the person started from: a save from an older one is refused
+    (mace.core.concurrency), so nobody overwrites a change they have not seen."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "Reload the page and make your change again",
+            "invalid": "Reload the page and make your change again",
+        },
+    )
+
+
+class ChildEditForm(ChildCreateForm):
+    """The child's details, changed from the version they were loaded at."""
+
+    version = _version_field()
+
+
 class IdentifierForm(GovForm):
     type = forms.ChoiceField(
         label="Type of identifier",
@@ -121,6 +140,22 @@ class AddressForm(GovForm):
     )
 
 
+class AddressEditForm(AddressForm):
+    """An address's lines, postcode and dates, changed from the version they were loaded at."""
+
+    version = _version_field()
+
+
+class AddressEndForm(GovForm):
+    end_date = DateField(
+        label="When did the child stop living here?",
+        name="End date",
+        required=False,
+        help_text="For example, 27 3 2024",
+    )
+    version = _version_field()
+
+
 class PlaceAddressForm(GovForm):
     area = AreaChoiceField(
         queryset=_areas(),
@@ -128,6 +163,7 @@ class PlaceAddressForm(GovForm):
         empty_label="Choose a council area",
         error_messages={"required": "Choose the council area the address is in"},
     )
+    version = _version_field()
 
 
 class AmendForm(GovForm):

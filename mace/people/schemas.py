@@ -86,6 +86,41 @@ class AddressIn(Schema):
     )
 
 
+class ChildPatchIn(Schema):
+    """A change to a child's details: the version you read, and only the fields you change."""
+
+    version: int = Field(
+        ge=1, description="The version of the record you read; a stale one answers 409"
+    )
+    forename: str = ""
+    surname: str = ""
+    other_names: str = ""
+    dob: date | None = Field(None, description="Date of birth (null to clear it)")
+    sex: str = Field("U", description="SSD sex code: M, F or U")
+    gender: str = Field("", description="SSD gender code: 00, 01, 02 or 09")
+    ethnicity: str = Field("", description="DfE ethnicity code, e.g. WBRI")
+    upn_unknown: str = Field("", description="Why there is no UPN: UN1 to UN5")
+
+
+class AddressPatchIn(Schema):
+    """A change to an address (ending it is setting end_date): the version you read, and only
+    the fields you change."""
+
+    version: int = Field(
+        ge=1, description="The version of the address you read; a stale one answers 409"
+    )
+    line1: str = ""
+    line2: str = ""
+    town: str = ""
+    postcode: str = ""
+    uprn: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    area: str | None = Field(
+        None, description="A council area code to place the address by hand, e.g. basildon"
+    )
+
+
 class AmendmentIn(Schema):
     body: str = Field("", description="The corrected text")
     reason: str = Field("", description="Why the entry is being corrected")
@@ -137,6 +172,7 @@ class AddressOut(Schema):
     placed: bool = Field(description="Whether the address is in a council area")
     placed_by_hand: bool
     area: AreaOut | None
+    version: int = Field(description="Send it back with a change (PATCH)")
 
     @staticmethod
     def resolve_postcode(obj: Any) -> str:
@@ -188,6 +224,7 @@ class ChildOut(ChildSummaryOut):
     ethnicity: str
     age: int | None
     upn_unknown: str
+    version: int = Field(description="Send it back with a change (PATCH)")
     identifiers: list[IdentifierOut]
     current_address: AddressOut | None = Field(
         description="The address the child lives at today; its area says where it is placed"
@@ -214,6 +251,23 @@ class ChildOut(ChildSummaryOut):
     @staticmethod
     def resolve_involved_agencies(obj: Any) -> list[Any]:
         return [i for i in obj.involvements.all() if i.ended_at is None]
+
+
+class ChildConflictOut(Schema):
+    """409: someone changed the record after you read it. Nothing was written; `current` is the
+    record as it is now (with its version): compare, then send your change again."""
+
+    detail: str
+    errors: list[FieldErrorOut]
+    current: ChildOut
+
+
+class AddressConflictOut(Schema):
+    """409: someone changed the address after you read it. Nothing was written."""
+
+    detail: str
+    errors: list[FieldErrorOut]
+    current: AddressOut
 
 
 class RecordElsewhereOut(Schema):

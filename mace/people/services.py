@@ -3,13 +3,15 @@ access policy, validates, writes, and keeps the chronology and involvement in st
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from mace.access import policy
+from mace.core.concurrency import require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.people.choices import EntryKind, IdentifierType, InvolvementReason
 from mace.people.identifiers import nhs_number_error, normalise_nhs_number, normalise_upn, upn_error
@@ -150,6 +152,59 @@ def child_create(
     return child
 
 
+# What a practitioner may change on a child's details, with how the chronology names each.
+CHILD_FIELDS: dict[str, str] = {
+    "forename": "first name",
+    "surname": "last name",
+    "other_names": "other names",
+    "dob": "date of birth",
+    "sex": "sex",
+    "gender": "gender",
+    "ethnicity": "ethnicity",
+    "upn_unknown": "reason a UPN is not known",
+}
+
+
+@transaction.atomic
+def child_update(*, actor: User, child: Child, version: int, changes: Mapping[str, Any]) -> Child:
+    """Change a child's details, if nobody else changed them since the practitioner loaded them
+    at `version`; otherwise ConflictError carries the record as it is now, and nothing is
+    written. `changes` holds only the fields being changed (an API PATCH sends a few). A note on
+    the chronology says which details changed; the old values are in the record's history."""
+    _require(policy.can_change_child(actor, child))
+    unknown = set(changes) - set(CHILD_FIELDS)
+    if unknown:
+        raise DomainError({name: ["This cannot be changed"] for name in sorted(unknown)})
+    merged: dict[str, Any] = {name: getattr(child, name) for name in CHILD_FIELDS}
+    merged.update(changes)
+    for name in ("forename", "surname", "other_names", "gender", "ethnicity", "upn_unknown"):
+        merged[name] = (merged[name] or "").strip()
+    merged["sex"] = (merged["sex"] or "").strip() or "U"
+    errors = _validate_child_fields(
+        forename=merged["forename"],
+        surname=merged["surname"],
+        dob=merged["dob"],
+        sex=merged["sex"],
+        gender=merged["gender"],
+        ethnicity=merged["ethnicity"],
+        upn_unknown=merged["upn_unknown"],
+    )
+    if errors:
+        raise DomainError(errors)
+    fields = {name: value for name, value in merged.items() if _differs(child, name, value)}
+    if not fields:
+        require_version(child, version)
+        return child
+    saved = save_versioned(Child.objects.all(), child.pk, version, history_user=actor, **fields)
+    chronology_add(
+        actor=actor,
+        child=saved,
+        kind=EntryKind.NOTE,
+        title=f"Details changed by {actor.agency}: " + ", ".join(CHILD_FIELDS[n] for n in fields),
+    )
+    return saved
+
+
 def normalise_identifier(type_: str, value: str) -> str:
     if type_ == IdentifierType.NHS_NUMBER:
         return normalise_nhs_number(value)
@@ -241,22 +296,10 @@ def child_address_add(
     """Add an address. The postcode places it in a council area; when it cannot be placed the
     address is kept unplaced (the page says so) unless the practitioner placed it by hand."""
     _require(policy.can_change_child(actor, child))
-    errors: dict[str, list[str]] = {}
-    if not line1.strip():
-        errors["line1"] = ["Enter the first line of the address"]
     postcode = normalise_postcode(postcode)
-    if postcode and outward_code(postcode) is None:
-        errors["postcode"] = ["Enter a real postcode, like CM1 1AA"]
-    if start_date is None:
-        errors["start_date"] = ["Enter the date the child started living here"]
-    elif start_date > timezone.localdate():
-        errors["start_date"] = ["The start date must be today or in the past"]
-    if start_date and end_date and end_date < start_date:
-        errors["end_date"] = ["The end date must be the same as or after the start date"]
-    if uprn and not (uprn.isdigit() and len(uprn) <= 12):
-        errors["uprn"] = ["A UPRN is up to 12 digits"]
-    if errors:
-        raise DomainError(errors)
+    _validate_address(
+        line1=line1, postcode=postcode, uprn=uprn, start_date=start_date, end_date=end_date
+    )
     assert start_date is not None
     placed = place_postcode(postcode) if postcode else None
     address = ChildAddress.objects.create(
@@ -275,16 +318,132 @@ def child_address_add(
     return address
 
 
+def _validate_address(
+    *, line1: str, postcode: str, uprn: str, start_date: date | None, end_date: date | None
+) -> None:
+    """The rules every address meets, added or changed. `postcode` is already normalised."""
+    errors: dict[str, list[str]] = {}
+    if not line1.strip():
+        errors["line1"] = ["Enter the first line of the address"]
+    if postcode and outward_code(postcode) is None:
+        errors["postcode"] = ["Enter a real postcode, like CM1 1AA"]
+    if start_date is None:
+        errors["start_date"] = ["Enter the date the child started living here"]
+    elif start_date > timezone.localdate():
+        errors["start_date"] = ["The start date must be today or in the past"]
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = ["The end date must be the same as or after the start date"]
+    if uprn and not (uprn.isdigit() and len(uprn) <= 12):
+        errors["uprn"] = ["A UPRN is up to 12 digits"]
+    if errors:
+        raise DomainError(errors)
+
+
+# What a practitioner may change on an address (the service works out area and placed_by_hand).
+ADDRESS_FIELDS = ("line1", "line2", "town", "postcode", "uprn", "start_date", "end_date")
+
+
 @transaction.atomic
-def child_address_place(*, actor: User, address: ChildAddress, area: Area) -> ChildAddress:
-    """Place an address in a council area by hand (a postcode that could not place it, or a
-    postcode district that straddles a boundary). The address's history records who did it."""
+def child_address_update(
+    *,
+    actor: User,
+    address: ChildAddress,
+    version: int,
+    changes: Mapping[str, Any],
+    area: Area | None = None,
+    by_postcode: bool = False,
+) -> ChildAddress:
+    """Change an address's lines, postcode or dates, if nobody else changed it since the
+    practitioner loaded it at `version` (ConflictError otherwise). `changes` holds only the
+    fields being changed. The postcode places the address again unless `area` places it by
+    hand; with no area, a hand placement is kept unless the postcode changed or `by_postcode`
+    asks for the postcode to place it again."""
     _require(policy.can_change_child(actor, address.child))
-    address.area = area
-    address.placed_by_hand = True
-    address.save(update_fields=["area", "placed_by_hand"])
+    unknown = set(changes) - set(ADDRESS_FIELDS)
+    if unknown:
+        raise DomainError({name: ["This cannot be changed"] for name in sorted(unknown)})
+    merged: dict[str, Any] = {name: getattr(address, name) for name in ADDRESS_FIELDS}
+    merged.update(changes)
+    for name in ("line1", "line2", "town", "uprn"):
+        merged[name] = (merged[name] or "").strip()
+    merged["postcode"] = normalise_postcode(merged["postcode"] or "")
+    _validate_address(
+        line1=merged["line1"],
+        postcode=merged["postcode"],
+        uprn=merged["uprn"],
+        start_date=merged["start_date"],
+        end_date=merged["end_date"],
+    )
+    placed = place_postcode(merged["postcode"]) if merged["postcode"] else None
+    if area is not None:
+        merged["area"] = area
+        merged["placed_by_hand"] = area != placed
+    elif by_postcode or merged["postcode"] != address.postcode or not address.placed_by_hand:
+        merged["area"] = placed
+        merged["placed_by_hand"] = False
+    fields = {name: value for name, value in merged.items() if _differs(address, name, value)}
+    return _save_address(actor=actor, address=address, version=version, fields=fields)
+
+
+@transaction.atomic
+def child_address_end(
+    *, actor: User, address: ChildAddress, version: int, end_date: date | None
+) -> ChildAddress:
+    """Record the day the child stopped living at an address (versioned like any change)."""
+    _require(policy.can_change_child(actor, address.child))
+    if end_date is None:
+        raise DomainError({"end_date": ["Enter the date the child stopped living here"]})
+    if end_date > timezone.localdate():
+        raise DomainError({"end_date": ["The end date must be today or in the past"]})
+    if end_date < address.start_date:
+        raise DomainError(
+            {"end_date": ["The end date must be the same as or after the start date"]}
+        )
+    return _save_address(
+        actor=actor, address=address, version=version, fields={"end_date": end_date}
+    )
+
+
+@transaction.atomic
+def child_address_place(
+    *, actor: User, address: ChildAddress, area: Area, version: int
+) -> ChildAddress:
+    """Place an address in a council area by hand (a postcode that could not place it, or a
+    postcode district that straddles a boundary). The address's history records who did it;
+    a placement made from an out-of-date page is refused like any other change."""
+    _require(policy.can_change_child(actor, address.child))
+    return _save_address(
+        actor=actor,
+        address=address,
+        version=version,
+        fields={"area": area, "placed_by_hand": True},
+    )
+
+
+def _differs(instance: Any, name: str, value: Any) -> bool:
+    """Whether setting `name` to `value` would change the record (comparing foreign keys by id,
+    so no related row is loaded to find out)."""
+    field = instance._meta.get_field(name)
+    if field.is_relation:
+        return getattr(instance, field.attname) != (value.pk if value is not None else None)
+    return bool(getattr(instance, name) != value)
+
+
+def _save_address(
+    *, actor: User, address: ChildAddress, version: int, fields: dict[str, Any]
+) -> ChildAddress:
+    if not fields:
+        require_version(address, version)
+        return address
+    saved = save_versioned(
+        ChildAddress.objects.filter(child=address.child),
+        address.pk,
+        version,
+        history_user=actor,
+        **fields,
+    )
     _refresh_child_area(address.child)
-    return address
+    return saved
 
 
 def _refresh_child_area(child: Child) -> None:

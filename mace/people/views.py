@@ -4,6 +4,10 @@ service in mace.people.services."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,12 +17,18 @@ from django.utils import timezone
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
+from mace.core.concurrency import ConflictError, last_change
 from mace.core.errors import DomainError
+from mace.core.forms import GovForm
+from mace.core.templatetags.govuk import gov_date
 from mace.people import services
 from mace.people.forms import (
+    AddressEditForm,
+    AddressEndForm,
     AddressForm,
     AmendForm,
     ChildCreateForm,
+    ChildEditForm,
     IdentifierForm,
     PlaceAddressForm,
     SearchForm,
@@ -26,7 +36,7 @@ from mace.people.forms import (
 from mace.people.models import AgencyInvolvement, Child, ChildAddress, ChronologyEntry
 from mace.people.selectors import child_search, chronology_for
 from mace.reference.choices import CodeList
-from mace.reference.models import Code
+from mace.reference.models import Code, normalise_postcode
 
 
 def _read(request: HttpRequest, child_id: int) -> Child:
@@ -119,6 +129,7 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "involvements": involvements,
             "entries": list(chronology_for(child)),
             "can_record_concern": policy.can_record_concern(request.user),  # type: ignore[arg-type]
+            "can_change_child": policy.can_change_child(request.user, child),  # type: ignore[arg-type]
         },
     )
 
@@ -166,27 +177,204 @@ def address_add(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "people/address_add.html", {"child": child, "form": form})
 
 
-def address_place(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
+def _shown(field: forms.Field, value: Any) -> str:
+    """A value as the person would recognise it on the form: a code list's label, a GOV.UK date."""
+    if value in (None, "", []):
+        return "Not recorded"
+    if isinstance(value, dt.date):
+        return gov_date(value)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    return str(value)
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return normalise_postcode(value) if name == "postcode" else value
+    return value
+
+
+def _conflict_form(
+    request: HttpRequest,
+    form_class: type[GovForm],
+    error: ConflictError,
+    fields: list[str],
+    **form_kwargs: Any,
+) -> tuple[GovForm, dict[str, Any]]:
+    """The form as the person submitted it, now carrying the saved version's number, with the
+    error and a side-by-side of every field where their version and the saved one differ. What
+    they typed is kept; saving again is a deliberate choice to replace the saved version."""
+    current = error.current
+    data = request.POST.copy()
+    data["version"] = str(current.version)  # type: ignore[attr-defined]
+    form = form_class(data, **form_kwargs)
+    form.is_valid()
+    form.add_error(None, "Someone else changed this record while you were editing")
+    typed = getattr(form, "cleaned_data", {})
+    rows = []
+    for name in fields:
+        field = form.fields[name]
+        yours, saved = typed.get(name), getattr(current, name)
+        if _comparable(name, yours or "") != _comparable(name, saved or ""):
+            rows.append(
+                {
+                    "label": str(field.label).removesuffix(" (optional)"),
+                    "yours": _shown(field, yours),
+                    "saved": _shown(field, saved),
+                }
+            )
+    return form, {"conflict": {"rows": rows, "change": last_change(current)}}
+
+
+def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Change the child's details. A save made from an out-of-date page is refused with both
+    versions shown; nothing is overwritten without the person seeing what they replace."""
     child = _read(request, child_id)
-    address = get_object_or_404(ChildAddress, pk=address_id, child=child)
-    form = PlaceAddressForm(
-        request.POST if request.method == "POST" else None, initial={"area": address.area_id}
+    if not policy.can_change_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied("You cannot change this child's details")
+    initial = {name: getattr(child, name) for name in services.CHILD_FIELDS}
+    form = ChildEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={**initial, "version": child.version},
     )
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.CHILD_FIELDS}
+        try:
+            services.child_update(
+                actor=request.user,  # type: ignore[arg-type]
+                child=child,
+                version=form.cleaned_data["version"],
+                changes=changes,
+            )
+        except ConflictError as conflict:
+            form, extra = _conflict_form(  # type: ignore[assignment]
+                request, ChildEditForm, conflict, list(services.CHILD_FIELDS)
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, "Details saved")
+            return redirect("people:detail", child_id=child.pk)
+    return render(request, "people/child_edit.html", {"child": child, "form": form, **extra})
+
+
+def _address(request: HttpRequest, child_id: int, address_id: int) -> tuple[Child, ChildAddress]:
+    child = _read(request, child_id)
+    address = get_object_or_404(
+        ChildAddress.objects.select_related("area"), pk=address_id, child=child
+    )
+    if not policy.can_change_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied("You cannot change this child's addresses")
+    return child, address
+
+
+def address_edit(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
+    """Correct an address's lines, postcode or dates (versioned like the child's details)."""
+    child, address = _address(request, child_id, address_id)
+    initial: dict[str, Any] = {name: getattr(address, name) for name in services.ADDRESS_FIELDS}
+    initial["postcode"] = address.postcode_display
+    initial["area"] = address.area_id if address.placed_by_hand else None
+    form = AddressEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={**initial, "version": address.version},
+    )
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.ADDRESS_FIELDS}
+        try:
+            services.child_address_update(
+                actor=request.user,  # type: ignore[arg-type]
+                address=address,
+                version=form.cleaned_data["version"],
+                changes=changes,
+                area=form.cleaned_data["area"],
+                # The form's empty choice reads "Place it by the postcode".
+                by_postcode=form.cleaned_data["area"] is None,
+            )
+        except ConflictError as conflict:
+            form, extra = _conflict_form(  # type: ignore[assignment]
+                request, AddressEditForm, conflict, list(services.ADDRESS_FIELDS)
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, "Address saved")
+            return redirect("people:detail", child_id=child.pk)
+    return render(
+        request,
+        "people/address_edit.html",
+        {"child": child, "address": address, "form": form, **extra},
+    )
+
+
+def address_end(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
+    """Record that the child no longer lives at an address."""
+    child, address = _address(request, child_id, address_id)
+    form = AddressEndForm(
+        request.POST if request.method == "POST" else None,
+        initial={"end_date": address.end_date, "version": address.version},
+    )
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_address_end(
+                actor=request.user,  # type: ignore[arg-type]
+                address=address,
+                version=form.cleaned_data["version"],
+                end_date=form.cleaned_data["end_date"],
+            )
+        except ConflictError as conflict:
+            form, extra = _conflict_form(  # type: ignore[assignment]
+                request, AddressEndForm, conflict, ["end_date"]
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, "Address ended")
+            return redirect("people:detail", child_id=child.pk)
+    return render(
+        request,
+        "people/address_end.html",
+        {"child": child, "address": address, "form": form, **extra},
+    )
+
+
+def address_place(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
+    child, address = _address(request, child_id, address_id)
+    form = PlaceAddressForm(
+        request.POST if request.method == "POST" else None,
+        initial={"area": address.area_id, "version": address.version},
+    )
+    extra: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.child_address_place(
                 actor=request.user,  # type: ignore[arg-type]
                 address=address,
                 area=form.cleaned_data["area"],
+                version=form.cleaned_data["version"],
+            )
+        except ConflictError as conflict:
+            form, extra = _conflict_form(  # type: ignore[assignment]
+                request, PlaceAddressForm, conflict, ["area"]
             )
         except PermissionError as refusal:
             raise PermissionDenied(str(refusal)) from refusal
-        messages.success(request, f"Address placed in {form.cleaned_data['area']}")
-        return redirect("people:detail", child_id=child.pk)
+        else:
+            messages.success(request, f"Address placed in {form.cleaned_data['area']}")
+            return redirect("people:detail", child_id=child.pk)
     return render(
         request,
         "people/address_place.html",
-        {"child": child, "address": address, "form": form},
+        {"child": child, "address": address, "form": form, **extra},
     )
 
 

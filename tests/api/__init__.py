@@ -78,7 +78,8 @@ def call(
 ) -> Any:
     if method == "get":
         return client.get(path, headers=headers)
-    return client.post(path, body or {}, content_type="application/json", headers=headers)
+    send = client.patch if method == "patch" else client.post
+    return send(path, body or {}, content_type="application/json", headers=headers)
 
 
 def field_errors(response: Any) -> dict[str, list[str]]:

@@ -1,0 +1,288 @@
+"""Every page and every API route, asked by every role (and by nobody signed in), answers what the
+access policy says it should. The expected answer is computed from mace.access.policy for each
+user, never written down per role, so the table below says only which policy rule governs each
+route. A route with no rule here fails test_every_route_has_a_rule: a new screen cannot forget
+its check.
+
+Only reads (GET) of pages are walked here, since a page's form is refused the same way as the
+page; the API's writes are walked with valid bodies, inside the test's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from mace.access import policy
+from mace.accounts.choices import Role
+from mace.accounts.models import User
+from mace.accounts.services import api_token_issue
+from mace.people.services import child_address_add
+from mace.reference.models import Quadrant
+from tests.api import TODAY
+from tests.api.test_every_route import ROUTES as API_ROUTES
+from tests.core.test_every_route_needs_sign_in import PUBLIC, PUBLIC_API, _walk
+from tests.factories import ChildFactory, UserFactory, agency
+
+Rule = Callable[[User, Any], bool]
+
+
+@dataclass(frozen=True)
+class Page:
+    kwargs: Callable[[Any], dict[str, int]]
+    allowed: Rule
+    refused_status: int = 404  # 404 for one child's record: nothing says it exists
+    allowed_status: int = 200
+
+
+def _signed_in(user: User, world: Any) -> bool:
+    return True
+
+
+def _case_content(user: User, world: Any) -> bool:
+    return policy.sees_case_content(user)
+
+
+def _sees_child(user: User, world: Any) -> bool:
+    return policy.can_view_child(user, world.child)
+
+
+def _changes_child(user: User, world: Any) -> bool:
+    return policy.can_change_child(user, world.child)
+
+
+def _records_concern(user: User, world: Any) -> bool:
+    return policy.can_record_concern(user) and policy.can_view_child(user, world.child)
+
+
+def _amends_entry(user: User, world: Any) -> bool:
+    return policy.can_amend_entry(user, world.entry)
+
+
+def _no_kwargs(world: Any) -> dict[str, int]:
+    return {}
+
+
+def _child(world: Any) -> dict[str, int]:
+    return {"child_id": world.child.pk}
+
+
+PAGES: dict[str, Page] = {
+    "core:dashboard": Page(_no_kwargs, _signed_in),
+    "people:search": Page(_no_kwargs, _case_content, refused_status=403),
+    "people:create": Page(_no_kwargs, lambda u, w: policy.can_create_child(u), refused_status=403),
+    "people:detail": Page(_child, _sees_child),
+    "people:identifier_add": Page(_child, _changes_child),
+    "people:address_add": Page(_child, _changes_child),
+    "people:address_place": Page(
+        lambda w: {"child_id": w.child.pk, "address_id": w.address.pk}, _changes_child
+    ),
+    "people:entry_amend": Page(
+        lambda w: {"child_id": w.child.pk, "entry_id": w.entry.pk}, _amends_entry
+    ),
+    "concerns:record": Page(_child, _records_concern),
+    "people:child_edit": Page(_child, _changes_child),
+    "people:address_edit": Page(
+        lambda w: {"child_id": w.child.pk, "address_id": w.address.pk}, _changes_child
+    ),
+    "people:address_end": Page(
+        lambda w: {"child_id": w.child.pk, "address_id": w.address.pk}, _changes_child
+    ),
+    # Draft endpoints only take a POST (drafts.js); who may POST is tested in tests/core.
+    "core:draft_save": Page(
+        lambda w: {"key": f"concern:child:{w.child.pk}"},  # type: ignore[dict-item]
+        _signed_in,
+        refused_status=405,
+        allowed_status=405,
+    ),
+    "core:draft_discard": Page(
+        lambda w: {"key": f"concern:child:{w.child.pk}"},  # type: ignore[dict-item]
+        _signed_in,
+        refused_status=405,
+        allowed_status=405,
+    ),
+    "accounts:account": Page(_no_kwargs, _signed_in),
+    "accounts:recovery_codes": Page(_no_kwargs, _signed_in),
+    # A token is only ever found by its owner; the world's token is the author's.
+    "accounts:token_revoke": Page(
+        lambda w: {"pk": w.token.pk}, lambda u, w: w.token.user_id == u.pk
+    ),
+}
+# Pages that only accept a POST (their GET answers 405 to everyone signed in).
+POST_ONLY = {"accounts:logout", "accounts:keep_alive", "accounts:recovery_codes_new"}
+# The steps of signing in (second factor, recovery code, first enrolment) are for a person half
+# way through signing in; tests/accounts/test_two_factor.py walks them for every case.
+SIGN_IN_STEPS = {"accounts:two_factor", "accounts:recovery_code", "accounts:two_factor_setup"}
+
+
+@dataclass(frozen=True)
+class ApiRule:
+    allowed: Rule
+    refused_status: int = 404
+
+
+API_RULES: dict[str, ApiRule] = {
+    "GET /api/v1/children": ApiRule(_case_content, 403),
+    "POST /api/v1/children": ApiRule(lambda u, w: policy.can_create_child(u), 403),
+    "GET /api/v1/children/{child_id}": ApiRule(_sees_child),
+    "GET /api/v1/children/{child_id}/identifiers": ApiRule(_sees_child),
+    "POST /api/v1/children/{child_id}/identifiers": ApiRule(_changes_child),
+    "GET /api/v1/children/{child_id}/addresses": ApiRule(_sees_child),
+    "POST /api/v1/children/{child_id}/addresses": ApiRule(_changes_child),
+    "GET /api/v1/children/{child_id}/concerns": ApiRule(_sees_child),
+    "POST /api/v1/children/{child_id}/concerns": ApiRule(_records_concern),
+    "GET /api/v1/children/{child_id}/chronology": ApiRule(_sees_child),
+    "POST /api/v1/children/{child_id}/chronology/{entry_id}/amendments": ApiRule(_amends_entry),
+    "GET /api/v1/concerns/{concern_id}": ApiRule(_sees_child),
+    "PATCH /api/v1/children/{child_id}": ApiRule(_changes_child),
+    "PATCH /api/v1/children/{child_id}/addresses/{address_id}": ApiRule(_changes_child),
+}
+
+CSC = "Essex Children and Families (social care)"
+POLICE = "Essex Police"
+CARE = "CARE (Children at Risk of Exploitation)"
+BASILDON_DC = "Basildon District Council"
+
+# One persona per role, in the agency a person holding it would work for, plus the practitioner
+# of an agency that is not involved with the child (the outsider).
+PERSONAS: dict[str, tuple[list[str], str | None, str | None]] = {
+    "practitioner": ([Role.PRACTITIONER], CSC, None),
+    "outsider_practitioner": ([Role.PRACTITIONER], POLICE, None),
+    "agency_manager": ([Role.AGENCY_MANAGER], CSC, None),
+    "outsider_manager": ([Role.AGENCY_MANAGER], POLICE, None),
+    "mace_chair": ([Role.MACE_CHAIR], POLICE, "south"),
+    "mace_coordinator": ([Role.MACE_COORDINATOR], CSC, "south"),
+    "analyst": ([Role.ANALYST], POLICE, None),
+    "district_officer": ([Role.DISTRICT_OFFICER], BASILDON_DC, None),
+    "board_member": ([Role.BOARD_MEMBER], CSC, None),
+    "service_worker": ([Role.SERVICE_WORKER], CARE, None),
+    "workforce_lead": ([Role.WORKFORCE_LEAD], CSC, None),
+    "system_admin": ([Role.SYSTEM_ADMIN], None, None),
+    "data_protection": ([Role.DATA_PROTECTION], CSC, None),
+}
+
+
+def test_every_role_has_a_persona():
+    held = {role for roles, _, _ in PERSONAS.values() for role in roles}
+    assert held == set(Role.values)
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    """A child CSC works with: an address, a note on the chronology and a concern."""
+    from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
+    from mace.people.choices import EntryKind
+    from mace.people.services import chronology_add
+
+    csc = agency(CSC)
+    author = UserFactory(username="author", agency=csc, roles=[Role.PRACTITIONER])
+    child = ChildFactory(involved=[csc])
+    address = child_address_add(
+        actor=author, child=child, line1="7 Nowhere Lane", postcode="ZZ9 9ZZ", start_date=TODAY
+    )
+    entry = chronology_add(
+        actor=author, child=child, kind=EntryKind.NOTE, title="Fictional note", body="As written"
+    )
+    concern = concern_record(
+        actor=author,
+        child=child,
+        narrative="A fictional concern.",
+        indicators=[IndicatorSeen("multiple-phones", TODAY, "observed")],
+        routes=[RouteTo("csc", TODAY)],
+    )
+    _, token = api_token_issue(user=author)
+    return SimpleNamespace(child=child, address=address, entry=entry, concern=concern, token=token)
+
+
+def _persona(name: str) -> User:
+    roles, agency_name, quadrant = PERSONAS[name]
+    return UserFactory(
+        username=f"persona-{name}",
+        agency=agency(agency_name) if agency_name else None,
+        quadrant=Quadrant.objects.get(code=quadrant) if quadrant else None,
+        roles=roles,
+        is_staff=Role.SYSTEM_ADMIN in roles,
+    )
+
+
+def _signed_in_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _page_routes() -> list[str]:
+    return sorted(
+        {
+            name
+            for route, name in _walk(get_resolver().url_patterns)
+            if not route.startswith(("admin/", "api/")) and name not in PUBLIC
+        }
+    )
+
+
+def test_every_route_has_a_rule(client):
+    missing_pages = set(_page_routes()) - set(PAGES) - POST_ONLY - SIGN_IN_STEPS
+    assert not missing_pages, f"Pages with no access rule in this test: {sorted(missing_pages)}"
+    document = client.get("/api/v1/openapi.json").json()
+    operations = {
+        f"{method.upper()} {path}"
+        for path, methods in document["paths"].items()
+        for method in methods
+    }
+    missing_api = operations - set(API_RULES)
+    assert not missing_api, f"API routes with no access rule in this test: {sorted(missing_api)}"
+    assert not (set(API_RULES) - operations), "Rules for API routes that no longer exist"
+    assert {"api:openapi-json", "api:openapi-view"} <= PUBLIC_API
+
+
+@pytest.mark.parametrize("persona", sorted(PERSONAS))
+def test_every_page_answers_each_role_as_the_policy_says(world, persona):
+    user = _persona(persona)
+    client = _signed_in_client(user)
+    wrong = []
+    for name, page in PAGES.items():
+        allowed = page.allowed(user, world)
+        response = client.get(reverse(name, kwargs=page.kwargs(world)))
+        expected = page.allowed_status if allowed else page.refused_status
+        if response.status_code != expected:
+            wrong.append(f"{name}: {response.status_code}, policy says {expected}")
+    for name in POST_ONLY:
+        if client.get(reverse(name)).status_code != 405:
+            wrong.append(f"{name}: a GET should be refused with 405")
+    assert not wrong, f"{persona}: " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize("persona", sorted(PERSONAS))
+def test_every_api_route_answers_each_role_as_the_policy_says(world, persona):
+    from tests.api import call
+
+    user = _persona(persona)
+    client = _signed_in_client(user)
+    wrong = []
+    for route in API_ROUTES:
+        rule = API_RULES[route.id]
+        # Decide before the call: a write may change what the user may see afterwards.
+        allowed = rule.allowed(user, world)
+        response = call(client, route.method, route.path(world), route.body(world))
+        expected = (201 if route.method == "post" else 200) if allowed else rule.refused_status
+        if response.status_code != expected:
+            wrong.append(f"{route.id}: {response.status_code}, policy says {expected}")
+    assert not wrong, f"{persona}: " + "; ".join(wrong)
+
+
+def test_nobody_signed_in_is_sent_to_sign_in_or_gets_401(world):
+    from tests.api import call
+
+    client = Client()
+    for name, page in PAGES.items():
+        response = client.get(reverse(name, kwargs=page.kwargs(world)))
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/"), name
+    for route in API_ROUTES:
+        response = call(client, route.method, route.path(world), route.body(world))
+        assert response.status_code == 401, route.id
