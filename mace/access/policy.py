@@ -7,20 +7,30 @@ Every page, API route, export and search asks this module. Rules for now:
   leads see no child case content;
 - any user who works with case content may record a concern (which involves their agency) and
   may be told that a record exists when they give an exact identifier of a child they cannot see,
-  so nobody creates a duplicate.
+  so nobody creates a duplicate;
+- break-glass: such a user may take emergency access to that child for a limited time on a
+  stated reason; while the grant lasts they may read the record (not change the child's details);
+- a restricted chronology entry or concern is read only by the author's agency and the MACE
+  chairs of the child's quadrant; everyone else who sees the child sees that it exists;
+- agency managers and the data protection role read the audit: the data protection role for
+  every child and user, an agency manager for the children their agency works or has worked
+  with and the users of their own agency; they also review break-glass uses.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mace.accounts.choices import Role
 
 if TYPE_CHECKING:
+    from mace.access.models import BreakGlassGrant
     from mace.accounts.models import User
+    from mace.concerns.models import Concern
     from mace.people.models import Child, ChronologyEntry
 
 # Roles whose work is individual children's cases.
@@ -57,17 +67,41 @@ def can_create_child(user: User | None) -> bool:
     return sees_case_content(user)
 
 
-def scope_children(user: User | None, queryset: QuerySet[Child]) -> QuerySet[Child]:
-    """The children in `queryset` this user may see."""
-    if not sees_case_content(user):
-        return queryset.none()
+def can_request_break_glass(user: User | None) -> bool:
+    """Anyone who works with case content may ask for emergency access to a child."""
+    return sees_case_content(user)
+
+
+def _involved(user: User) -> Exists:
     from mace.people.models import AgencyInvolvement
 
-    assert user is not None and user.agency_id is not None
-    involved = AgencyInvolvement.objects.filter(
-        child=OuterRef("pk"), agency_id=user.agency_id, ended_at__isnull=True
+    assert user.agency_id is not None
+    return Exists(
+        AgencyInvolvement.objects.filter(
+            child=OuterRef("pk"), agency_id=user.agency_id, ended_at__isnull=True
+        )
     )
-    return queryset.filter(Exists(involved))
+
+
+def active_break_glass_grants(user: User | None) -> QuerySet[BreakGlassGrant]:
+    """The user's break-glass grants that still give access now."""
+    from mace.access.models import BreakGlassGrant
+
+    if user is None or not user.is_authenticated:
+        return BreakGlassGrant.objects.none()
+    return BreakGlassGrant.objects.filter(
+        user=user, expires_at__gt=timezone.now(), ended_at__isnull=True
+    )
+
+
+def scope_children(user: User | None, queryset: QuerySet[Child]) -> QuerySet[Child]:
+    """The children in `queryset` this user may see: those their agency is involved with, and
+    those they hold a live break-glass grant for."""
+    if not sees_case_content(user):
+        return queryset.none()
+    assert user is not None and user.agency_id is not None
+    granted = Exists(active_break_glass_grants(user).filter(child=OuterRef("pk")))
+    return queryset.filter(_involved(user) | granted)
 
 
 def can_view_child(user: User | None, child: Child) -> bool:
@@ -76,8 +110,128 @@ def can_view_child(user: User | None, child: Child) -> bool:
     return scope_children(user, ChildModel.objects.filter(pk=child.pk)).exists()
 
 
+def seen_by_break_glass_only(user: User | None, child: Child) -> bool:
+    """The user sees this child only through a break-glass grant (the page says so)."""
+    from mace.people.models import Child as ChildModel
+
+    if not sees_case_content(user):
+        return False
+    assert user is not None
+    involved = ChildModel.objects.filter(pk=child.pk).filter(_involved(user)).exists()
+    return not involved and active_break_glass_grants(user).filter(child=child).exists()
+
+
 def can_change_child(user: User | None, child: Child) -> bool:
-    return can_view_child(user, child)
+    """Changing a child's details needs the agency's involvement; break-glass only reads."""
+    if not sees_case_content(user):
+        return False
+    from mace.people.models import Child as ChildModel
+
+    assert user is not None
+    return ChildModel.objects.filter(pk=child.pk).filter(_involved(user)).exists()
+
+
+def can_read_restricted(user: User | None, *, agency_id: int, child: Child) -> bool:
+    """A restricted entry or concern: its author's agency, and the MACE chairs of the child's
+    quadrant (by the child's current area), who must also be able to see the child at all."""
+    if not sees_case_content(user):
+        return False
+    assert user is not None
+    if user.agency_id == agency_id:
+        return True
+    quadrant_id = child.area.quadrant_id if child.area_id and child.area else None
+    return (
+        Role.MACE_CHAIR in user.role_set
+        and quadrant_id is not None
+        and user.quadrant_id == quadrant_id
+    )
+
+
+def can_read_entry(user: User | None, entry: ChronologyEntry | Concern) -> bool:
+    """Whether the user may read this entry's (or concern's) content, given they see the child.
+    Callers that hold many entries pass ones whose child (with area) is already loaded."""
+    if not entry.restricted:
+        return True
+    return can_read_restricted(user, agency_id=entry.agency_id, child=entry.child)
+
+
+def can_view_audit(user: User | None) -> bool:
+    """Agency managers and the data protection role read the audit."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.role_set & {Role.AGENCY_MANAGER, Role.DATA_PROTECTION})
+
+
+def audit_children(user: User | None, queryset: QuerySet[Child]) -> QuerySet[Child]:
+    """The children whose audit this user may read: every child for the data protection role;
+    for an agency manager, those their agency works or has worked with."""
+    if not can_view_audit(user):
+        return queryset.none()
+    assert user is not None
+    if Role.DATA_PROTECTION in user.role_set:
+        return queryset
+    if user.agency_id is None:
+        return queryset.none()
+    from mace.people.models import AgencyInvolvement
+
+    return queryset.filter(
+        Exists(AgencyInvolvement.objects.filter(child=OuterRef("pk"), agency_id=user.agency_id))
+    )
+
+
+def can_audit_child(user: User | None, child: Child) -> bool:
+    from mace.people.models import Child as ChildModel
+
+    return audit_children(user, ChildModel.objects.filter(pk=child.pk)).exists()
+
+
+def audit_users(user: User | None, queryset: QuerySet[User]) -> QuerySet[User]:
+    """The users whose activity this user may read: everyone for the data protection role; an
+    agency manager's own agency's users."""
+    if not can_view_audit(user):
+        return queryset.none()
+    assert user is not None
+    if Role.DATA_PROTECTION in user.role_set:
+        return queryset
+    if user.agency_id is None:
+        return queryset.none()
+    return queryset.filter(agency_id=user.agency_id)
+
+
+def can_audit_user(user: User | None, subject: User) -> bool:
+    from mace.accounts.models import User as UserModel
+
+    return audit_users(user, UserModel.objects.filter(pk=subject.pk)).exists()
+
+
+def break_glass_for_review(
+    user: User | None, queryset: QuerySet[BreakGlassGrant]
+) -> QuerySet[BreakGlassGrant]:
+    """The break-glass grants this user may review: for an agency manager, grants on children
+    their agency works with and grants taken by their own agency's staff; the data protection
+    role sees them all."""
+    if not can_view_audit(user):
+        return queryset.none()
+    assert user is not None
+    if Role.DATA_PROTECTION in user.role_set:
+        return queryset
+    if user.agency_id is None:
+        return queryset.none()
+    from mace.people.models import AgencyInvolvement
+
+    on_our_children = Exists(
+        AgencyInvolvement.objects.filter(child=OuterRef("child_id"), agency_id=user.agency_id)
+    )
+    return queryset.filter(on_our_children | Q(agency_id=user.agency_id))
+
+
+def can_review_break_glass(user: User | None, grant: BreakGlassGrant) -> bool:
+    """Whether the user may mark this grant reviewed; nobody reviews their own use."""
+    from mace.access.models import BreakGlassGrant as GrantModel
+
+    if user is None or grant.user_id == user.pk:
+        return False
+    return break_glass_for_review(user, GrantModel.objects.filter(pk=grant.pk)).exists()
 
 
 def can_amend_entry(user: User | None, entry: ChronologyEntry) -> bool:
