@@ -11,6 +11,7 @@ from django import forms
 from mace.concerns.choices import IndicatorSource, Route
 from mace.concerns.services import IndicatorSeen, RouteTo
 from mace.core.forms import DateField, GovForm
+from mace.people.forms import restriction_fields
 from mace.reference.choices import IndicatorGroup
 from mace.reference.models import Indicator
 
@@ -49,6 +50,7 @@ class ConcernForm(GovForm):
             required=False,
             widget=forms.Textarea,
         )
+        self.fields.update(restriction_fields())
         self.fields["routes"] = forms.MultipleChoiceField(
             label="Where are you sending this concern?",
             choices=Route.choices,

@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from mace.people.restricted import withheld
+
 # ---------------------------------------------------------------------------------------------
 # Input
 # ---------------------------------------------------------------------------------------------
@@ -86,6 +88,10 @@ class DefinitionOut(Schema):
 
 
 class ConcernOut(Schema):
+    """A concern. A restricted concern the reader may not read shows only that it exists, when,
+    its agency and whom to ask (`withheld`); its narrative, author, indicators and routes are
+    withheld."""
+
     id: int
     child_id: int
     child_reference: str
@@ -96,6 +102,20 @@ class ConcernOut(Schema):
     recorded_at: datetime
     indicators: list[ConcernIndicatorOut]
     routes: list[ConcernRouteOut]
+    restricted: bool = Field(
+        description="Read only by the author's agency and the MACE chairs of the child's quadrant"
+    )
+    restriction_reason: str
+    withheld: bool = Field(description="You may not read this restricted concern")
+    ask: str = Field(description="Whom to ask about a withheld concern")
+
+    @staticmethod
+    def resolve_withheld(obj: Any) -> bool:
+        return withheld(obj)
+
+    @staticmethod
+    def resolve_ask(obj: Any) -> str:
+        return str(getattr(obj, "ask", "")) if withheld(obj) else ""
 
     @staticmethod
     def resolve_child_reference(obj: Any) -> str:
@@ -103,16 +123,20 @@ class ConcernOut(Schema):
 
     @staticmethod
     def resolve_author(obj: Any) -> str:
-        return str(obj.author.display_name)
+        return "" if withheld(obj) else str(obj.author.display_name)
 
     @staticmethod
     def resolve_agency(obj: Any) -> str:
         return str(obj.agency.name)
 
     @staticmethod
+    def resolve_narrative(obj: Any) -> str:
+        return "" if withheld(obj) else str(obj.narrative)
+
+    @staticmethod
     def resolve_indicators(obj: Any) -> list[Any]:
-        return list(obj.indicators.all())
+        return [] if withheld(obj) else list(obj.indicators.all())
 
     @staticmethod
     def resolve_routes(obj: Any) -> list[Any]:
-        return list(obj.routes.all())
+        return [] if withheld(obj) else list(obj.routes.all())

@@ -14,6 +14,7 @@ from mace.concerns.choices import IndicatorSource, Route
 from mace.concerns.models import Concern, ConcernIndicator, ConcernRoute
 from mace.core.errors import DomainError
 from mace.people.choices import EntryKind, InvolvementReason
+from mace.people.restricted import restriction_errors
 from mace.people.services import chronology_add, involvement_ensure
 from mace.reference.models import Definition, Indicator
 
@@ -44,6 +45,8 @@ def concern_record(
     narrative: str,
     indicators: list[IndicatorSeen],
     routes: list[RouteTo],
+    restricted: bool = False,
+    restriction_reason: str = "",
 ) -> Concern:
     """Record a concern: the indicators seen (each with when and from whom), what the practitioner
     wrote, and where it goes. The actor's agency becomes involved with the child, and the concern
@@ -102,6 +105,7 @@ def concern_record(
             errors.setdefault(f"{key}.target_date", []).append(
                 "The target date must be today or in the future"
             )
+    errors |= restriction_errors(restricted=restricted, reason=restriction_reason)
     if errors:
         raise DomainError(errors)
 
@@ -112,6 +116,8 @@ def concern_record(
         agency=actor.agency,
         definition=Definition.in_force(),
         narrative=narrative.strip(),
+        restricted=restricted,
+        restriction_reason=restriction_reason if restricted else "",
     )
     ConcernIndicator.objects.bulk_create(
         ConcernIndicator(  # type: ignore[misc]  # dates validated above
@@ -136,5 +142,7 @@ def concern_record(
         concern=concern,
         title=f"Concern recorded by {actor.agency}: {labels}"[:200],
         body=concern.narrative,
+        restricted=concern.restricted,
+        restriction_reason=concern.restriction_reason,
     )
     return concern

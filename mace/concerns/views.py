@@ -44,6 +44,8 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
                 narrative=form.cleaned_data["narrative"],
                 indicators=seen,
                 routes=routes,
+                restricted=form.cleaned_data["restricted"],
+                restriction_reason=form.cleaned_data["restriction_reason"],
             )
         except DomainError as error:
             form.apply_domain_error(error, fields)

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from mace.core.forms import DateField, GovForm
-from mace.people.choices import IdentifierType
+from mace.people.choices import IdentifierType, RestrictionReason
 from mace.reference.choices import CodeList
 from mace.reference.codes import code_choices
 from mace.reference.models import Area
@@ -178,3 +178,40 @@ class AmendForm(GovForm):
         required=False,
         max_length=180,
     )
+
+
+def restriction_fields() -> dict[str, forms.Field]:
+    """The two fields that restrict an entry or concern: a checkbox, and why (revealed when
+    ticked). The rules (a reason when restricted, none otherwise) are the service's."""
+    return {
+        "restricted": forms.BooleanField(
+            label="Restrict who can read this",
+            required=False,
+            help_text=(
+                "Only your agency and the MACE chairs of the child's quadrant will read it. "
+                "Others who work with the child will see that a restricted entry exists, "
+                "when, and whom to ask"
+            ),
+        ),
+        "restriction_reason": forms.ChoiceField(
+            label="Why is it restricted?",
+            choices=RestrictionReason.choices,
+            required=False,
+            widget=forms.RadioSelect,
+        ),
+    }
+
+
+class NoteForm(GovForm):
+    title = forms.CharField(label="Title", required=False, max_length=200)
+    body = forms.CharField(label="Note", required=False, widget=forms.Textarea)
+    occurred_on = DateField(
+        label="When did it happen? (optional)",
+        name="Date it happened",
+        required=False,
+        help_text="For example, 27 3 2026. Leave blank for today",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(restriction_fields())

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from mace.concerns.schemas import ConcernIndicatorOut, ConcernRouteOut
+from mace.people.restricted import withheld
 
 # ---------------------------------------------------------------------------------------------
 # Errors (documented in the OpenAPI document; mace.core.api writes them)
@@ -118,6 +119,19 @@ class AddressPatchIn(Schema):
     end_date: date | None = None
     area: str | None = Field(
         None, description="A council area code to place the address by hand, e.g. basildon"
+    )
+
+
+class NoteIn(Schema):
+    title: str = Field("", description="A short title")
+    body: str = Field("", description="The note")
+    occurred_at: datetime | None = Field(None, description="When it happened; now if not given")
+    restricted: bool = Field(
+        False, description="Only your agency and the MACE chairs of the child's quadrant read it"
+    )
+    restriction_reason: str = Field(
+        "",
+        description=("Why, when restricted: disclosure, sexual_health, third_party or other"),
     )
 
 
@@ -302,7 +316,49 @@ class ChronologyConcernOut(Schema):
         return list(obj.routes.all())
 
 
-class AmendmentOut(Schema):
+class RestrictedFieldsMixin(Schema):
+    restricted: bool = Field(
+        description=("Read only by the author's agency and the MACE chairs of the child's quadrant")
+    )
+    restriction_reason: str = Field(description="Why it is restricted, when it is")
+    withheld: bool = Field(
+        description=(
+            "You may not read this restricted entry: its kind, title, body, author and "
+            "details are withheld; `ask` says whom to ask"
+        )
+    )
+    ask: str = Field(description="Whom to ask about a withheld entry")
+
+    @staticmethod
+    def resolve_withheld(obj: Any) -> bool:
+        return withheld(obj)
+
+    @staticmethod
+    def resolve_ask(obj: Any) -> str:
+        return str(getattr(obj, "ask", "")) if withheld(obj) else ""
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return "restricted" if withheld(obj) else str(obj.kind)
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return "Restricted entry" if withheld(obj) else str(obj.title)
+
+    @staticmethod
+    def resolve_body(obj: Any) -> str:
+        return "" if withheld(obj) else str(obj.body)
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return "" if withheld(obj) else str(obj.author.display_name)
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return str(obj.agency.name)
+
+
+class AmendmentOut(RestrictedFieldsMixin):
     id: int
     kind: str
     occurred_at: datetime
@@ -314,21 +370,15 @@ class AmendmentOut(Schema):
     amends: int | None = Field(description="The id of the entry this corrects")
 
     @staticmethod
-    def resolve_author(obj: Any) -> str:
-        return str(obj.author.display_name)
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.name)
-
-    @staticmethod
     def resolve_amends(obj: Any) -> int | None:
         return obj.amends_id  # type: ignore[no-any-return]
 
 
-class ChronologyEntryOut(Schema):
+class ChronologyEntryOut(RestrictedFieldsMixin):
     """An original entry, with the corrections made to it (oldest first) nested under it: the
-    original is never changed, so a reader sees what was first written and what replaced it."""
+    original is never changed, so a reader sees what was first written and what replaced it.
+    A restricted entry the reader may not read shows only that it exists, its dates, its
+    agency and whom to ask (`withheld`)."""
 
     id: int
     kind: str
@@ -342,13 +392,9 @@ class ChronologyEntryOut(Schema):
     amendments: list[AmendmentOut]
 
     @staticmethod
-    def resolve_author(obj: Any) -> str:
-        return str(obj.author.display_name)
-
-    @staticmethod
-    def resolve_agency(obj: Any) -> str:
-        return str(obj.agency.name)
+    def resolve_concern(obj: Any) -> Any:
+        return None if withheld(obj) else obj.concern
 
     @staticmethod
     def resolve_amendments(obj: Any) -> list[Any]:
-        return list(obj.amendments.all())
+        return [] if withheld(obj) else list(obj.amendments.all())

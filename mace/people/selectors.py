@@ -15,6 +15,7 @@ from mace.access.services import access_record
 from mace.concerns.models import ConcernIndicator, ConcernRoute
 from mace.people.identifiers import normalise_nhs_number, normalise_upn
 from mace.people.models import AgencyInvolvement, Child, ChildIdentifier, ChronologyEntry
+from mace.people.restricted import withhold
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
@@ -152,3 +153,11 @@ def chronology_for(child: Child, *, limit: int | None = None) -> QuerySet[Chrono
         .order_by("-occurred_at", "-id")
     )
     return entries[:limit] if limit else entries
+
+
+def chronology_shown(user: User, child: Child) -> list[ChronologyEntry]:
+    """The chronology as this user may read it: restricted entries they may not read are marked
+    `withheld` (with whom to ask) and must be shown only as existing, their date and agency."""
+    entries = list(chronology_for(child))
+    withhold(user, child, entries)
+    return entries

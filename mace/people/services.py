@@ -22,6 +22,7 @@ from mace.people.models import (
     ChildIdentifier,
     ChronologyEntry,
 )
+from mace.people.restricted import restriction_errors
 from mace.reference.codes import code_error
 from mace.reference.models import Area, PostcodeDistrict, normalise_postcode, outward_code
 
@@ -57,7 +58,11 @@ def chronology_add(
     occurred_at: datetime | None = None,
     concern=None,  # type: ignore[no-untyped-def]
     amends: ChronologyEntry | None = None,
+    restricted: bool = False,
+    restriction_reason: str = "",
 ) -> ChronologyEntry:
+    """Write an entry on the child's chronology. Internal: the public ways in are the services
+    that check and validate (chronology_note_add, concern_record, chronology_amend)."""
     assert actor.agency is not None
     return ChronologyEntry.objects.create(
         child=child,
@@ -69,6 +74,53 @@ def chronology_add(
         agency=actor.agency,
         concern=concern,
         amends=amends,
+        restricted=restricted,
+        restriction_reason=restriction_reason if restricted else "",
+    )
+
+
+@transaction.atomic
+def chronology_note_add(
+    *,
+    actor: User,
+    child: Child,
+    title: str,
+    body: str,
+    occurred_at: datetime | None = None,
+    restricted: bool = False,
+    restriction_reason: str = "",
+) -> ChronologyEntry:
+    """A note on the child's chronology (a conversation, a sighting, a decision). A restricted
+    note is read only by the actor's agency and the MACE chairs of the child's quadrant. Writing
+    a note involves the actor's agency, as recording a concern does, so it needs sight of the
+    child first."""
+    _require(
+        policy.can_record_concern(actor) and policy.can_view_child(actor, child),
+        "You cannot add to this child's record",
+    )
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["Enter a short title for the note"]
+    elif len(title.strip()) > 200:
+        errors["title"] = ["The title must be 200 characters or fewer"]
+    if not body.strip():
+        errors["body"] = ["Enter the note"]
+    if occurred_at is not None and occurred_at > timezone.now():
+        errors["occurred_at"] = ["The date of the note must be today or in the past"]
+    errors |= restriction_errors(restricted=restricted, reason=restriction_reason)
+    if errors:
+        raise DomainError(errors)
+    assert actor.agency is not None
+    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    return chronology_add(
+        actor=actor,
+        child=child,
+        kind=EntryKind.NOTE,
+        title=title.strip(),
+        body=body.strip(),
+        occurred_at=occurred_at,
+        restricted=restricted,
+        restriction_reason=restriction_reason,
     )
 
 
@@ -487,4 +539,7 @@ def chronology_amend(
         body=body.strip(),
         occurred_at=entry.occurred_at,
         amends=entry,
+        # A correction of restricted information is as restricted as what it corrects.
+        restricted=entry.restricted,
+        restriction_reason=entry.restriction_reason,
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<int:child_id>/", views.detail, name="detail"),
     path("<int:child_id>/edit/", views.child_edit, name="child_edit"),
+    path("<int:child_id>/notes/new/", views.note_add, name="note_add"),
     path("<int:child_id>/identifiers/new/", views.identifier_add, name="identifier_add"),
     path("<int:child_id>/addresses/new/", views.address_add, name="address_add"),
     path(

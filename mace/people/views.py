@@ -30,11 +30,12 @@ from mace.people.forms import (
     ChildCreateForm,
     ChildEditForm,
     IdentifierForm,
+    NoteForm,
     PlaceAddressForm,
     SearchForm,
 )
 from mace.people.models import AgencyInvolvement, Child, ChildAddress, ChronologyEntry
-from mace.people.selectors import child_search, chronology_for
+from mace.people.selectors import child_search, chronology_shown
 from mace.reference.choices import CodeList
 from mace.reference.models import Code, normalise_postcode
 
@@ -127,7 +128,7 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "identifiers": list(child.identifiers.all()),
             "current_address": current,
             "involvements": involvements,
-            "entries": list(chronology_for(child)),
+            "entries": chronology_shown(request.user, child),  # type: ignore[arg-type]
             "can_record_concern": policy.can_record_concern(request.user),  # type: ignore[arg-type]
             "can_change_child": policy.can_change_child(request.user, child),  # type: ignore[arg-type]
         },
@@ -406,3 +407,38 @@ def entry_amend(request: HttpRequest, child_id: int, entry_id: int) -> HttpRespo
     return render(
         request, "people/entry_amend.html", {"child": child, "entry": entry, "form": form}
     )
+
+
+def note_add(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Add a note to the child's chronology, restricted if it must be."""
+    child = _read(request, child_id)
+    if not policy.can_record_concern(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied("Your role does not include adding to children's records")
+    form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        occurred_on = data["occurred_on"]
+        occurred_at = (
+            None
+            if occurred_on is None or occurred_on == timezone.localdate()
+            # A past day without a time: midday, so no time zone moves it to another day.
+            else timezone.make_aware(dt.datetime.combine(occurred_on, dt.time(12)))
+        )
+        try:
+            services.chronology_note_add(
+                actor=request.user,  # type: ignore[arg-type]
+                child=child,
+                title=data["title"],
+                body=data["body"],
+                occurred_at=occurred_at,
+                restricted=data["restricted"],
+                restriction_reason=data["restriction_reason"],
+            )
+        except DomainError as error:
+            form.apply_domain_error(error, {"occurred_at": "occurred_on"})
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, "Note added to the chronology")
+            return redirect("people:detail", child_id=child.pk)
+    return render(request, "people/note_add.html", {"child": child, "form": form})

@@ -86,6 +86,7 @@ PAGES: dict[str, Page] = {
         lambda w: {"child_id": w.child.pk, "entry_id": w.entry.pk}, _amends_entry
     ),
     "concerns:record": Page(_child, _records_concern),
+    "people:note_add": Page(_child, _records_concern),
     "people:child_edit": Page(_child, _changes_child),
     "people:address_edit": Page(
         lambda w: {"child_id": w.child.pk, "address_id": w.address.pk}, _changes_child
