@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "mace.access",
     "mace.people",
     "mace.concerns",
+    "mace.assessments",
+    "mace.missing",
+    "mace.intelligence",
 ]
 
 MIDDLEWARE = [

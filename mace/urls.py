@@ -12,4 +12,7 @@ urlpatterns = [
     path("children/", include("mace.people.urls")),
     path("concerns/", include("mace.concerns.urls")),
     path("access/", include("mace.access.urls")),
+    path("assessments/", include("mace.assessments.urls")),
+    path("missing/", include("mace.missing.urls")),
+    path("intelligence/", include("mace.intelligence.urls")),
 ]

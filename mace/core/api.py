@@ -113,11 +113,17 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 def register_routers() -> None:
     """Each app adds its router here (imported late so the apps can import this module)."""
+    from mace.assessments.api import router as assessments_router
     from mace.concerns.api import router as concerns_router
+    from mace.intelligence.api import router as intelligence_router
+    from mace.missing.api import router as missing_router
     from mace.people.api import router as people_router
 
     api.add_router("/children", people_router)
     api.add_router("/concerns", concerns_router)
+    api.add_router("/assessments", assessments_router)
+    api.add_router("/missing", missing_router)
+    api.add_router("/intelligence", intelligence_router)
 
 
 register_routers()

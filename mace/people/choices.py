@@ -20,6 +20,11 @@ class EntryKind(models.TextChoices):
     NOTE = "note", "Note"
     RECORD_CREATED = "record_created", "Record created"
     AMENDMENT = "amendment", "Amendment"
+    ASSESSMENT = "assessment", "Risk assessment"
+    MISSING_EPISODE = "missing", "Missing episode"
+    RETURN_INTERVIEW = "return_interview", "Return home interview"
+    MACE_DECISION = "mace_decision", "MACE decision"
+    DISRUPTION = "disruption", "Disruption activity"
 
 
 class RestrictionReason(models.TextChoices):

@@ -1,0 +1,1 @@
+"""Risk and vulnerabilities assessments of children, on a versioned instrument."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IntelligenceConfig(AppConfig):
+    name = "mace.intelligence"
+    label = "intelligence"

@@ -1,0 +1,2 @@
+"""Persons of concern, locations, vehicles, phones and online accounts, and the links between
+them and children."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MissingConfig(AppConfig):
+    name = "mace.missing"
+    label = "missing"

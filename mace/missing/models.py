@@ -1,0 +1,1 @@
+"""Children who go missing: episodes, police risk grades and return home interviews."""
