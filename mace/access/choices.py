@@ -8,6 +8,9 @@ class AccessAction(models.TextChoices):
     LIST = "list", "Saw the child in a list or search result"
     CHANGE = "change", "Changed the record"
     EXISTS = "exists", "Was told a record exists (identifier match)"
+    BREAK_GLASS = "break_glass", "Took emergency (break-glass) access"
+    AUDIT = "audit", "Read the audit of the record"
+    EXPORT = "export", "Exported the record"
 
 
 class AccessOutcome(models.TextChoices):

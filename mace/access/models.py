@@ -63,6 +63,12 @@ class AccessEvent(ChainedEvent):
     )
     action = models.CharField(max_length=20, choices=AccessAction.choices)
     outcome = models.CharField(max_length=10, choices=AccessOutcome.choices)
+    object_type = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="What was looked at, when not the child's record itself (app_label.model)",
+    )
+    object_id = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=10, choices=AccessChannel.choices)
     path = models.CharField(max_length=300, blank=True)
     request_id = models.CharField(max_length=36, blank=True)

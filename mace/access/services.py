@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.db.models import Model
 from django.http import Http404
 
 from mace.access import policy
@@ -27,7 +28,10 @@ def access_record(
     channel: str,
     path: str = "",
     detail: str = "",
+    obj: Model | None = None,
 ) -> AccessEvent:
+    """Write one access event. `obj` is the record looked at when it is not the child's record
+    itself (an episode, an assessment, a person of concern)."""
     from mace.people.models import Child
 
     # A refused look at an id that does not exist still leaves a row, with no child to point at.
@@ -39,6 +43,8 @@ def access_record(
         child_id=child_id,
         action=action,
         outcome=outcome,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
         channel=channel,
         path=path[:300],
         request_id=current_request_id.get(),
