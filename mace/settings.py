@@ -105,7 +105,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process and the task worker share the file without locking each other out.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            # A transaction that will write takes the write lock when it starts, not half way
+            # through: no "database is locked" on upgrade, and the audit chains' heads are
+            # updated one writer at a time (PostgreSQL locks the head row instead).
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from mace.access import chain
 from mace.access.choices import (
     AccessAction,
     AccessChannel,
@@ -21,11 +23,37 @@ from mace.access.choices import (
 
 
 class AppendOnlyQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """Rows are only ever added, each chained to the one before (mace.access.chain)."""
+
     def update(self, **kwargs):  # type: ignore[no-untyped-def]
         raise TypeError("Audit logs are append-only.")
 
     def delete(self):  # type: ignore[no-untyped-def]
         raise TypeError("Audit logs are append-only.")
+
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        objs = list(objs)
+        chain.append(objs)
+        return objs
+
+    def bulk_update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("Audit logs are append-only.")
+
+    def bulk_insert(self, objs):  # type: ignore[no-untyped-def]
+        """The insert itself, for mace.access.chain only: the rows are already chained."""
+        return super().bulk_create(objs, batch_size=1000)
+
+
+class AuditChain(models.Model):
+    """The head of one hash-chained log: the hash of its newest row and how many rows it has.
+    Every writer locks it while adding rows, so rows chain in the order they were written."""
+
+    log = models.CharField(max_length=40, primary_key=True)
+    last_hash = models.CharField(max_length=64, blank=True)
+    length = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.log}: {self.length} rows"
 
 
 class ChainedEvent(models.Model):
@@ -42,10 +70,18 @@ class ChainedEvent(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
             raise TypeError("Audit logs are append-only.")
-        super().save(*args, **kwargs)
+        chain.append([self])
+
+    def insert(self) -> None:
+        """The insert itself, for mace.access.chain only: the row is already chained."""
+        super().save(force_insert=True)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise TypeError("Audit logs are append-only.")
+
+    @classmethod
+    def log_name(cls) -> str:
+        return cls._meta.label_lower
 
 
 AccessEventQuerySet = AppendOnlyQuerySet
@@ -54,7 +90,7 @@ AccessEventQuerySet = AppendOnlyQuerySet
 class AccessEvent(ChainedEvent):
     """Someone looked at (or was refused) a child's record: who, which child, what, when, how."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -86,7 +122,7 @@ class SecurityEvent(ChainedEvent):
     """Something happened to an account: sign-in, lockout, two-factor, tokens. `actor` did it
     (an administrator resetting a second factor, say); `user` is whose account it was."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -111,7 +147,7 @@ class ChangeEvent(ChainedEvent):
     """A record was created, changed or deleted: the old and new value of every field that
     changed. Written from django-simple-history's historical records."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -141,7 +177,7 @@ class ChangeEvent(ChainedEvent):
 class ExportEvent(ChainedEvent):
     """Case data left the platform: what was exported, why, by whom and how much."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -198,3 +234,12 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → child {self.child_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+# The hash-chained logs, in the order verify_audit checks them.
+CHAINED_LOGS: tuple[type[ChainedEvent], ...] = (
+    AccessEvent,
+    SecurityEvent,
+    ChangeEvent,
+    ExportEvent,
+)

@@ -85,12 +85,24 @@ def snapshot() -> dict[str, list[tuple]]:  # type: ignore[type-arg]
     }
 
 
+def _wipe_audit() -> None:
+    from mace.access.models import CHAINED_LOGS, AuditChain
+
+    for log in (*CHAINED_LOGS, AuditChain):
+        log._base_manager.all()._raw_delete(log._base_manager.db)  # type: ignore[attr-defined]
+
+
 def wipe_demo_data() -> None:
+    """Back to an empty database. The audit logs refuse deletion through the platform and their
+    rows protect the children and users they name, so they are emptied behind its back, before
+    (so the rows can go) and after (the deletions themselves are logged)."""
+    _wipe_audit()
     ChronologyEntry.objects.all().delete()
     Concern.objects.all().delete()
     Child.objects.all().delete()
     User.objects.all().delete()
     DemoDataSet.objects.all().delete()
+    _wipe_audit()
 
 
 @pytest.fixture
