@@ -12,6 +12,7 @@ from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
 from mace.concerns.models import Concern, ConcernIndicator
 from mace.concerns.schemas import ConcernOut
+from mace.people.restricted import withhold
 from mace.people.schemas import ERROR_RESPONSES
 
 router = Router(tags=["concerns"])
@@ -46,11 +47,14 @@ def concern_detail(request: HttpRequest, concern_id: int) -> Concern:
             detail=f"No concern {concern_id}",
         )
         raise Http404("No concern found")
-    child_read(
+    child = child_read(
         user=user,
         child_id=child_id,
         action=AccessAction.VIEW_CONCERN,
         channel=AccessChannel.API,
         path=request.path,
     )
-    return concerns_shown().get(pk=concern_id)
+    concern = concerns_shown().get(pk=concern_id)
+    # A restricted concern the reader may not read shows only that it exists.
+    withhold(user, child, [concern])
+    return concern

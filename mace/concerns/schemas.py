@@ -35,10 +35,16 @@ class RouteToIn(Schema):
     target_date: date | None = Field(None, description="When that service should respond by")
 
 
+RESTRICTED_HELP = "Only your agency and the MACE chairs of the child's quadrant read it"
+RESTRICTION_REASON_HELP = "Why, when restricted: disclosure, sexual_health, third_party or other"
+
+
 class ConcernIn(Schema):
     narrative: str = Field("", description="What you saw or were told")
     indicators: list[IndicatorSeenIn] = Field(default_factory=list)
     routes: list[RouteToIn] = Field(default_factory=list)
+    restricted: bool = Field(False, description=RESTRICTED_HELP)
+    restriction_reason: str = Field("", description=RESTRICTION_REASON_HELP)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from mace.people.models import (
     ChildIdentifier,
     ChronologyEntry,
 )
+from mace.people.restricted import withhold
 from mace.people.schemas import (
     ERROR_RESPONSES,
     AddressConflictOut,
@@ -46,9 +47,10 @@ from mace.people.schemas import (
     ChronologyEntryOut,
     IdentifierIn,
     IdentifierOut,
+    NoteIn,
     RecordElsewhereOut,
 )
-from mace.people.selectors import child_search, chronology_for
+from mace.people.selectors import child_search, chronology_for, chronology_shown
 from mace.reference.models import Area
 
 if TYPE_CHECKING:
@@ -71,6 +73,12 @@ def _read(request: HttpRequest, child_id: int, action: str) -> Child:
         channel=AccessChannel.API,
         path=request.path,
     )
+
+
+def _shown[T: (ChronologyEntry, Concern)](request: HttpRequest, child: Child, item: T) -> T:
+    """An entry or concern as this caller may read it (restricted content withheld)."""
+    withhold(_user(request), child, [item])
+    return item
 
 
 def _with_record(child: Child) -> Child:
@@ -270,7 +278,11 @@ def address_add(request: HttpRequest, child_id: int, payload: AddressIn) -> Stat
     summary="Concerns recorded about a child, newest first",
 )
 def concerns_list(request: HttpRequest, child_id: int) -> list[Concern]:
-    return list(concerns_shown().filter(child=_read(request, child_id, AccessAction.VIEW_CONCERN)))
+    """A restricted concern you may not read shows only that it exists (`withheld`)."""
+    child = _read(request, child_id, AccessAction.VIEW_CONCERN)
+    concerns = list(concerns_shown().filter(child=child))
+    withhold(_user(request), child, concerns)
+    return concerns
 
 
 @router.post(
@@ -290,8 +302,10 @@ def concern_add(request: HttpRequest, child_id: int, payload: ConcernIn) -> Stat
             IndicatorSeen(i.indicator, i.seen_on, i.source, i.note) for i in payload.indicators
         ],
         routes=[RouteTo(r.route, r.target_date) for r in payload.routes],
+        restricted=payload.restricted,
+        restriction_reason=payload.restriction_reason,
     )
-    return Status(201, concerns_shown().get(pk=concern.pk))
+    return Status(201, _shown(request, child, concerns_shown().get(pk=concern.pk)))
 
 
 @router.get(
@@ -303,7 +317,21 @@ def chronology(request: HttpRequest, child_id: int) -> list[ChronologyEntry]:
     """Original entries newest first, each with its amendments nested under it and, for a
     concern, the indicators and routes. A fixed number of queries however long it is."""
     child = _read(request, child_id, AccessAction.VIEW_CHRONOLOGY)
-    return list(chronology_for(child))
+    return chronology_shown(_user(request), child)
+
+
+@router.post(
+    "/{child_id}/chronology",
+    response={201: ChronologyEntryOut, **ERROR_RESPONSES},
+    summary="Add a note to a child's chronology",
+)
+def note_add(request: HttpRequest, child_id: int, payload: NoteIn) -> Status[ChronologyEntry]:
+    """A note (a conversation, a sighting, a decision). `restricted` keeps its content to your
+    agency and the MACE chairs of the child's quadrant (say why in `restriction_reason`); others
+    who see the child see only that it exists. Adding a note involves your agency."""
+    child = _read(request, child_id, AccessAction.CHANGE)
+    entry = services.chronology_note_add(actor=_user(request), child=child, **payload.model_dump())
+    return Status(201, _shown(request, child, chronology_for(child).get(pk=entry.pk)))
 
 
 @router.post(
@@ -322,4 +350,4 @@ def chronology_amend(
         ChronologyEntry.objects.select_related("agency", "child"), pk=entry_id, child=child
     )
     amendment = services.chronology_amend(actor=_user(request), entry=entry, **payload.model_dump())
-    return Status(201, amendment)
+    return Status(201, _shown(request, child, amendment))

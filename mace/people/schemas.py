@@ -10,7 +10,12 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Schema
 
-from mace.concerns.schemas import ConcernIndicatorOut, ConcernRouteOut
+from mace.concerns.schemas import (
+    RESTRICTED_HELP,
+    RESTRICTION_REASON_HELP,
+    ConcernIndicatorOut,
+    ConcernRouteOut,
+)
 from mace.people.restricted import withheld
 
 # ---------------------------------------------------------------------------------------------
@@ -126,13 +131,8 @@ class NoteIn(Schema):
     title: str = Field("", description="A short title")
     body: str = Field("", description="The note")
     occurred_at: datetime | None = Field(None, description="When it happened; now if not given")
-    restricted: bool = Field(
-        False, description="Only your agency and the MACE chairs of the child's quadrant read it"
-    )
-    restriction_reason: str = Field(
-        "",
-        description=("Why, when restricted: disclosure, sexual_health, third_party or other"),
-    )
+    restricted: bool = Field(False, description=RESTRICTED_HELP)
+    restriction_reason: str = Field("", description=RESTRICTION_REASON_HELP)
 
 
 class AmendmentIn(Schema):
@@ -318,7 +318,7 @@ class ChronologyConcernOut(Schema):
 
 class RestrictedFieldsMixin(Schema):
     restricted: bool = Field(
-        description=("Read only by the author's agency and the MACE chairs of the child's quadrant")
+        description="Read only by the author's agency and the MACE chairs of the child's quadrant"
     )
     restriction_reason: str = Field(description="Why it is restricted, when it is")
     withheld: bool = Field(

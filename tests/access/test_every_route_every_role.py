@@ -138,6 +138,7 @@ API_RULES: dict[str, ApiRule] = {
     "GET /api/v1/children/{child_id}/concerns": ApiRule(_sees_child),
     "POST /api/v1/children/{child_id}/concerns": ApiRule(_records_concern),
     "GET /api/v1/children/{child_id}/chronology": ApiRule(_sees_child),
+    "POST /api/v1/children/{child_id}/chronology": ApiRule(_records_concern),
     "POST /api/v1/children/{child_id}/chronology/{entry_id}/amendments": ApiRule(_amends_entry),
     "GET /api/v1/concerns/{concern_id}": ApiRule(_sees_child),
     "PATCH /api/v1/children/{child_id}": ApiRule(_changes_child),

@@ -102,6 +102,12 @@ ROUTES = [
     ),
     Route(
         "post",
+        "/api/v1/children/{child_id}/chronology",
+        lambda w: f"{API}/children/{w.child.pk}/chronology",
+        lambda w: {"title": "Fictional visit", "body": "Saw the child at home (fictional)"},
+    ),
+    Route(
+        "post",
         "/api/v1/children/{child_id}/chronology/{entry_id}/amendments",
         lambda w: f"{API}/children/{w.child.pk}/chronology/{w.entry.pk}/amendments",
         lambda w: {"body": "Corrected wording (fictional)", "reason": "Typing error"},
