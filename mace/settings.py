@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mace.core.context_processors.platform",
+                "mace.core.context_processors.navigation",
                 "mace.accounts.context_processors.sign_in",
             ],
         },
@@ -166,6 +167,33 @@ else:
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Links in emails point here. Email goes through SMTP when MACE_EMAIL_HOST is set; otherwise the
+# task worker prints it (a demo or a machine without a mail relay).
+MACE_BASE_URL = envstr("MACE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_EMAIL_HOST = envstr("MACE_EMAIL_HOST")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": envint("MACE_EMAIL_PORT", 587),
+                "username": envstr("MACE_EMAIL_USER") or None,
+                "password": envsecret("MACE_EMAIL_PASSWORD") or None,
+                "use_tls": envbool("MACE_EMAIL_TLS", True),
+            },
+        }
+        if _EMAIL_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = envstr("MACE_EMAIL_FROM", "MACE platform <no-reply@mace.invalid>")
+
+# Emergency (break-glass) access lasts this long unless given up sooner.
+MACE_BREAK_GLASS_HOURS = envint("MACE_BREAK_GLASS_HOURS", 24)
+if not 1 <= MACE_BREAK_GLASS_HOURS <= 72:
+    raise ImproperlyConfigured("MACE_BREAK_GLASS_HOURS must be between 1 and 72")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -159,7 +159,7 @@ def _rows(model: type[ChainedEvent], batch: int) -> Iterator[ChainedEvent]:
     every backend inside a transaction)."""
     last = 0
     while True:
-        chunk = list(model.objects.order_by("id").filter(id__gt=last)[:batch])
+        chunk = list(model.objects.order_by("pk").filter(pk__gt=last)[:batch])
         if not chunk:
             return
         yield from chunk

@@ -6,9 +6,12 @@ Each log row carries `hash`, chaining it to the row before it in the same log (`
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from mace.access import chain
 from mace.access.choices import (
@@ -212,7 +215,7 @@ class BreakGlassGrant(models.Model):
     )
     reason_category = models.CharField(max_length=20, choices=BreakGlassReason.choices)
     reason = models.TextField()
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True, help_text="Given up early")
     review_status = models.CharField(
@@ -224,6 +227,7 @@ class BreakGlassGrant(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-granted_at", "-id"]
@@ -234,6 +238,15 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → child {self.child_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None and self.expires_at > timezone.now()
+
+    @property
+    def ends_at(self) -> datetime:
+        """When the access stopped or will stop."""
+        return min(self.ended_at, self.expires_at) if self.ended_at else self.expires_at
 
 
 # The hash-chained logs, in the order verify_audit checks them.

@@ -110,15 +110,17 @@ def can_view_child(user: User | None, child: Child) -> bool:
     return scope_children(user, ChildModel.objects.filter(pk=child.pk)).exists()
 
 
-def seen_by_break_glass_only(user: User | None, child: Child) -> bool:
-    """The user sees this child only through a break-glass grant (the page says so)."""
+def break_glass_grant_for(user: User | None, child: Child) -> BreakGlassGrant | None:
+    """The live grant through which the user sees this child, when that is the only way they
+    see them (the child's page says so and offers to give it up)."""
     from mace.people.models import Child as ChildModel
 
     if not sees_case_content(user):
-        return False
+        return None
     assert user is not None
-    involved = ChildModel.objects.filter(pk=child.pk).filter(_involved(user)).exists()
-    return not involved and active_break_glass_grants(user).filter(child=child).exists()
+    if ChildModel.objects.filter(pk=child.pk).filter(_involved(user)).exists():
+        return None
+    return active_break_glass_grants(user).filter(child=child).order_by("-expires_at").first()
 
 
 def can_change_child(user: User | None, child: Child) -> bool:

@@ -4,14 +4,27 @@ written, for the allowed read and for the refusal alike."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Model
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
 from mace.access import policy
-from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
-from mace.access.models import AccessEvent
+from mace.access.choices import (
+    AccessAction,
+    AccessChannel,
+    AccessOutcome,
+    BreakGlassReason,
+    BreakGlassReview,
+)
+from mace.access.models import AccessEvent, BreakGlassGrant
+from mace.core.concurrency import save_versioned
+from mace.core.errors import DomainError
 from mace.core.requestid import current_request_id
 
 if TYPE_CHECKING:
@@ -102,3 +115,166 @@ def children_listed(*, user: User, children: Iterable[Child], channel: str, path
         for child in children
     ]
     AccessEvent.objects.bulk_create(events)
+
+
+# ---------------------------------------------------------------------------------------------
+# Break-glass: emergency access to a child's record, told to the involved agencies' managers
+# and reviewed afterwards.
+# ---------------------------------------------------------------------------------------------
+
+# Long enough that a reviewer can judge it afterwards ("missing" alone is not a reason).
+BREAK_GLASS_REASON_MIN = 20
+
+
+def _break_glass_reviewers(child: Child) -> list[User]:
+    """The agency managers of every agency involved with the child now; the data protection
+    officers when no involved agency has a manager, so nobody's use goes unseen."""
+    from mace.accounts.choices import Role
+    from mace.accounts.models import User as UserModel
+    from mace.people.models import AgencyInvolvement
+
+    involved = AgencyInvolvement.objects.filter(child=child, ended_at__isnull=True).values(
+        "agency_id"
+    )
+    active = UserModel.objects.filter(is_active=True)
+    managers = list(
+        active.filter(agency_id__in=involved, role_assignments__role=Role.AGENCY_MANAGER)
+    )
+    if managers:
+        return managers
+    return list(active.filter(role_assignments__role=Role.DATA_PROTECTION))
+
+
+@transaction.atomic
+def break_glass_request(
+    *, actor: User, identifier: str, reason_category: str, reason: str, path: str = ""
+) -> BreakGlassGrant:
+    """Emergency access to the child with this exact identifier (or MACE reference), at once,
+    for MACE_BREAK_GLASS_HOURS, on a stated reason. The involved agencies' managers are told
+    and every use waits for their review. Asking again while a grant lasts returns that grant."""
+    from mace.core.notifications import notify
+    from mace.people.selectors import children_by_identifier
+
+    if not policy.can_request_break_glass(actor):
+        raise PermissionError("Your role does not include emergency access to children's records")
+    errors: dict[str, list[str]] = {}
+    identifier = (identifier or "").strip()
+    reason = (reason or "").strip()
+    child_ids = (
+        {child_id for child_id, _ in children_by_identifier(identifier)} if identifier else set()
+    )
+    if not identifier:
+        errors["identifier"] = [
+            "Enter the child's NHS number, UPN, police reference or MACE reference"
+        ]
+    elif not child_ids:
+        errors["identifier"] = [
+            "No record has that identifier. Check it, or search for the child by name"
+        ]
+    elif len(child_ids) > 1:
+        errors["identifier"] = [
+            "More than one record has that identifier. Contact the MACE coordinator for your "
+            "quadrant, who can see which child you mean"
+        ]
+    if reason_category not in BreakGlassReason.values:
+        errors["reason_category"] = ["Choose why you need emergency access"]
+    if len(reason) < BREAK_GLASS_REASON_MIN:
+        errors["reason"] = [
+            f"Explain why you need to see this record now, in at least {BREAK_GLASS_REASON_MIN} "
+            "characters: a manager will review it"
+        ]
+    if errors:
+        raise DomainError(errors)
+    from mace.people.models import Child as ChildModel
+
+    child = ChildModel.objects.select_related("area__quadrant").get(pk=child_ids.pop())
+    if policy.can_view_child(actor, child):
+        existing = policy.active_break_glass_grants(actor).filter(child=child).first()
+        if existing is not None:
+            return existing
+        raise DomainError(
+            {"identifier": ["You can already see this child's record: search for them by name"]}
+        )
+    assert actor.agency is not None
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        user=actor,
+        child=child,
+        agency=actor.agency,
+        reason_category=reason_category,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + timedelta(hours=settings.MACE_BREAK_GLASS_HOURS),
+    )
+    access_record(
+        user=actor,
+        child_id=child.pk,
+        action=AccessAction.BREAK_GLASS,
+        outcome=AccessOutcome.ALLOWED,
+        channel=AccessChannel.PAGE,
+        path=path,
+        detail=f"{grant.get_reason_category_display()}: {reason}",
+        obj=grant,
+    )
+    notify(
+        recipients=_break_glass_reviewers(child),
+        kind="break_glass",
+        message=(
+            f"{actor.display_name} ({actor.agency}) took emergency access to the record of a "
+            "child your agency works with. Review it."
+        ),
+        url=reverse("access:break_glass_review", args=[grant.pk]),
+    )
+    return grant
+
+
+@transaction.atomic
+def break_glass_end(*, actor: User, grant: BreakGlassGrant) -> BreakGlassGrant:
+    """Give emergency access up before it runs out (only the person who holds it)."""
+    if grant.user_id != actor.pk:
+        raise PermissionError("Only the person who holds emergency access can give it up")
+    if not grant.is_active:
+        return grant
+    grant.ended_at = timezone.now()
+    grant._history_user = actor  # type: ignore[attr-defined]
+    grant.save(update_fields=["ended_at"])
+    return grant
+
+
+@transaction.atomic
+def break_glass_review(
+    *, actor: User, grant: BreakGlassGrant, version: int, outcome: str, note: str
+) -> BreakGlassGrant:
+    """A manager (not the person who used it) records that a use was appropriate, or refers it
+    on for investigation with a note saying why. A stale version (someone reviewed it meanwhile)
+    raises ConflictError and writes nothing."""
+    if not policy.can_review_break_glass(actor, grant):
+        raise PermissionError("You cannot review this use of emergency access")
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if outcome not in (BreakGlassReview.APPROPRIATE, BreakGlassReview.REFERRED):
+        errors["outcome"] = ["Choose whether the use was appropriate or needs referring on"]
+    elif outcome == BreakGlassReview.REFERRED and not note:
+        errors["note"] = ["Say why you are referring it on, and to whom"]
+    if errors:
+        raise DomainError(errors)
+    return save_versioned(
+        BreakGlassGrant.objects.all(),
+        grant.pk,
+        version,
+        history_user=actor,
+        review_status=outcome,
+        review_note=note,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+    )
+
+
+def break_glass_use(grant: BreakGlassGrant) -> QuerySet[AccessEvent]:
+    """What the holder looked at of the child's record while the grant lasted, for its review."""
+    return AccessEvent.objects.filter(
+        user_id=grant.user_id,
+        child_id=grant.child_id,
+        at__gte=grant.granted_at,
+        at__lte=grant.ends_at,
+    ).order_by("at", "id")

@@ -109,3 +109,16 @@ class GovFormMixin:
 
 class GovForm(GovFormMixin, forms.Form):
     pass
+
+
+def version_field() -> forms.IntegerField:
+    """The version of the record the person started from: a save from an older one is refused
+    (mace.core.concurrency), so nobody overwrites a change they have not seen."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "Reload the page and make your change again",
+            "invalid": "Reload the page and make your change again",
+        },
+    )

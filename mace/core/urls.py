@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("notifications/<int:pk>/", views.notification, name="notification_open"),
     path("drafts/<str:key>/", draft_views.save, name="draft_save"),
     path("drafts/<str:key>/discard/", draft_views.discard, name="draft_discard"),
 ]

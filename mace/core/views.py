@@ -2,24 +2,48 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from mace.access import policy
-from mace.access.choices import AccessChannel
+from mace.access.choices import AccessChannel, BreakGlassReview
+from mace.access.models import BreakGlassGrant
 from mace.access.services import children_listed
 from mace.accounts.choices import Role
 from mace.accounts.models import User
 from mace.concerns.models import Concern, ConcernRoute
+from mace.core.models import Notification
+from mace.core.notifications import notification_open
 from mace.people.models import AgencyInvolvement, Child
 
 # Bounded lists: the dashboard is a starting point, not a report.
 RECENT_CONCERNS = 10
 RECENT_CHILDREN = 10
+RECENT_NOTICES = 10
+
+
+def _notices(user: User) -> dict[str, Any]:
+    """What needs the person now, whatever their role: unread notifications, emergency access
+    they hold, and (for managers and data protection officers) uses of it to review."""
+    can_audit = policy.can_view_audit(user)
+    pending = BreakGlassGrant.objects.filter(review_status=BreakGlassReview.PENDING)
+    return {
+        "notifications": list(
+            Notification.objects.filter(recipient=user, read_at__isnull=True)[:RECENT_NOTICES]
+        ),
+        "grants": list(policy.active_break_glass_grants(user).select_related("child")),
+        "can_audit": can_audit,
+        "to_review": (
+            policy.break_glass_for_review(user, pending).exclude(user=user).count()
+            if can_audit
+            else 0
+        ),
+    }
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -33,6 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "is_district": user.has_role(Role.DISTRICT_OFFICER),
                 "is_board": user.has_role(Role.BOARD_MEMBER),
                 "is_admin": user.has_role(Role.SYSTEM_ADMIN),
+                "notices": _notices(user),
             },
         )
 
@@ -73,5 +98,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "involvements": involvements,
             "today": timezone.localdate(),
             "agency": user.agency,
+            "notices": _notices(user),
         },
     )
+
+
+def notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open one of the user's own notifications: it is marked read and they go where it points.
+    Another user's notification is not found."""
+    try:
+        opened = notification_open(user=cast(User, request.user), notification_id=pk)
+    except Notification.DoesNotExist:
+        raise Http404("No notification found") from None
+    target = opened.url if url_has_allowed_host_and_scheme(opened.url, allowed_hosts=None) else ""
+    return redirect(target or "core:dashboard")

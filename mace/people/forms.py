@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from mace.core.forms import DateField, GovForm
+from mace.core.forms import DateField, GovForm, version_field
 from mace.people.choices import IdentifierType, RestrictionReason
 from mace.reference.choices import CodeList
 from mace.reference.codes import code_choices
@@ -64,23 +64,10 @@ class ChildCreateForm(GovForm):
         ] + code_choices(CodeList.UPN_UNKNOWN)
 
 
-def _version_field() -> forms.IntegerField:
-    """The version of the record the person started from: a save from an older one is refused
-    (mace.core.concurrency), so nobody overwrites a change they have not seen."""
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={
-            "required": "Reload the page and make your change again",
-            "invalid": "Reload the page and make your change again",
-        },
-    )
-
-
 class ChildEditForm(ChildCreateForm):
     """The child's details, changed from the version they were loaded at."""
 
-    version = _version_field()
+    version = version_field()
 
 
 class IdentifierForm(GovForm):
@@ -143,7 +130,7 @@ class AddressForm(GovForm):
 class AddressEditForm(AddressForm):
     """An address's lines, postcode and dates, changed from the version they were loaded at."""
 
-    version = _version_field()
+    version = version_field()
 
 
 class AddressEndForm(GovForm):
@@ -153,7 +140,7 @@ class AddressEndForm(GovForm):
         required=False,
         help_text="For example, 27 3 2024",
     )
-    version = _version_field()
+    version = version_field()
 
 
 class PlaceAddressForm(GovForm):
@@ -163,7 +150,7 @@ class PlaceAddressForm(GovForm):
         empty_label="Choose a council area",
         error_messages={"required": "Choose the council area the address is in"},
     )
-    version = _version_field()
+    version = version_field()
 
 
 class AmendForm(GovForm):

@@ -49,6 +49,24 @@ def _identifier_candidates(query: str) -> set[str]:
     } - {""}
 
 
+MACE_REFERENCE = re.compile(r"^MACE-?0*([1-9][0-9]{0,11})$")
+
+
+def children_by_identifier(query: str) -> list[tuple[int, str]]:
+    """(child id, identifier type label) for every child whose identifier, or whose platform
+    reference (MACE-0000123), is exactly what was typed, ignoring spaces, dashes and case."""
+    matches = [
+        (child_id, ChildIdentifier(type=id_type).get_type_display())
+        for child_id, id_type in ChildIdentifier.objects.filter(
+            value__in=_identifier_candidates(query)
+        ).values_list("child_id", "type")
+    ]
+    reference = MACE_REFERENCE.match(re.sub(r"\s", "", query).upper())
+    if reference and Child.objects.filter(pk=int(reference.group(1))).exists():
+        matches.append((int(reference.group(1)), "MACE reference"))
+    return matches
+
+
 def _parse_date(query: str) -> date | None:
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
@@ -71,15 +89,7 @@ def child_search(
         return result
     visible = Child.objects.visible_to(user).select_related("area__quadrant")
 
-    by_identifier = (
-        list(
-            ChildIdentifier.objects.filter(value__in=_identifier_candidates(query)).values_list(
-                "child_id", "type"
-            )
-        )
-        if query
-        else []
-    )
+    by_identifier = children_by_identifier(query) if query else []
     if by_identifier:
         ids = {child_id for child_id, _ in by_identifier}
         result.children = list(visible.filter(pk__in=ids))
@@ -100,7 +110,7 @@ def child_search(
                 agencies = by_child.get(child_id, [])
                 result.elsewhere.append(
                     RecordElsewhere(
-                        identifier_type=ChildIdentifier(type=id_type).get_type_display(),
+                        identifier_type=id_type,
                         agencies=[a.name for a in agencies],
                         contacts=[a.contact for a in agencies if a.contact],
                     )

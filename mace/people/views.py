@@ -131,6 +131,7 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "entries": chronology_shown(request.user, child),  # type: ignore[arg-type]
             "can_record_concern": policy.can_record_concern(request.user),  # type: ignore[arg-type]
             "can_change_child": policy.can_change_child(request.user, child),  # type: ignore[arg-type]
+            "break_glass": policy.break_glass_grant_for(request.user, child),  # type: ignore[arg-type]
         },
     )
 

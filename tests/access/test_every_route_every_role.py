@@ -9,6 +9,7 @@ page; the API's writes are walked with valid bodies, inside the test's transacti
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -17,11 +18,15 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from mace.access import policy
+from mace.access.choices import BreakGlassReason
+from mace.access.models import BreakGlassGrant
 from mace.accounts.choices import Role
 from mace.accounts.models import User
 from mace.accounts.services import api_token_issue
+from mace.core.models import Notification
 from mace.people.services import child_address_add
 from mace.reference.models import Quadrant
 from tests.api import TODAY
@@ -62,6 +67,10 @@ def _records_concern(user: User, world: Any) -> bool:
 
 def _amends_entry(user: User, world: Any) -> bool:
     return policy.can_amend_entry(user, world.entry)
+
+
+def _audits(user: User, world: Any) -> bool:
+    return policy.can_view_audit(user)
 
 
 def _no_kwargs(world: Any) -> dict[str, int]:
@@ -106,6 +115,32 @@ PAGES: dict[str, Page] = {
         _signed_in,
         refused_status=405,
         allowed_status=405,
+    ),
+    "access:break_glass_new": Page(
+        _no_kwargs, lambda u, w: policy.can_request_break_glass(u), refused_status=403
+    ),
+    "access:break_glass_list": Page(_no_kwargs, _audits, refused_status=403),
+    "access:break_glass_review": Page(
+        lambda w: {"grant_id": w.grant.pk},
+        lambda u, w: policy.break_glass_for_review(
+            u, BreakGlassGrant.objects.filter(pk=w.grant.pk)
+        ).exists(),
+    ),
+    # Giving up emergency access only takes a POST, and only finds the holder's own grant.
+    "access:break_glass_end": Page(
+        lambda w: {"grant_id": w.grant.pk}, _signed_in, refused_status=405, allowed_status=405
+    ),
+    "access:audit_start": Page(_no_kwargs, _audits, refused_status=403),
+    "access:audit_child": Page(_child, lambda u, w: policy.can_audit_child(u, w.child)),
+    "access:audit_user": Page(
+        lambda w: {"user_id": w.token.user_id},
+        lambda u, w: policy.can_audit_user(u, w.token.user),
+    ),
+    # A notification is only ever found by its recipient, who is sent where it points.
+    "core:notification_open": Page(
+        lambda w: {"pk": w.notification.pk},
+        lambda u, w: w.notification.recipient_id == u.pk,
+        allowed_status=302,
     ),
     "accounts:account": Page(_no_kwargs, _signed_in),
     "accounts:recovery_codes": Page(_no_kwargs, _signed_in),
@@ -198,7 +233,28 @@ def world(db):  # type: ignore[no-untyped-def]
         routes=[RouteTo("csc", TODAY)],
     )
     _, token = api_token_issue(user=author)
-    return SimpleNamespace(child=child, address=address, entry=entry, concern=concern, token=token)
+    # An outsider's emergency access to the child, for the managers to review.
+    holder = UserFactory(username="holder", agency=agency(POLICE), roles=[Role.PRACTITIONER])
+    grant = BreakGlassGrant.objects.create(
+        user=holder,
+        child=child,
+        agency=holder.agency,
+        reason_category=BreakGlassReason.MISSING,
+        reason="Reported missing overnight (fictional)",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    notification = Notification.objects.create(
+        recipient=author, kind="test", message="Fictional notice", url=f"/children/{child.pk}/"
+    )
+    return SimpleNamespace(
+        child=child,
+        address=address,
+        entry=entry,
+        concern=concern,
+        token=token,
+        grant=grant,
+        notification=notification,
+    )
 
 
 def _persona(name: str) -> User:

@@ -46,3 +46,11 @@ def gov_datetime(value: dt.datetime | None) -> str:
     value = timezone.localtime(value)
     hour = value.hour % 12 or 12
     return f"{value.day} {value:%B %Y} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: dict[str, Any], param: str, number: int) -> str:
+    """The current page's query string with one page number changed (filters kept)."""
+    query = context["request"].GET.copy()
+    query[param] = str(number)
+    return "?" + query.urlencode()

@@ -1,0 +1,243 @@
+"""Pages for emergency (break-glass) access and its review, and for the audit: who has seen or
+changed a child's record, and everything a user has seen. Thin: the policy decides who may see
+what (scoping the querysets), the services write, and reading the audit is itself logged."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from mace.access import policy, selectors, services
+from mace.access.choices import AccessAction, AccessChannel, AccessOutcome, BreakGlassReview
+from mace.access.forms import (
+    AuditFilterForm,
+    AuditFindForm,
+    BreakGlassListForm,
+    BreakGlassRequestForm,
+    BreakGlassReviewForm,
+)
+from mace.access.models import BreakGlassGrant
+from mace.accounts.models import User
+from mace.core.concurrency import ConflictError
+from mace.core.errors import DomainError
+from mace.people.models import Child
+from mace.people.selectors import children_by_identifier
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _require_audit(request: HttpRequest) -> User:
+    user = _user(request)
+    if not policy.can_view_audit(user):
+        raise PermissionDenied("Only agency managers and data protection officers read the audit")
+    return user
+
+
+# Break-glass ------------------------------------------------------------------------------------
+
+
+def break_glass_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not policy.can_request_break_glass(user):
+        raise PermissionDenied("Your role does not include emergency access to children's records")
+    if request.method == "POST":
+        form = BreakGlassRequestForm(request.POST)
+    else:
+        form = BreakGlassRequestForm(initial={"identifier": request.GET.get("identifier", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.break_glass_request(
+                actor=user,
+                identifier=data["identifier"],
+                reason_category=data["reason_category"],
+                reason=data["reason"],
+                path=request.path,
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        else:
+            messages.success(
+                request,
+                "You have emergency access to this record. It is recorded, the agencies that "
+                "work with the child have been told, and a manager will review it.",
+            )
+            return redirect("people:detail", child_id=grant.child_id)
+    return render(
+        request,
+        "access/break_glass_new.html",
+        {"form": form, "hours": settings.MACE_BREAK_GLASS_HOURS},
+    )
+
+
+@require_POST
+def break_glass_end(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """Give up one's own emergency access now. Nobody else's grant is found."""
+    grant = get_object_or_404(BreakGlassGrant, pk=grant_id, user=_user(request))
+    services.break_glass_end(actor=_user(request), grant=grant)
+    messages.success(request, "You have given up emergency access to that record.")
+    return redirect("core:dashboard")
+
+
+def break_glass_list(request: HttpRequest) -> HttpResponse:
+    user = _require_audit(request)
+    form = BreakGlassListForm(request.GET or {"status": BreakGlassReview.PENDING})
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    grants = policy.break_glass_for_review(user, BreakGlassGrant.objects.all())
+    page = selectors.break_glass_grants(grants, status, request.GET.get("page"))
+    return render(
+        request, "access/break_glass_list.html", {"form": form, "page": page, "status": status}
+    )
+
+
+def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
+    """One use of emergency access: who, which child, why, what they looked at; and the review.
+    404 for a grant outside what the user may review (everyone's, for those who review none)."""
+    user = _user(request)
+    grant = get_object_or_404(
+        policy.break_glass_for_review(user, BreakGlassGrant.objects.all()).select_related(
+            "user", "agency", "child", "reviewed_by"
+        ),
+        pk=grant_id,
+    )
+    can_review = policy.can_review_break_glass(user, grant)
+    form = BreakGlassReviewForm(
+        request.POST if request.method == "POST" else None, initial={"version": grant.version}
+    )
+    conflict = None
+    if request.method == "POST":
+        if not can_review:
+            raise PermissionDenied("You cannot review your own use of emergency access")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.break_glass_review(
+                    actor=user,
+                    grant=grant,
+                    version=data["version"],
+                    outcome=data["outcome"],
+                    note=data["note"],
+                )
+            except ConflictError as error:
+                conflict = error.current
+                form = BreakGlassReviewForm(
+                    {**request.POST.dict(), "version": str(conflict.version)}  # type: ignore[attr-defined]
+                )
+                form.is_valid()
+                form.add_error(None, "Someone else reviewed this use while you were looking at it")
+            except DomainError as error:
+                form.apply_domain_error(error)
+            else:
+                messages.success(request, "Review saved")
+                return redirect("access:break_glass_list")
+    return render(
+        request,
+        "access/break_glass_review.html",
+        {
+            "grant": conflict or grant,
+            "form": form,
+            "can_review": can_review,
+            "conflict": conflict,
+            "use": list(services.break_glass_use(grant)[:200]),
+        },
+    )
+
+
+# Audit ----------------------------------------------------------------------------------------
+
+
+def audit_start(request: HttpRequest) -> HttpResponse:
+    """Find the child or the user whose audit to read."""
+    user = _require_audit(request)
+    form = AuditFindForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        child_query, username = form.cleaned_data["child"].strip(), form.cleaned_data["user"]
+        if child_query:
+            ids = {child_id for child_id, _ in children_by_identifier(child_query)}
+            child = policy.audit_children(user, Child.objects.filter(pk__in=ids)).first()
+            if child is not None:
+                return redirect("access:audit_child", child_id=child.pk)
+            form.add_error("child", "No child whose audit you may read has that reference")
+        elif username.strip():
+            subject = policy.audit_users(
+                user, User.objects.filter(username__iexact=username.strip())
+            ).first()
+            if subject is not None:
+                return redirect("access:audit_user", user_id=subject.pk)
+            form.add_error("user", "No user whose activity you may read has that username")
+        else:
+            form.add_error("child", "Enter a child's reference or a username")
+    return render(request, "access/audit_start.html", {"form": form})
+
+
+def _audited_child(request: HttpRequest, child_id: int) -> Child:
+    """The child, if this user may read their audit; the read (or refusal) is itself logged."""
+    user = _user(request)
+    child = (
+        policy.audit_children(user, Child.objects.select_related("area"))
+        .filter(pk=child_id)
+        .first()
+    )
+    services.access_record(
+        user=user,
+        child_id=child_id,
+        action=AccessAction.AUDIT,
+        outcome=AccessOutcome.ALLOWED if child else AccessOutcome.REFUSED,
+        channel=AccessChannel.PAGE,
+        path=request.path,
+    )
+    if child is None:
+        raise Http404("No child found")
+    return child
+
+
+def _filters(request: HttpRequest) -> tuple[AuditFilterForm, selectors.AuditFilters]:
+    form = AuditFilterForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, selectors.AuditFilters.from_form(data)
+
+
+def audit_child(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Who has seen or changed this child's record, and when. 404 (logged) for a child whose
+    audit the user may not read."""
+    child = _audited_child(request, child_id)
+    form, filters = _filters(request)
+    return render(
+        request,
+        "access/audit_child.html",
+        {
+            "child": child,
+            "form": form,
+            "reads": selectors.child_access_events(child.pk, filters, request.GET.get("page")),
+            "changes": selectors.child_change_events(
+                child.pk, filters, request.GET.get("changes_page")
+            ),
+        },
+    )
+
+
+def audit_user(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Everything this user has seen (and been refused). 404 for a user whose activity the
+    reader may not read."""
+    user = _user(request)
+    subject = get_object_or_404(
+        policy.audit_users(user, User.objects.select_related("agency")), pk=user_id
+    )
+    form, filters = _filters(request)
+    return render(
+        request,
+        "access/audit_user.html",
+        {
+            "subject": subject,
+            "form": form,
+            "events": selectors.user_access_events(subject, filters, request.GET.get("page")),
+        },
+    )
