@@ -7,6 +7,8 @@
 - district: district council officer (Basildon), sees no children's case files
 - board: board member, sees no case content
 - admin: system administrator, sees no case content
+- police_manager: agency manager in the police (not involved with `child`)
+- dpo: data protection officer, reads the whole audit
 """
 
 from __future__ import annotations
@@ -111,6 +113,18 @@ def manager(csc):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def bob(police):  # type: ignore[no-untyped-def]
     return UserFactory(username="bob", agency=police, roles=[Role.PRACTITIONER])
+
+
+@pytest.fixture
+def police_manager(police):  # type: ignore[no-untyped-def]
+    """An agency manager in the police, whose agency is not involved with `child`."""
+    return UserFactory(username="policemanager", agency=police, roles=[Role.AGENCY_MANAGER])
+
+
+@pytest.fixture
+def dpo(csc):  # type: ignore[no-untyped-def]
+    """The data protection officer: reads the whole audit, sees no case content."""
+    return UserFactory(username="dpo", agency=csc, roles=[Role.DATA_PROTECTION])
 
 
 @pytest.fixture

@@ -12,21 +12,10 @@ from django.urls import reverse
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.models import AccessEvent
 from mace.access.services import access_record, child_read
-from mace.accounts.choices import Role
 from mace.people.services import child_update
 from tests.api import signed_in
-from tests.factories import ChildFactory, UserFactory
+from tests.factories import ChildFactory
 from tests.pages import assert_error_summary, date_parts
-
-
-@pytest.fixture
-def dpo(csc):  # type: ignore[no-untyped-def]
-    return UserFactory(username="dpo", agency=csc, roles=[Role.DATA_PROTECTION])
-
-
-@pytest.fixture
-def police_manager(police):  # type: ignore[no-untyped-def]
-    return UserFactory(username="policemanager", agency=police, roles=[Role.AGENCY_MANAGER])
 
 
 @pytest.fixture

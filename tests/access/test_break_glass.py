@@ -32,11 +32,6 @@ def nhs(child):  # type: ignore[no-untyped-def]
     return FICTIONAL_NHS_NUMBER
 
 
-@pytest.fixture
-def police_manager(police):  # type: ignore[no-untyped-def]
-    return UserFactory(username="policemanager", agency=police, roles=[Role.AGENCY_MANAGER])
-
-
 def request_access(user, identifier, **overrides):  # type: ignore[no-untyped-def]
     data = {"identifier": identifier, "reason_category": "missing", "reason": REASON, **overrides}
     return signed_in(user).post(reverse("access:break_glass_new"), data)
@@ -92,8 +87,7 @@ def test_the_involved_agencies_managers_are_told_without_case_details_in_the_ema
     assert notification.url in email.body
 
 
-def test_with_no_involved_manager_the_data_protection_officers_are_told(bob, child, nhs, csc):
-    dpo = UserFactory(agency=csc, roles=[Role.DATA_PROTECTION])
+def test_with_no_involved_manager_the_data_protection_officers_are_told(bob, child, nhs, dpo):
     request_access(bob, nhs)
     assert list(Notification.objects.values_list("recipient", flat=True)) == [dpo.pk]
 
