@@ -15,6 +15,7 @@ from mace.access.services import children_listed
 from mace.accounts.choices import Role
 from mace.accounts.models import User
 from mace.concerns.models import Concern, ConcernRoute
+from mace.missing.selectors import overdue_interviews, repeat_missing_children
 from mace.people.models import AgencyInvolvement, Child
 
 # Bounded lists: the dashboard is a starting point, not a report.
@@ -57,8 +58,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if user.agency_id is not None
         else []
     )
+    # --- missing --- (bounded lists, a fixed number of queries)
+    repeat_missing = repeat_missing_children(user, limit=RECENT_CHILDREN)
+    interviews_overdue = overdue_interviews(user, limit=RECENT_CHILDREN)
     listed = {c.child_id: c.child for c in concerns}
     listed.update({i.child_id: i.child for i in involvements})
+    listed.update({c.pk: c for c in repeat_missing})
+    listed.update({e.child_id: e.child for e in interviews_overdue})
     children_listed(
         user=user,
         children=listed.values(),
@@ -73,5 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "involvements": involvements,
             "today": timezone.localdate(),
             "agency": user.agency,
+            "repeat_missing": repeat_missing,
+            "interviews_overdue": interviews_overdue,
         },
     )

@@ -158,6 +158,19 @@ class ChildMissingSummary:
     open: int
     repeat: RepeatMissing
 
+    @property
+    def rows(self) -> list[dict[str, object]]:
+        """What a table of episodes shows for each: the episode, its grade, its interview."""
+        return episode_rows(self.episodes)
+
+
+def episode_rows(episodes: Iterable[MissingEpisode]) -> list[dict[str, object]]:
+    now = timezone.now()
+    return [
+        {"episode": e, "grade": current_grade_label(e), "status": status_of(e, now)}
+        for e in episodes
+    ]
+
 
 def child_missing_summary(child: Child, *, limit: int = 5) -> ChildMissingSummary:
     """What the child's page shows about missing: the latest episodes, how many in all, and the
