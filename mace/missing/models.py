@@ -232,7 +232,8 @@ def interview_status(
     episode: MissingEpisode, interview: ReturnInterview | None, now: dt.datetime | None = None
 ) -> InterviewStatus:
     """Where the return home interview stands. Overdue from the 72nd hour after the return
-    while it has not been held, unless the child declined it or it was not applicable."""
+    while it has not been held, unless the child declined it, it was not applicable, or it is
+    recorded as not offered (a failure the record shows as such, not as work still due)."""
     now = now or timezone.now()
     if episode.ended_at is None:
         return InterviewStatus.NOT_DUE
@@ -244,6 +245,8 @@ def interview_status(
             )
         if interview.offered == YesNoNA.NOT_APPLICABLE:
             return InterviewStatus.NOT_APPLICABLE
+        if interview.offered == YesNoNA.NO:
+            return InterviewStatus.NOT_OFFERED
         if interview.accepted == YesNoNA.NO:
             return InterviewStatus.DECLINED
     return InterviewStatus.OVERDUE if now >= due_at else InterviewStatus.DUE

@@ -200,10 +200,12 @@ def child_missing_summary(child: Child, *, limit: int = 5) -> ChildMissingSummar
 
 
 def _not_yet_done() -> Any:
-    """An interview that is still owed: none recorded, or recorded but not held, not declined
-    and not inapplicable."""
+    """An interview that is still owed: none recorded, or recorded but not held, declined,
+    inapplicable or recorded as not offered (interview_status's rule, as a query)."""
     done = ReturnInterview.objects.filter(episode=OuterRef("pk")).filter(
-        Q(held_at__isnull=False) | Q(accepted=YesNoNA.NO) | Q(offered=YesNoNA.NOT_APPLICABLE)
+        Q(held_at__isnull=False)
+        | Q(accepted=YesNoNA.NO)
+        | Q(offered__in=[YesNoNA.NOT_APPLICABLE, YesNoNA.NO])
     )
     return ~Exists(done)
 

@@ -18,7 +18,7 @@ TAG_CLASSES = {
     InterviewStatus.HELD: "govuk-tag--green",
     InterviewStatus.HELD_LATE: "govuk-tag--orange",
     InterviewStatus.DECLINED: "govuk-tag--grey",
-    InterviewStatus.NOT_OFFERED: "govuk-tag--grey",
+    InterviewStatus.NOT_OFFERED: "govuk-tag--orange",
     InterviewStatus.NOT_APPLICABLE: "govuk-tag--grey",
 }
 
