@@ -419,7 +419,8 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not policy.can_import_missing(user):
         raise PermissionDenied("Only police practitioners and managers import missing episodes")
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
