@@ -59,12 +59,12 @@ def test_a_practitioner_records_an_episode_and_reads_it_back(alice, child):
         (
             {"type": "M", "last_seen_at": "past", "ended_at": "before", "end_reason": "found"},
             "ended_at",
-        ),  # fmt: skip
+        ),
         ({"type": "M", "last_seen_at": "not a time"}, "last_seen_at"),
         (
             {"type": "M", "last_seen_at": "past", "reported_by_agency": "No such agency"},
             "reported_by_agency",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_bad_input_answers_422_with_field_errors_and_writes_nothing(alice, child, body, field):
@@ -111,7 +111,7 @@ def test_closing_an_episode_with_patch_and_a_stale_version_answers_409(alice, ch
             "ended_at": ago(days=1).isoformat(),
             "end_reason": "found",
             "found_where": "A fictional café",
-        },  # fmt: skip
+        },
     )
     assert closed.status_code == 200, closed.content
     assert closed.json()["interview_status"] == "due" and closed.json()["version"] == 2
@@ -124,10 +124,15 @@ def test_closing_an_episode_with_patch_and_a_stale_version_answers_409(alice, ch
 def test_a_regrading_and_its_422(alice, child):
     episode = record(alice, child, risk_grade="low")
     client = signed_in(alice)
-    assert "reason" in field_errors(call(client, "post", url(child, episode, "/gradings"),
-                                         {"grade": "high"}))  # fmt: skip
-    response = call(client, "post", url(child, episode, "/gradings"),
-                    {"grade": "high", "reason": "Seen with older adults"})  # fmt: skip
+    assert "reason" in field_errors(
+        call(client, "post", url(child, episode, "/gradings"), {"grade": "high"})
+    )
+    response = call(
+        client,
+        "post",
+        url(child, episode, "/gradings"),
+        {"grade": "high", "reason": "Seen with older adults"},
+    )
     assert response.status_code == 201 and response.json()["grade_label"] == "High"
     assert call(client, "get", url(child, episode)).json()["current_grade"] == "high"
 
@@ -156,8 +161,12 @@ def test_the_interview_is_put_then_read_and_a_stale_put_answers_409(alice, child
     assert read["interviewer"] == "alice" and read["independent"] is False
     again = call(client, "put", url(child, episode, "/interview"), body)  # version null again
     assert again.status_code == 409 and again.json()["current"]["version"] == 1
-    changed = call(client, "put", url(child, episode, "/interview"), {**body, "version": 1,
-                                                                      "independent": True})  # fmt: skip
+    changed = call(
+        client,
+        "put",
+        url(child, episode, "/interview"),
+        {**body, "version": 1, "independent": True},
+    )
     assert changed.status_code == 200 and changed.json()["version"] == 2
     assert call(client, "get", url(child, episode)).json()["interview_status"] == "held"
 
@@ -177,7 +186,7 @@ def test_bad_interview_input_answers_422(alice, child):
                 "held_at": ago(days=3).isoformat(),
                 "interviewer": "nobody-fictional",
             },
-        )  # fmt: skip
+        )
     )
     assert errors == {"interviewer": ["No user has this username"]}
     assert not ReturnInterview.objects.exists()

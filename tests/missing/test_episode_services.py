@@ -98,8 +98,14 @@ def test_another_childs_episodes_do_not_overlap_this_one(alice, child, csc):
 
 
 def test_a_police_reference_is_unique_within_the_recording_agency(alice, child):
-    record(alice, child, last_seen_at=ago(days=9), ended_at=ago(days=8), end_reason="found",
-           police_reference="42/XYZ")  # fmt: skip
+    record(
+        alice,
+        child,
+        last_seen_at=ago(days=9),
+        ended_at=ago(days=8),
+        end_reason="found",
+        police_reference="42/XYZ",
+    )
     with pytest.raises(DomainError) as error:
         record(alice, child, police_reference=" 42/xyz ")
     assert "already recorded an episode with police reference 42/XYZ" in str(error.value)

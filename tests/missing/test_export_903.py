@@ -121,17 +121,44 @@ def test_only_childrens_social_care_managers_export(alice, chair, bob, admin_use
 
 
 def test_the_command_writes_the_two_files(manager, year_2026, tmp_path, capsys):
-    call_command("export_903_missing", "--year", "2026", "--out", str(tmp_path),
-                 "--by", "manager", "--reason", "DfE return")  # fmt: skip
+    call_command(
+        "export_903_missing",
+        "--year",
+        "2026",
+        "--out",
+        str(tmp_path),
+        "--by",
+        "manager",
+        "--reason",
+        "DfE return",
+    )
     assert "2 children in the Header, 4 episodes in Missing" in capsys.readouterr().out
     assert (tmp_path / "header.csv").read_text().startswith("CHILD,SEX,DOB,ETHNIC,UPN")
     assert len((tmp_path / "missing.csv").read_text().splitlines()) == 5
     with pytest.raises(CommandError, match="Choose a collection year"):
-        call_command("export_903_missing", "--year", "1999", "--out", str(tmp_path),
-                     "--by", "manager", "--reason", "x")  # fmt: skip
+        call_command(
+            "export_903_missing",
+            "--year",
+            "1999",
+            "--out",
+            str(tmp_path),
+            "--by",
+            "manager",
+            "--reason",
+            "x",
+        )
     with pytest.raises(CommandError, match="managers in children's social care"):
-        call_command("export_903_missing", "--year", "2026", "--out", str(tmp_path),
-                     "--by", "alice", "--reason", "x")  # fmt: skip
+        call_command(
+            "export_903_missing",
+            "--year",
+            "2026",
+            "--out",
+            str(tmp_path),
+            "--by",
+            "alice",
+            "--reason",
+            "x",
+        )
 
 
 def test_the_download_page(client, manager, alice, year_2026):
@@ -191,8 +218,17 @@ def test_the_dfe_validator_finds_no_missing_errors_in_the_seeded_data(
     exported = 0
     for year in (latest, latest + 1):
         out = tmp_path / str(year)
-        call_command("export_903_missing", "--year", str(year), "--out", str(out),
-                     "--by", "demo.manager", "--reason", "Checking against the DfE validator")  # fmt: skip
+        call_command(
+            "export_903_missing",
+            "--year",
+            str(year),
+            "--out",
+            str(out),
+            "--by",
+            "demo.manager",
+            "--reason",
+            "Checking against the DfE validator",
+        )
         exported += len((out / "missing.csv").read_text().splitlines()) - 1
         code, report = validate(out, year)
         missing = [e for e in report["errors"] if e["missing_rule"]]

@@ -81,10 +81,19 @@ def run(actor, rows, **kwargs):
 def test_a_file_is_imported_and_re_importing_it_changes_nothing(officer, known):
     rows = [
         row(),
-        row(police_reference="MIS/26/0002", child_identifier_type="police",
-            child_identifier="per/0042", left_at="", last_seen_at="05/11/2026 20:00",
-            ended_at="", end_reason="", found_where="", found_with="", risk_grade="high"),
-    ]  # fmt: skip
+        row(
+            police_reference="MIS/26/0002",
+            child_identifier_type="police",
+            child_identifier="per/0042",
+            left_at="",
+            last_seen_at="05/11/2026 20:00",
+            ended_at="",
+            end_reason="",
+            found_where="",
+            found_with="",
+            risk_grade="high",
+        ),
+    ]
     report = run(officer, rows)
     assert report.ok and (report.created, report.updated, report.unchanged) == (2, 0, 0)
     first = MissingEpisode.objects.get(police_reference="MIS/26/0001")
@@ -117,9 +126,7 @@ def test_one_bad_row_rejects_the_whole_file_and_every_bad_row_is_reported(office
             row(),  # good
             row(police_reference="R2", ended_at="01/11/2026 17:00"),  # ends before it starts
             row(police_reference="R3", child_identifier="9990000026"),  # nobody has it
-            row(
-                police_reference="R4", child_identifier_type="police", child_identifier="HIDDEN/1"
-            ),  # fmt: skip
+            row(police_reference="R4", child_identifier_type="police", child_identifier="HIDDEN/1"),
             row(police_reference="R5", type="X", left_at="yesterday"),
             row(police_reference="MIS/26/0001"),  # the same reference twice in one file
             row(police_reference="R7", last_seen_at="01/11/2026 20:00", left_at=""),  # overlap

@@ -54,8 +54,9 @@ def held(alice, episode, *, at, version=None, **overrides):
 
 
 def test_an_interview_not_held_is_overdue_from_the_72nd_hour(alice, child):
-    episode = record(alice, child, last_seen_at=ago(days=4), ended_at=ago(hours=71),
-                     end_reason="found")  # fmt: skip
+    episode = record(
+        alice, child, last_seen_at=ago(days=4), ended_at=ago(hours=71), end_reason="found"
+    )
     assert interview_status(episode, None) == InterviewStatus.DUE
     due = episode.ended_at + dt.timedelta(hours=72)
     assert interview_status(episode, None, now=due) == InterviewStatus.OVERDUE
@@ -140,8 +141,9 @@ def test_a_held_interview_stops_the_episode_being_reopened_or_ending_later(alice
 
     held(alice, returned, at=ago(days=3, hours=12))
     with pytest.raises(DomainError):
-        episode_update(actor=alice, episode=returned, version=1, changes={"ended_at": None,
-                                                                          "end_reason": ""})  # fmt: skip
+        episode_update(
+            actor=alice, episode=returned, version=1, changes={"ended_at": None, "end_reason": ""}
+        )
     with pytest.raises(DomainError) as error:
         episode_update(actor=alice, episode=returned, version=1, changes={"ended_at": ago(days=3)})
     assert "before this time" in error.value.errors["ended_at"][0]
@@ -163,8 +165,13 @@ def test_the_dashboard_list_shows_overdue_interviews_to_the_recording_agency(
 
 def _episodes(actor, child, days_ago):
     for days in days_ago:
-        record(actor, child, last_seen_at=ago(days=days), ended_at=ago(days=days - 0.5),
-               end_reason="returned")  # fmt: skip
+        record(
+            actor,
+            child,
+            last_seen_at=ago(days=days),
+            ended_at=ago(days=days - 0.5),
+            end_reason="returned",
+        )
 
 
 def test_three_episodes_in_90_days_meet_the_rule_and_say_so_on_the_chronology(alice, child):
@@ -188,8 +195,14 @@ def test_the_rule_is_configurable(alice, child):
 
 def test_away_episodes_can_be_left_out(alice, child):
     for days in (30, 20, 10):
-        record(alice, child, type="A", last_seen_at=ago(days=days), ended_at=ago(days=days - 1),
-               end_reason="returned")  # fmt: skip
+        record(
+            alice,
+            child,
+            type="A",
+            last_seen_at=ago(days=days),
+            ended_at=ago(days=days - 1),
+            end_reason="returned",
+        )
     assert repeat_missing_status([child])[child.pk].met
     RepeatMissingRule.objects.update(include_away=False)
     assert not repeat_missing_status([child])[child.pk].met

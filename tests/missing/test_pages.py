@@ -31,8 +31,13 @@ def moment(name, value):
 
 def test_the_childs_page_shows_the_section_and_the_repeat_flag(client, alice, child):
     for days in (40, 20, 10):
-        record(alice, child, last_seen_at=ago(days=days), ended_at=ago(days=days - 1),
-               end_reason="returned")  # fmt: skip
+        record(
+            alice,
+            child,
+            last_seen_at=ago(days=days),
+            ended_at=ago(days=days - 1),
+            end_reason="returned",
+        )
     client.force_login(alice)
     html = client.get(reverse("people:detail", args=[child.pk])).content.decode()
     assert "Missing episodes" in html
@@ -44,8 +49,13 @@ def test_the_childs_page_shows_the_section_and_the_repeat_flag(client, alice, ch
 def test_the_childs_section_is_bounded_to_the_latest_five(client, alice, child):
     for n in range(8):
         days = 200 - n * 20
-        record(alice, child, last_seen_at=ago(days=days), ended_at=ago(days=days - 1),
-               end_reason="found")  # fmt: skip
+        record(
+            alice,
+            child,
+            last_seen_at=ago(days=days),
+            ended_at=ago(days=days - 1),
+            end_reason="found",
+        )
     client.force_login(alice)
     response = client.get(reverse("people:detail", args=[child.pk]))
     assert len(response.context["missing"].episodes) == 5
@@ -59,8 +69,14 @@ def test_the_episode_list_runs_a_fixed_number_of_queries(
     start = ago(days=400)
     for n in range(length):
         first = start + dt.timedelta(days=n * 10)
-        episode = record(alice, child, last_seen_at=first, ended_at=first + dt.timedelta(hours=5),
-                         end_reason="found", risk_grade="low")  # fmt: skip
+        episode = record(
+            alice,
+            child,
+            last_seen_at=first,
+            ended_at=first + dt.timedelta(hours=5),
+            end_reason="found",
+            risk_grade="low",
+        )
         if n % 2:
             ReturnInterview.objects.create(
                 episode=episode, offered="Y", accepted="N", agency=alice.agency, recorded_by=alice
@@ -140,7 +156,7 @@ def test_closing_regrading_and_the_interview_with_its_draft(client, alice, child
             "end_reason": "found",
             "found_where": "A hotel",
             "version": "1",
-        },  # fmt: skip
+        },
     )
     assert response.status_code == 302
     response = client.post(
@@ -191,7 +207,7 @@ def test_a_stale_correction_shows_both_versions_and_keeps_what_was_typed(client,
             "reported_by": "Carer B",
             "looked_after": "no",
             "version": "1",
-        },  # fmt: skip
+        },
     )
     html = response.content.decode()
     assert "Someone else changed this record while you were editing" in html
@@ -201,8 +217,13 @@ def test_a_stale_correction_shows_both_versions_and_keeps_what_was_typed(client,
 
 def test_the_dashboard_shows_the_flag_and_overdue_interviews(client, alice, child):
     for days in (40, 20, 10):
-        record(alice, child, last_seen_at=ago(days=days), ended_at=ago(days=days - 1),
-               end_reason="returned")  # fmt: skip
+        record(
+            alice,
+            child,
+            last_seen_at=ago(days=days),
+            ended_at=ago(days=days - 1),
+            end_reason="returned",
+        )
     client.force_login(alice)
     html = client.get(reverse("core:dashboard")).content.decode()
     assert "Children meeting the repeat missing rule" in html
