@@ -81,5 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "agency": user.agency,
             "repeat_missing": repeat_missing,
             "interviews_overdue": interviews_overdue,
+            "can_import_missing": policy.can_import_missing(user),
+            "can_export_903": policy.can_export_903(user),
         },
     )

@@ -1,7 +1,7 @@
 """The missing episodes part of the synthetic demo data set, in the shapes data-standards.md
 gives:
 
-- about 2.4 episodes for each child who goes missing, about 60% of them repeats, and a few
+- about 2.6 episodes for each child who goes missing, about 60% of them repeats, and a few
   children with many (a heavy tail: the top 6% of children have about 30% of episodes);
 - 87% of episodes end within 48 hours; a few children are still missing;
 - episodes away from placement without authorisation (type A) are almost all of looked-after
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 # Episodes per child who goes missing: a heavy tail. The national figure is about 2.1 a child,
 # while one force found 65% of incidents were repeats and 6% of children had a third of them;
-# these weights sit between (about 2.4 a child, 60% repeats, the top 6% about 30%).
+# these weights sit between (about 2.6 a child, 60% repeats, the top 6% about 30%).
 EPISODE_COUNTS = {
     1: 52, 2: 17, 3: 9, 4: 6, 5: 4, 6: 3, 8: 2.5, 10: 2, 12: 1.5, 15: 1.5, 20: 0.5,
 }  # fmt: skip
