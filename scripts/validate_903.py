@@ -44,7 +44,11 @@ def main() -> int:
     from lac_validator.lac_validator import LacValidator
 
     files = [
-        {"name": name, "description": "This year", "file_content": (args.directory / name).read_bytes()}
+        {
+            "name": name,
+            "description": "This year",
+            "file_content": (args.directory / name).read_bytes(),
+        }
         for name in ("header.csv", "missing.csv")
     ]
     ruleset = ruleset_for(args.year)
@@ -64,7 +68,8 @@ def main() -> int:
             if table == "metadata" or column not in frame.columns:
                 continue
             hits = frame[frame[column] == True]  # noqa: E712 (a pandas mask)
-            for row, child in zip(hits.index.tolist(), hits.get("CHILD", [None] * len(hits))):
+            children = hits.get("CHILD", [None] * len(hits))
+            for row, child in zip(hits.index.tolist(), children, strict=True):
                 flagged.append({"table": table, "row": int(row), "child": child})
         if flagged:
             errors.append(

@@ -182,12 +182,40 @@ def plan_missing(the_plan: Plan) -> list[EpisodePlan]:
         chance = (0.32 if child.concerns else 0.08) * (1.0 if age >= 10 else 0.2)
         if rng.random() >= chance:
             continue
-        looked_after = rng.random() < 0.38
+        agencies = _Involved(child)
+        # A looked-after child's local authority works with them.
+        looked_after = rng.random() < 0.38 and agencies.take(_csc_of(child))
         count = _weighted(rng, EPISODE_COUNTS)
         episodes.extend(
-            _child_episodes(rng, index, child, count, looked_after, horizon, references)
+            _child_episodes(rng, index, child, count, looked_after, horizon, references, agencies)
         )
     return episodes
+
+
+class _Involved:
+    """The agencies involved with a child. The main plan involves one to three agencies with
+    each child; the missing data keeps to that, preferring agencies already involved."""
+
+    LIMIT = 3
+
+    def __init__(self, child: ChildPlan) -> None:
+        self.agencies = [inv.agency for inv in child.involvements]
+
+    def take(self, agency: str) -> bool:
+        """Whether `agency` is (or may become) involved; it is, afterwards, if so."""
+        if agency in self.agencies:
+            return True
+        if len(self.agencies) < self.LIMIT:
+            self.agencies.append(agency)
+            return True
+        return False
+
+    def first(self, *preferred: str) -> str:
+        """The first of `preferred` that is or may become involved; else one already is."""
+        for agency in preferred:
+            if self.take(agency):
+                return agency
+        return self.agencies[0]
 
 
 def _age(child: ChildPlan, today: dt.date) -> int:
@@ -203,6 +231,7 @@ def _child_episodes(
     looked_after: bool,
     horizon: dt.datetime,
     references: Any,
+    agencies: _Involved,
 ) -> list[EpisodePlan]:
     today = horizon.date()
     # Repeaters go missing in a run of episodes; a third of runs are still going on now, so
@@ -238,7 +267,8 @@ def _child_episodes(
         if reported_at >= horizon or (ended_at is not None and reported_at > ended_at):
             reported_at = moment + dt.timedelta(minutes=10)
         gradings = _gradings(rng, moment, reported_at, ended_at, horizon)
-        agency = core.POLICE if rng.random() < 0.85 else csc
+        preferred = (core.POLICE, csc) if rng.random() < 0.85 else (csc, core.POLICE)
+        agency = agencies.first(*preferred)
         result.append(
             EpisodePlan(
                 child=index,
@@ -260,7 +290,7 @@ def _child_episodes(
                 looked_after=looked_after,
                 agency=agency,
                 gradings=gradings,
-                interview=_interview(rng, child, ended_at, horizon, csc),
+                interview=_interview(rng, child, ended_at, horizon, csc, agencies, agency),
             )
         )
         if ended_at is None:
@@ -322,6 +352,8 @@ def _interview(
     ended_at: dt.datetime | None,
     horizon: dt.datetime,
     csc: str,
+    agencies: _Involved,
+    recorder: str,
 ) -> InterviewPlan | None:
     if ended_at is None:
         return None
@@ -351,17 +383,23 @@ def _interview(
     else:
         held_at = ended_at + dt.timedelta(hours=rng.randint(74, 14 * 24))
     held_at = min(held_at, horizon - dt.timedelta(minutes=5)).replace(microsecond=0)
-    interviewer = _weighted(rng, INTERVIEWERS)
-    if interviewer == "_csc":
-        interviewer = core.AUTHOR_FOR_AGENCY[csc]
+    by_agency = {"demo.care": core.CARE, "demo.practitioner.youth": core.YOUTH, "_csc": csc}
+    choice = _weighted(rng, INTERVIEWERS)
+    agency = agencies.first(
+        by_agency[choice], *[a for a in (core.CARE, core.YOUTH, csc) if a != by_agency[choice]]
+    )
+    if agency not in (core.CARE, core.YOUTH, csc):
+        agency = recorder
+    interviewer = core.AUTHOR_FOR_AGENCY[agency]
     name = child.forename
     return InterviewPlan(
         offered=YesNoNA.YES,
         accepted=YesNoNA.YES,
         held_at=held_at,
         interviewer=interviewer,
-        # A child's own social worker is not independent of their care.
-        independent=interviewer in ("demo.care", "demo.practitioner.youth"),
+        # A child's own social worker (or the recording officer) is not independent of their
+        # care; CARE and the youth service are.
+        independent=agency in (core.CARE, core.YOUTH),
         child_account=rng.choice(ACCOUNTS).format(name=name),
         push=tuple(rng.sample(PUSH, rng.randint(0, 2))),
         pull=tuple(rng.sample(PULL, rng.randint(0, 2))),
@@ -433,7 +471,7 @@ def load(
         )
         involve(p.child, p.agency, p.reported_at or p.started_at)
         if p.looked_after:
-            # A looked-after child's local authority works with them.
+            # A looked-after child's local authority works with them (planned so).
             csc = _csc_of(the_plan.children[p.child])
             involve(p.child, csc, p.started_at, InvolvementReason.ALLOCATED)
     MissingEpisode.objects.bulk_create(episodes, batch_size=1000)

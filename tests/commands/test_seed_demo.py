@@ -86,6 +86,10 @@ def snapshot() -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 
 
 def wipe_demo_data() -> None:
+    # --- missing --- (episodes protect their child and users; gradings and interviews go too)
+    from mace.missing.models import MissingEpisode
+
+    MissingEpisode.objects.all().delete()
     ChronologyEntry.objects.all().delete()
     Concern.objects.all().delete()
     Child.objects.all().delete()
