@@ -255,3 +255,54 @@ def visible_child_or_404(user: User | None, child_id: int) -> Child:
     if child is None:
         raise Http404("No child found")
     return child
+
+
+# ---------------------------------------------------------------------------------------------
+# missing (mace.missing): missing episodes, return home interviews, the police import and the
+# SSDA903 export
+# ---------------------------------------------------------------------------------------------
+
+
+def can_view_missing(user: User | None, child: Child) -> bool:
+    """Episodes, gradings and return interviews are part of the child's record: whoever may see
+    the child reads them (a break-glass grant included)."""
+    return can_view_child(user, child)
+
+
+def can_record_missing(user: User | None, child: Child) -> bool:
+    """Recording an episode, closing or correcting it, regrading it, or recording the return
+    interview: case content and sight of the child, as for recording a concern. It involves the
+    actor's agency, so it is no way round need-to-know; a break-glass grant counts, since a
+    child going missing out of hours is what emergency access is for."""
+    return can_record_concern(user) and can_view_child(user, child)
+
+
+def _agency_type(user: User) -> str | None:
+    return user.agency.type if user.agency_id is not None and user.agency else None
+
+
+def can_import_missing(user: User | None) -> bool:
+    """Bulk import of episodes from a police CSV: practitioners and managers of a police force.
+    The file is the force's own missing persons extract, and each row still needs sight of the
+    child it names."""
+    from mace.reference.choices import AgencyType
+
+    if not sees_case_content(user):
+        return False
+    assert user is not None
+    return bool(user.role_set & {Role.PRACTITIONER, Role.AGENCY_MANAGER}) and (
+        _agency_type(user) == AgencyType.POLICE
+    )
+
+
+def can_export_903(user: User | None) -> bool:
+    """The SSDA903 return is the local authority's: managers in a children's social care agency
+    export it, for the children their agency works with (scope_children)."""
+    from mace.reference.choices import AgencyType
+
+    if not sees_case_content(user):
+        return False
+    assert user is not None
+    return Role.AGENCY_MANAGER in user.role_set and (
+        _agency_type(user) == AgencyType.CHILDRENS_SOCIAL_CARE
+    )

@@ -1050,6 +1050,10 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
         "chronology entries": len(entries),
         "users": len(users),
     }
+    # --- missing ---
+    from mace.missing import demo as missing_demo
+
+    counts.update(missing_demo.load(the_plan, children=children, users=users, agencies=agencies))
     DemoDataSet.objects.create(
         scale=the_plan.scale,
         seed=the_plan.seed,

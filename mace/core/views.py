@@ -19,6 +19,7 @@ from mace.accounts.models import User
 from mace.concerns.models import Concern, ConcernRoute
 from mace.core.models import Notification
 from mace.core.notifications import notification_open
+from mace.missing.selectors import overdue_interviews, repeat_missing_children
 from mace.people.models import AgencyInvolvement, Child
 
 # Bounded lists: the dashboard is a starting point, not a report.
@@ -82,8 +83,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if user.agency_id is not None
         else []
     )
+    # --- missing --- (bounded lists, a fixed number of queries)
+    repeat_missing = repeat_missing_children(user, limit=RECENT_CHILDREN)
+    interviews_overdue = overdue_interviews(user, limit=RECENT_CHILDREN)
     listed = {c.child_id: c.child for c in concerns}
     listed.update({i.child_id: i.child for i in involvements})
+    listed.update({c.pk: c for c in repeat_missing})
+    listed.update({e.child_id: e.child for e in interviews_overdue})
     children_listed(
         user=user,
         children=listed.values(),
@@ -99,6 +105,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "agency": user.agency,
             "notices": _notices(user),
+            "repeat_missing": repeat_missing,
+            "interviews_overdue": interviews_overdue,
+            "can_import_missing": policy.can_import_missing(user),
+            "can_export_903": policy.can_export_903(user),
         },
     )
 

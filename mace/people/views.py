@@ -21,6 +21,7 @@ from mace.core.concurrency import ConflictError, last_change
 from mace.core.errors import DomainError
 from mace.core.forms import GovForm
 from mace.core.templatetags.govuk import gov_date
+from mace.missing.selectors import child_missing_summary
 from mace.people import services
 from mace.people.forms import (
     AddressEditForm,
@@ -132,6 +133,8 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_record_concern": policy.can_record_concern(request.user),  # type: ignore[arg-type]
             "can_change_child": policy.can_change_child(request.user, child),  # type: ignore[arg-type]
             "break_glass": policy.break_glass_grant_for(request.user, child),  # type: ignore[arg-type]
+            # --- missing --- (three queries: the rule, the counts, the latest episodes)
+            "missing": child_missing_summary(child),
         },
     )
 

@@ -73,6 +73,10 @@ def _audits(user: User, world: Any) -> bool:
     return policy.can_view_audit(user)
 
 
+def _episode(world: Any) -> dict[str, int]:
+    return {"child_id": world.child.pk, "episode_id": world.episode.pk}
+
+
 def _no_kwargs(world: Any) -> dict[str, int]:
     return {}
 
@@ -148,6 +152,30 @@ PAGES: dict[str, Page] = {
     "accounts:token_revoke": Page(
         lambda w: {"pk": w.token.pk}, lambda u, w: w.token.user_id == u.pk
     ),
+    # --- missing ---
+    "missing:child_episodes": Page(_child, lambda u, w: policy.can_view_missing(u, w.child)),
+    "missing:episode_record": Page(_child, lambda u, w: policy.can_record_missing(u, w.child)),
+    "missing:episode_detail": Page(
+        lambda w: _episode(w), lambda u, w: policy.can_view_missing(u, w.child)
+    ),
+    "missing:episode_edit": Page(
+        lambda w: _episode(w), lambda u, w: policy.can_record_missing(u, w.child)
+    ),
+    "missing:episode_close": Page(
+        lambda w: _episode(w), lambda u, w: policy.can_record_missing(u, w.child)
+    ),
+    "missing:episode_regrade": Page(
+        lambda w: _episode(w), lambda u, w: policy.can_record_missing(u, w.child)
+    ),
+    "missing:interview": Page(
+        lambda w: _episode(w), lambda u, w: policy.can_record_missing(u, w.child)
+    ),
+    "missing:import": Page(
+        _no_kwargs, lambda u, w: policy.can_import_missing(u), refused_status=403
+    ),
+    "missing:export_903": Page(
+        _no_kwargs, lambda u, w: policy.can_export_903(u), refused_status=403
+    ),
 }
 # Pages that only accept a POST (their GET answers 405 to everyone signed in).
 POST_ONLY = {"accounts:logout", "accounts:keep_alive", "accounts:recovery_codes_new"}
@@ -178,6 +206,28 @@ API_RULES: dict[str, ApiRule] = {
     "GET /api/v1/concerns/{concern_id}": ApiRule(_sees_child),
     "PATCH /api/v1/children/{child_id}": ApiRule(_changes_child),
     "PATCH /api/v1/children/{child_id}/addresses/{address_id}": ApiRule(_changes_child),
+    # --- missing ---
+    "GET /api/v1/missing/children/{child_id}/episodes": ApiRule(
+        lambda u, w: policy.can_view_missing(u, w.child)
+    ),
+    "POST /api/v1/missing/children/{child_id}/episodes": ApiRule(
+        lambda u, w: policy.can_record_missing(u, w.child)
+    ),
+    "GET /api/v1/missing/children/{child_id}/episodes/{episode_id}": ApiRule(
+        lambda u, w: policy.can_view_missing(u, w.child)
+    ),
+    "PATCH /api/v1/missing/children/{child_id}/episodes/{episode_id}": ApiRule(
+        lambda u, w: policy.can_record_missing(u, w.child)
+    ),
+    "POST /api/v1/missing/children/{child_id}/episodes/{episode_id}/gradings": ApiRule(
+        lambda u, w: policy.can_record_missing(u, w.child)
+    ),
+    "GET /api/v1/missing/children/{child_id}/episodes/{episode_id}/interview": ApiRule(
+        lambda u, w: policy.can_view_missing(u, w.child)
+    ),
+    "PUT /api/v1/missing/children/{child_id}/episodes/{episode_id}/interview": ApiRule(
+        lambda u, w: policy.can_record_missing(u, w.child)
+    ),
 }
 
 CSC = "Essex Children and Families (social care)"
@@ -246,6 +296,10 @@ def world(db):  # type: ignore[no-untyped-def]
     notification = Notification.objects.create(
         recipient=author, kind="test", message="Fictional notice", url=f"/children/{child.pk}/"
     )
+    # --- missing ---
+    from tests.missing.world import closed_episode_with_interview
+
+    episode, interview = closed_episode_with_interview(author, child)
     return SimpleNamespace(
         child=child,
         address=address,
@@ -254,6 +308,8 @@ def world(db):  # type: ignore[no-untyped-def]
         token=token,
         grant=grant,
         notification=notification,
+        episode=episode,
+        interview=interview,
     )
 
 

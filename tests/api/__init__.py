@@ -78,7 +78,7 @@ def call(
 ) -> Any:
     if method == "get":
         return client.get(path, headers=headers)
-    send = client.patch if method == "patch" else client.post
+    send = {"patch": client.patch, "put": client.put}.get(method, client.post)
     return send(path, body or {}, content_type="application/json", headers=headers)
 
 

@@ -52,6 +52,53 @@ class Route:
         return f"{self.method.upper()} {self.template}"
 
 
+# --- missing ---
+def _missing_routes() -> list[Route]:
+    """The missing episodes API (mace.missing.api), on the world's closed episode and its
+    interview (tests/missing/world.py)."""
+    from mace.missing.models import MissingEpisode, ReturnInterview
+    from tests.missing.world import episode_body, grading_body, interview_body
+
+    base = "/api/v1/missing/children/{child_id}/episodes"
+
+    def episodes(w: Any) -> str:
+        return f"{API}/missing/children/{w.child.pk}/episodes"
+
+    def one(w: Any) -> str:
+        return f"{episodes(w)}/{w.episode.pk}"
+
+    return [
+        Route("get", base, episodes),
+        Route("post", base, episodes, lambda w: episode_body()),
+        Route("get", base + "/{episode_id}", one),
+        Route(
+            "patch",
+            base + "/{episode_id}",
+            one,
+            lambda w: {
+                "version": _version(MissingEpisode, w.episode.pk),
+                "reported_by": "Foster carer (fictional)",
+            },
+        ),
+        Route(
+            "post",
+            base + "/{episode_id}/gradings",
+            lambda w: f"{one(w)}/gradings",
+            lambda w: grading_body(w.episode),
+        ),  # fmt: skip
+        Route("get", base + "/{episode_id}/interview", lambda w: f"{one(w)}/interview"),
+        Route(
+            "put",
+            base + "/{episode_id}/interview",
+            lambda w: f"{one(w)}/interview",
+            lambda w: interview_body(
+                version=_version(ReturnInterview, w.interview.pk),
+                interviewer=w.interview.interviewer.username,
+            ),
+        ),
+    ]
+
+
 ROUTES = [
     Route("get", "/api/v1/children", lambda w: f"{API}/children", about_a_child=False),
     Route(
@@ -126,10 +173,12 @@ ROUTES = [
         lambda w: f"{API}/children/{w.child.pk}/addresses/{w.address.pk}",
         lambda w: {"version": _version(ChildAddress, w.address.pk), "town": "Fablehaven"},
     ),
+    # --- missing ---
+    *_missing_routes(),
 ]
 IDS = [r.id for r in ROUTES]
 # Writes a browser session makes, which need the CSRF token.
-POSTS = [r for r in ROUTES if r.method in ("post", "patch")]
+POSTS = [r for r in ROUTES if r.method in ("post", "patch", "put")]
 CHILD_ROUTES = [r for r in ROUTES if r.about_a_child]
 
 
@@ -149,7 +198,18 @@ def world(alice, child):  # type: ignore[no-untyped-def]
     address = child_address_add(
         actor=alice, child=child, line1="7 Nowhere Lane", postcode="CM1 1ZZ", start_date=TODAY
     )
-    return SimpleNamespace(child=child, entry=entry, concern=concern, address=address)
+    # --- missing ---
+    from tests.missing.world import closed_episode_with_interview
+
+    episode, interview = closed_episode_with_interview(alice, child)
+    return SimpleNamespace(
+        child=child,
+        entry=entry,
+        concern=concern,
+        address=address,
+        episode=episode,
+        interview=interview,
+    )
 
 
 def test_the_openapi_document_lists_every_route_and_this_suite_covers_each(client):

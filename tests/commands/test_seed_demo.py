@@ -97,6 +97,11 @@ def wipe_demo_data() -> None:
     rows protect the children and users they name, so they are emptied behind its back, before
     (so the rows can go) and after (the deletions themselves are logged)."""
     _wipe_audit()
+    # --- missing --- (episodes protect their child and users; gradings and interviews go too)
+    from mace.missing.models import MissingEpisode
+
+    MissingEpisode.objects.all().delete()
+    _wipe_audit()  # the episodes' deletions were logged against their children
     ChronologyEntry.objects.all().delete()
     Concern.objects.all().delete()
     Child.objects.all().delete()

@@ -117,7 +117,8 @@ def test_a_child_that_does_not_exist_is_404(client, alice, db):
 # 16: one loads the session's second-factor device (django-otp checks it is still confirmed).
 # 18: the access event locks its log's head and moves it on (the hash chain).
 # 19: one asks whether the user sees the child only through emergency access (the banner).
-CHILD_PAGE_QUERIES = 19
+# 22: the "Missing episodes" section: the repeat missing rule, the episode counts, the latest few.
+CHILD_PAGE_QUERIES = 22
 
 
 @pytest.mark.parametrize("length", [3, 30])

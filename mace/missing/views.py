@@ -1,0 +1,479 @@
+"""Pages for missing episodes: a child's episodes, recording one, the episode's page (close it,
+regrade it, correct it, record the return home interview), the police CSV import and the
+SSDA903 download. Thin: the child is read through child_read (checked and logged), an episode
+is looked up within that child, and every write is a service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from mace.access import policy
+from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
+from mace.access.services import access_record, child_read
+from mace.accounts.models import User
+from mace.core.concurrency import ConflictError, last_change
+from mace.core.drafts import draft_discard, draft_get, draft_initial
+from mace.core.errors import DomainError
+from mace.core.forms import GovForm
+from mace.core.templatetags.govuk import gov_datetime
+from mace.missing import returns, services
+from mace.missing.forms import (
+    CloseForm,
+    EpisodeForm,
+    ExportForm,
+    GradingForm,
+    ImportForm,
+    InterviewForm,
+)
+from mace.missing.imports import COLUMNS, MAX_BYTES, import_missing_csv
+from mace.missing.models import MissingEpisode, ReturnInterview, RiskGrading
+from mace.missing.selectors import (
+    current_grade_label,
+    episode_rows,
+    episodes_shown,
+    interview_of,
+    repeat_missing_status,
+    status_of,
+)
+from mace.people.models import Child
+
+EPISODES_PER_PAGE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _read(request: HttpRequest, child_id: int) -> Child:
+    return child_read(
+        user=_user(request),
+        child_id=child_id,
+        action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW,
+        channel=AccessChannel.PAGE,
+        path=request.path,
+    )
+
+
+def _require_record(request: HttpRequest, child: Child) -> None:
+    if not policy.can_record_missing(_user(request), child):
+        raise PermissionDenied("Your role does not include recording missing episodes")
+
+
+def _episode(request: HttpRequest, child: Child, episode_id: int) -> MissingEpisode:
+    # Looked up within the child already read, so an episode id cannot reach another child.
+    episode = get_object_or_404(
+        episodes_shown().select_related("reported_by_agency", "interview__agency"),
+        pk=episode_id,
+        child=child,
+    )
+    access_record(
+        user=_user(request),
+        child_id=child.pk,
+        action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW,
+        outcome=AccessOutcome.ALLOWED,
+        channel=AccessChannel.PAGE,
+        path=request.path,
+        obj=episode,
+    )
+    episode.child = child
+    return episode
+
+
+def child_episodes(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Every episode of the child, newest first, a page at a time."""
+    child = _read(request, child_id)
+    episodes = episodes_shown().filter(child=child).order_by("-started_at", "-id")
+    page = Paginator(episodes, EPISODES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "missing/child_episodes.html",
+        {
+            "child": child,
+            "page": page,
+            "rows": episode_rows(page.object_list),
+            "repeat": repeat_missing_status([child.pk])[child.pk],
+            "can_record": policy.can_record_missing(_user(request), child),
+        },
+    )
+
+
+def episode_record(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _read(request, child_id)
+    _require_record(request, child)
+    form = EpisodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            episode = services.episode_record(
+                actor=_user(request),
+                child=child,
+                risk_grade=form.cleaned_data.get("risk_grade") or "",
+                **form.service_values(),
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, f"Missing episode recorded for {child.full_name}")
+            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+    return render(request, "missing/episode_record.html", {"child": child, "form": form})
+
+
+def episode_detail(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+    child = _read(request, child_id)
+    episode = _episode(request, child, episode_id)
+    gradings = list(
+        RiskGrading.objects.filter(episode=episode)
+        .select_related("graded_by", "agency")
+        .order_by("graded_at", "id")
+    )
+    return render(
+        request,
+        "missing/episode_detail.html",
+        {
+            "child": child,
+            "episode": episode,
+            "gradings": gradings,
+            "grade": current_grade_label(episode),
+            "interview": interview_of(episode),
+            "status": status_of(episode),
+            "can_record": policy.can_record_missing(_user(request), child),
+        },
+    )
+
+
+def _conflict_rows(form: GovForm, current: Any, names: list[str]) -> list[dict[str, str]]:
+    """Where what the person typed and the saved record differ, for people/_conflict.html."""
+    rows = []
+    typed = getattr(form, "cleaned_data", {})
+    for name in names:
+        yours, saved = typed.get(name), getattr(current, name, None)
+        if isinstance(yours, str | type(None)) and isinstance(saved, str | type(None)):
+            differs = (yours or "").strip() != (saved or "").strip()
+        else:
+            differs = yours != saved
+        if differs:
+            rows.append(
+                {
+                    "label": str(form.fields[name].label).removesuffix(" (optional)"),
+                    "yours": _shown(yours),
+                    "saved": _shown(saved),
+                }
+            )
+    return rows
+
+
+def _shown(value: Any) -> str:
+    if value in (None, "", []):
+        return "Not recorded"
+    if isinstance(value, dt.datetime):
+        return gov_datetime(value)
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(getattr(value, "display_name", value))
+
+
+def _with_version(request: HttpRequest, version: int) -> Any:
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data
+
+
+def episode_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+    """Correct an episode's details, from the version the practitioner loaded."""
+    child = _read(request, child_id)
+    _require_record(request, child)
+    episode = _episode(request, child, episode_id)
+    initial: dict[str, Any] = {
+        name: getattr(episode, name)
+        for name in (
+            "type",
+            "reported_by",
+            "police_reference",
+            "end_reason",
+            "found_where",
+            "found_with",
+        )
+    }
+    initial["looked_after"] = "yes" if episode.looked_after else "no"
+    for name in ("left_at", "last_seen_at", "reported_at", "ended_at"):
+        initial |= EpisodeForm.moment_initial(name, getattr(episode, name))
+    initial["version"] = episode.version
+    form = EpisodeForm(
+        request.POST if request.method == "POST" else None, initial=initial, record=False
+    )
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        try:
+            services.episode_update(
+                actor=_user(request),
+                episode=episode,
+                version=form.cleaned_data["version"],
+                changes=values,
+            )
+        except ConflictError as conflict:
+            current = conflict.current
+            form = EpisodeForm(_with_version(request, current.version), record=False)  # type: ignore[attr-defined]
+            form.is_valid()
+            form.add_error(None, "Someone else changed this record while you were editing")
+            extra["conflict"] = {
+                "rows": _conflict_rows(form, current, list(values)),
+                "change": last_change(current),
+            }
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, "Episode saved")
+            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+    return render(
+        request,
+        "missing/episode_edit.html",
+        {"child": child, "episode": episode, "form": form, **extra},
+    )
+
+
+def episode_close(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+    """The child was found or returned."""
+    child = _read(request, child_id)
+    _require_record(request, child)
+    episode = _episode(request, child, episode_id)
+    initial = {**CloseForm.moment_initial("ended_at", episode.ended_at), "version": episode.version}
+    initial |= {
+        "end_reason": episode.end_reason,
+        "found_where": episode.found_where,
+        "found_with": episode.found_with,
+    }
+    form = CloseForm(request.POST if request.method == "POST" else None, initial=initial)
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.episode_close(
+                actor=_user(request),
+                episode=episode,
+                version=data["version"],
+                ended_at=data["ended_at"],
+                end_reason=data["end_reason"] or "",
+                found_where=data["found_where"] or "",
+                found_with=data["found_with"] or "",
+            )
+        except ConflictError as conflict:
+            current = conflict.current
+            form = CloseForm(_with_version(request, current.version))  # type: ignore[attr-defined]
+            form.is_valid()
+            form.add_error(None, "Someone else changed this record while you were editing")
+            extra["conflict"] = {
+                "rows": _conflict_rows(
+                    form, current, ["ended_at", "end_reason", "found_where", "found_with"]
+                ),
+                "change": last_change(current),
+            }
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(
+                request, "Episode ended. A return home interview is now due within 72 hours"
+            )
+            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+    return render(
+        request,
+        "missing/episode_close.html",
+        {"child": child, "episode": episode, "form": form, **extra},
+    )
+
+
+def episode_regrade(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+    child = _read(request, child_id)
+    _require_record(request, child)
+    episode = _episode(request, child, episode_id)
+    form = GradingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.risk_grade_record(
+                actor=_user(request),
+                episode=episode,
+                grade=data["grade"] or "",
+                graded_at=data["graded_at"],
+                reason=data["reason"] or "",
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, "Risk grade recorded")
+            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+    return render(
+        request,
+        "missing/episode_regrade.html",
+        {"child": child, "episode": episode, "form": form, "grade": current_grade_label(episode)},
+    )
+
+
+def _interviewers(user: User) -> Any:
+    """Who the form offers as the interviewer: the active staff of the actor's agency (the
+    agency recording an interview is the one that held it)."""
+    if user.agency_id is None:
+        return User.objects.none()
+    return User.objects.filter(agency_id=user.agency_id, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def interview_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+    """Record or change the return home interview. Long text is kept as a draft while typed."""
+    child = _read(request, child_id)
+    _require_record(request, child)
+    episode = _episode(request, child, episode_id)
+    interview: ReturnInterview | None = interview_of(episode)
+    user = _user(request)
+    initial: dict[str, Any] = {}
+    if interview is not None:
+        initial = {
+            "offered": interview.offered,
+            "accepted": interview.accepted,
+            "interviewer": interview.interviewer_id,
+            "independent": None
+            if interview.independent is None
+            else ("yes" if interview.independent else "no"),
+            "child_account": interview.child_account,
+            "actions_agreed": interview.actions_agreed,
+            "version": interview.version,
+            **InterviewForm.moment_initial("held_at", interview.held_at),
+        }
+        for name in InterviewForm.LIST_FIELDS:
+            initial[name] = "\n".join(getattr(interview, name))
+    else:
+        initial["interviewer"] = user.pk
+    form = InterviewForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        interviewers=_interviewers(user),
+    )
+    draft_key = f"interview:episode:{episode.pk}"
+    draft = None if form.is_bound else draft_get(user=user, key=draft_key)
+    if draft is not None:
+        form.initial = {**initial, **draft_initial(form, draft)}
+        # The version comes from the record, never from a draft typed against an older one.
+        form.initial["version"] = initial.get("version")
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        try:
+            services.interview_save(
+                actor=user, episode=episode, version=form.cleaned_data.get("version"), **values
+            )
+        except ConflictError as conflict:
+            current = conflict.current
+            form = InterviewForm(
+                _with_version(request, current.version),  # type: ignore[attr-defined]
+                interviewers=_interviewers(user),
+            )
+            form.is_valid()
+            form.add_error(None, "Someone else changed this record while you were editing")
+            rows = _conflict_rows(
+                form, current, ["offered", "accepted", "held_at", "child_account", "actions_agreed"]
+            )
+            extra["conflict"] = {"rows": rows, "change": last_change(current)}
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            draft_discard(user=user, key=draft_key)
+            messages.success(request, "Return home interview saved")
+            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+    return render(
+        request,
+        "missing/interview.html",
+        {
+            "child": child,
+            "episode": episode,
+            "interview": interview,
+            "form": form,
+            "draft_key": draft_key,
+            "draft": draft,
+            **extra,
+        },
+    )
+
+
+def import_csv(request: HttpRequest) -> HttpResponse:
+    """Police practitioners and managers import episodes from their force's CSV."""
+    user = _user(request)
+    if not policy.can_import_missing(user):
+        raise PermissionDenied("Only police practitioners and managers import missing episodes")
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload is None:
+            form.add_error("file", "Choose a CSV file to import")
+        elif upload.size > MAX_BYTES:
+            form.add_error("file", "The file must be smaller than 5 MB")
+        else:
+            report = import_missing_csv(
+                actor=user,
+                content=upload.read(),
+                filename=upload.name or "upload.csv",
+                channel=AccessChannel.PAGE,
+                path=request.path,
+                dry_run=form.cleaned_data["check_only"],
+            )
+            if report.file_errors:
+                for message in report.file_errors:
+                    form.add_error("file", message)
+    return render(
+        request, "missing/import.html", {"form": form, "report": report, "columns": COLUMNS}
+    )
+
+
+def export_903(request: HttpRequest) -> HttpResponse:
+    """Download the SSDA903 Header and Missing tables (a zip of two CSV files)."""
+    user = _user(request)
+    if not policy.can_export_903(user):
+        raise PermissionDenied("Only managers in children's social care export the SSDA903 return")
+    today = timezone.localdate()
+    latest = returns.latest_complete_year(today)
+    years = [(y, returns.year_label(y)) for y in range(latest + 1, latest - 5, -1)]
+    form = ExportForm(
+        request.POST if request.method == "POST" else None,
+        initial={"year": str(latest)},
+        years=years,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = returns.export_903(
+                user=user,
+                year=form.cleaned_data["year"],
+                reason=form.cleaned_data["reason"] or "",
+                channel=AccessChannel.PAGE,
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            response = HttpResponse(result.zip_bytes(), content_type="application/zip")
+            response["Content-Disposition"] = (
+                f'attachment; filename="ssda903-missing-{result.year}.zip"'
+            )
+            return response
+    return render(request, "missing/export_903.html", {"form": form})
