@@ -15,6 +15,7 @@ from mace.access.services import children_listed
 from mace.accounts.choices import Role
 from mace.accounts.models import User
 from mace.concerns.models import Concern, ConcernRoute
+from mace.intelligence.sections import dashboard_panel
 from mace.people.models import AgencyInvolvement, Child
 
 # Bounded lists: the dashboard is a starting point, not a report.
@@ -33,6 +34,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "is_district": user.has_role(Role.DISTRICT_OFFICER),
                 "is_board": user.has_role(Role.BOARD_MEMBER),
                 "is_admin": user.has_role(Role.SYSTEM_ADMIN),
+                # --- intelligence ---
+                "intelligence": dashboard_panel(user),
             },
         )
 
@@ -73,5 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "involvements": involvements,
             "today": timezone.localdate(),
             "agency": user.agency,
+            # --- intelligence ---
+            "intelligence": dashboard_panel(user),
         },
     )

@@ -21,6 +21,7 @@ from mace.core.concurrency import ConflictError, last_change
 from mace.core.errors import DomainError
 from mace.core.forms import GovForm
 from mace.core.templatetags.govuk import gov_date
+from mace.intelligence.sections import child_section as intelligence_child_section
 from mace.people import services
 from mace.people.forms import (
     AddressEditForm,
@@ -131,6 +132,8 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "entries": chronology_shown(request.user, child),  # type: ignore[arg-type]
             "can_record_concern": policy.can_record_concern(request.user),  # type: ignore[arg-type]
             "can_change_child": policy.can_change_child(request.user, child),  # type: ignore[arg-type]
+            # --- intelligence: the "People, places and vehicles" section ---
+            "intelligence": intelligence_child_section(request.user, child),  # type: ignore[arg-type]
         },
     )
 
