@@ -80,3 +80,21 @@ def _identity(record: Any) -> Record | None:
     if record is None or isinstance(record, Record):
         return record
     return record.record  # type: ignore[no-any-return]
+
+
+def intelligence_world(actor: Any) -> Any:
+    """One record of each kind, in Basildon where a kind has a place (so Basildon's district
+    officer works on them), for the route walks' worlds."""
+    from types import SimpleNamespace
+
+    from mace.reference.models import Area
+
+    basildon = Area.objects.get(code="basildon")
+    records = {
+        "person": person(actor, area=basildon),
+        "location": location(actor),
+        "vehicle": vehicle(actor, area=basildon),
+        "phone": phone(actor),
+        "account": account(actor),
+    }
+    return SimpleNamespace(records=records, **records)
