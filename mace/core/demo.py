@@ -1050,6 +1050,12 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
         "chronology entries": len(entries),
         "users": len(users),
     }
+    # --- intelligence: persons of concern, places, vehicles, phones and accounts, linked ---
+    from mace.intelligence import demo as intelligence_demo
+
+    counts |= intelligence_demo.load(
+        the_plan, children=children, concerns=concerns, users=users, agencies=agencies
+    )
     DemoDataSet.objects.create(
         scale=the_plan.scale,
         seed=the_plan.seed,

@@ -308,7 +308,10 @@ class LinkForm(GovForm):
         widget=forms.RadioSelect,
     )
     handling_conditions = forms.CharField(
-        label="What are the conditions on sharing it?", required=False, max_length=350
+        label="What are the conditions on sharing it?",
+        required=False,
+        max_length=350,
+        help_text="Only for handling code C",
     )
     note = forms.CharField(
         label="What was seen or said (optional)",

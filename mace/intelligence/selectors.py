@@ -199,14 +199,6 @@ class ShownLink:
         return self.link.child_id is not None and not self.subject.visible
 
     @property
-    def sentence(self) -> str:
-        """The link as plain words: qualified unless it is established, so a rumour never
-        reads as a fact."""
-        words = f"{self.subject.text} {self.verb} {self.target.text}."
-        words = words[:1].upper() + words[1:]
-        return words if self.established else f"{self.link.belief_label}: {words}"
-
-    @property
     def source(self) -> str:
         detail = f" ({self.link.source_detail})" if self.link.source_detail else ""
         return f"{self.link.get_source_kind_display()}{detail}, held by {self.link.source_agency}"

@@ -627,20 +627,28 @@ def _article(kind: str) -> str:
     return "a child" if kind == CHILD else KINDS[kind].article if kind in KINDS else "a record"
 
 
+def link_chronology_entry(
+    *, forename: str, link: Link, target_kind: str, agency: str
+) -> tuple[str, str, dt.datetime]:
+    """The title, body and moment of the chronology entry a link to a child makes. Every agency
+    working with the child reads the chronology, so it says what kind of record and how far it
+    is believed, never which record (only roles that see intelligence read that)."""
+    article = KINDS[target_kind].article
+    moment = timezone.make_aware(dt.datetime.combine(link.information_date, dt.time(12)))
+    body = (
+        f"{forename} {link.get_relationship_display()} {article} "
+        f"({link.belief_label.lower()}). Who or what it is, the source and the grading "
+        "are under “People, places and vehicles”, for those whose role includes them."
+    )
+    return f"Linked to {article} by {agency}", body, min(moment, timezone.now())
+
+
 def _link_to_chronology(*, actor: User, link: Link, child: Child) -> None:
     assert actor.agency is not None
     involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
-    article = KINDS[link.target.kind].article
-    moment = timezone.make_aware(dt.datetime.combine(link.information_date, dt.time(12)))
+    title, body, moment = link_chronology_entry(
+        forename=child.forename, link=link, target_kind=link.target.kind, agency=str(actor.agency)
+    )
     chronology_add(
-        actor=actor,
-        child=child,
-        kind=EntryKind.NOTE,
-        title=f"Linked to {article} by {actor.agency}",
-        body=(
-            f"{child.forename} {link.get_relationship_display()} {article} "
-            f"({link.belief_label.lower()}). Who or what it is, the source and the grading "
-            "are under “People, places and vehicles”, for those whose role includes them."
-        ),
-        occurred_at=min(moment, timezone.now()),
+        actor=actor, child=child, kind=EntryKind.NOTE, title=title, body=body, occurred_at=moment
     )

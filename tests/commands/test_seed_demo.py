@@ -86,6 +86,10 @@ def snapshot() -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 
 
 def wipe_demo_data() -> None:
+    # --- intelligence: links and records first (they protect the children and users) ---
+    from tests.intelligence.test_demo import wipe_intelligence
+
+    wipe_intelligence()
     ChronologyEntry.objects.all().delete()
     Concern.objects.all().delete()
     Child.objects.all().delete()

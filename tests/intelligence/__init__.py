@@ -4,6 +4,7 @@ Records are made through the services (the code path users take), by the helpers
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -98,3 +99,8 @@ def intelligence_world(actor: Any) -> Any:
         "account": account(actor),
     }
     return SimpleNamespace(records=records, **records)
+
+
+def words(html: str) -> str:
+    """A page's text as a reader (or a screen reader) gets it: tags gone, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))

@@ -11,7 +11,7 @@ from mace.access.choices import AccessAction, AccessOutcome
 from mace.access.models import AccessEvent
 from mace.intelligence.models import Link, Record, Vehicle
 from mace.reference.models import Area
-from tests.intelligence import link, location, person, phone, vehicle
+from tests.intelligence import link, location, person, phone, vehicle, words
 from tests.pages import assert_error_summary, assert_sign_in_redirect
 
 
@@ -104,11 +104,14 @@ def test_a_record_page_shows_its_details_and_links_graded_in_words(client, alice
     response = client.get(reverse("intelligence:person_detail", args=[mordecai.pk]))
     assert response.status_code == 200
     html = response.content.decode()
+    text = words(html)
     assert "Mordecai Blackwhistle" in html and "About 30" in html
     # Newest first; only the established link reads as a fact.
-    uses = html.index("This person uses")
-    reported = html.index("Reported, not corroborated: ")
-    ungraded = html.index("Not graded yet: ")
+    uses = text.index("Established This person uses ZZ19 FKE")
+    reported = text.index(
+        "Reported, not corroborated: Zephyrine Testington was seen with this person."
+    )
+    ungraded = text.index("Not graded yet: Zephyrine Testington was contacted by this person.")
     assert uses < reported < ungraded
     assert "Zephyrine Testington</a> was seen with this person" in html
     assert "The source is not reliable; the source knew it indirectly" in html
@@ -126,7 +129,7 @@ def test_a_child_the_reader_may_not_see_is_not_named(client, alice, bob, child):
     client.force_login(bob)
     html = client.get(reverse("intelligence:person_detail", args=[mordecai.pk])).content.decode()
     assert "Zephyrine" not in html
-    assert "A child you cannot see was seen with this person" in html
+    assert "Established A child you cannot see was seen with this person." in words(html)
     assert "Ask Essex Children and Families (social care) about the child" in html
     assert reverse("people:detail", args=[child.pk]) not in html
 
@@ -155,7 +158,7 @@ def test_a_district_officer_sees_only_how_many_children_a_record_is_linked_to(
     assert "Zephyrine" not in html and "child you cannot see" not in html
     assert "Mordecai Blackwhistle" in html
     html = client.get(reverse("intelligence:person_detail", args=[mordecai.pk])).content.decode()
-    assert "This person uses a phone number you cannot see" in html
+    assert "Established This person uses a phone number you cannot see." in words(html)
     assert "07700" not in html
 
 
