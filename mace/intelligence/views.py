@@ -138,7 +138,7 @@ def _list_row(kind: str, record: Any) -> dict[str, Any]:
         age = record.approximate_age()
         details = [
             record.get_category_display(),
-            f"about {age}" if age is not None and record.dob is None else (f"{age}" if age else ""),
+            "" if age is None else f"aged {age}" if record.dob else f"about {age}",
             record.get_status_display(),
         ]
     elif isinstance(record, Location):
