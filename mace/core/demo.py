@@ -1054,6 +1054,12 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
     from mace.missing import demo as missing_demo
 
     counts.update(missing_demo.load(the_plan, children=children, users=users, agencies=agencies))
+    # --- intelligence: persons of concern, places, vehicles, phones and accounts, linked ---
+    from mace.intelligence import demo as intelligence_demo
+
+    counts |= intelligence_demo.load(
+        the_plan, children=children, concerns=concerns, users=users, agencies=agencies
+    )
     DemoDataSet.objects.create(
         scale=the_plan.scale,
         seed=the_plan.seed,

@@ -19,6 +19,7 @@ from mace.accounts.models import User
 from mace.concerns.models import Concern, ConcernRoute
 from mace.core.models import Notification
 from mace.core.notifications import notification_open
+from mace.intelligence.sections import dashboard_panel
 from mace.missing.selectors import overdue_interviews, repeat_missing_children
 from mace.people.models import AgencyInvolvement, Child
 
@@ -59,6 +60,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "is_board": user.has_role(Role.BOARD_MEMBER),
                 "is_admin": user.has_role(Role.SYSTEM_ADMIN),
                 "notices": _notices(user),
+                # --- intelligence ---
+                "intelligence": dashboard_panel(user),
             },
         )
 
@@ -109,6 +112,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "interviews_overdue": interviews_overdue,
             "can_import_missing": policy.can_import_missing(user),
             "can_export_903": policy.can_export_903(user),
+            # --- intelligence ---
+            "intelligence": dashboard_panel(user),
         },
     )
 

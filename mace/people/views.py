@@ -21,6 +21,7 @@ from mace.core.concurrency import ConflictError, last_change
 from mace.core.errors import DomainError
 from mace.core.forms import GovForm
 from mace.core.templatetags.govuk import gov_date
+from mace.intelligence.sections import child_section as intelligence_child_section
 from mace.missing.selectors import child_missing_summary
 from mace.people import services
 from mace.people.forms import (
@@ -135,6 +136,8 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "break_glass": policy.break_glass_grant_for(request.user, child),  # type: ignore[arg-type]
             # --- missing --- (three queries: the rule, the counts, the latest episodes)
             "missing": child_missing_summary(child),
+            # --- intelligence: the "People, places and vehicles" section ---
+            "intelligence": intelligence_child_section(request.user, child),  # type: ignore[arg-type]
         },
     )
 

@@ -27,12 +27,14 @@ from mace.accounts.choices import Role
 from mace.accounts.models import User
 from mace.accounts.services import api_token_issue
 from mace.core.models import Notification
+from mace.intelligence.kinds import KINDS
 from mace.people.services import child_address_add
 from mace.reference.models import Quadrant
 from tests.api import TODAY
 from tests.api.test_every_route import ROUTES as API_ROUTES
 from tests.core.test_every_route_needs_sign_in import PUBLIC, PUBLIC_API, _walk
 from tests.factories import ChildFactory, UserFactory, agency
+from tests.intelligence import intelligence_world
 
 Rule = Callable[[User, Any], bool]
 
@@ -41,7 +43,9 @@ Rule = Callable[[User, Any], bool]
 class Page:
     kwargs: Callable[[Any], dict[str, int]]
     allowed: Rule
-    refused_status: int = 404  # 404 for one child's record: nothing says it exists
+    # 404 for one child's record: nothing says it exists. A rule (user, world) -> status where
+    # the answer depends on what the user may see (403 to a reader, 404 to an outsider).
+    refused_status: int | Callable[[User, Any], int] = 404
     allowed_status: int = 200
 
 
@@ -176,6 +180,44 @@ PAGES: dict[str, Page] = {
     "missing:export_903": Page(
         _no_kwargs, lambda u, w: policy.can_export_903(u), refused_status=403
     ),
+    # --- intelligence ---
+    "intelligence:index": Page(
+        _no_kwargs, lambda u, w: policy.sees_intelligence(u), refused_status=403
+    ),
+    **{
+        name: page
+        for k in KINDS
+        for name, page in {
+            f"intelligence:{k}_list": Page(
+                _no_kwargs, lambda u, w, k=k: policy.can_list_intelligence(u, k), 403
+            ),
+            f"intelligence:{k}_create": Page(
+                _no_kwargs, lambda u, w, k=k: policy.can_create_intelligence(u, k), 403
+            ),
+            f"intelligence:{k}_detail": Page(
+                lambda w, k=k: {"pk": w.intel.records[k].pk},
+                lambda u, w, k=k: policy.can_view_intelligence(u, w.intel.records[k]),
+            ),
+            # A reader who may see the record but not change it gets 403; an outsider 404.
+            **{
+                f"intelligence:{k}_{page}": Page(
+                    lambda w, k=k: {"pk": w.intel.records[k].pk},
+                    lambda u, w, k=k: policy.can_change_intelligence(u, w.intel.records[k]),
+                    lambda u, w, k=k: (
+                        403 if policy.can_view_intelligence(u, w.intel.records[k]) else 404
+                    ),
+                )
+                for page in ("edit", "link_add")
+            },
+        }.items()
+    },
+    "intelligence:child_link_add": Page(
+        _child,
+        lambda u, w: (
+            policy.can_view_child(u, w.child) and policy.intelligence_reach(u) == policy.REACH_FULL
+        ),
+        lambda u, w: 403 if policy.can_view_child(u, w.child) else 404,
+    ),
 }
 # Pages that only accept a POST (their GET answers 405 to everyone signed in).
 POST_ONLY = {"accounts:logout", "accounts:keep_alive", "accounts:recovery_codes_new"}
@@ -187,7 +229,11 @@ SIGN_IN_STEPS = {"accounts:two_factor", "accounts:recovery_code", "accounts:two_
 @dataclass(frozen=True)
 class ApiRule:
     allowed: Rule
-    refused_status: int = 404
+    refused_status: int | Callable[[User, Any], int] = 404
+
+
+def _refused(status: int | Callable[[User, Any], int], user: User, world: Any) -> int:
+    return status(user, world) if callable(status) else status
 
 
 API_RULES: dict[str, ApiRule] = {
@@ -227,6 +273,39 @@ API_RULES: dict[str, ApiRule] = {
     ),
     "PUT /api/v1/missing/children/{child_id}/episodes/{episode_id}/interview": ApiRule(
         lambda u, w: policy.can_record_missing(u, w.child)
+    ),
+    # --- intelligence ---
+    **{
+        route: rule
+        for k, info in KINDS.items()
+        for route, rule in {
+            f"GET /api/v1/intelligence/{info.slug}": ApiRule(
+                lambda u, w, k=k: policy.can_list_intelligence(u, k), 403
+            ),
+            f"POST /api/v1/intelligence/{info.slug}": ApiRule(
+                lambda u, w, k=k: policy.can_create_intelligence(u, k), 403
+            ),
+            f"GET /api/v1/intelligence/{info.slug}/{{record_id}}": ApiRule(
+                lambda u, w, k=k: policy.can_view_intelligence(u, w.intel.records[k])
+            ),
+            f"GET /api/v1/intelligence/{info.slug}/{{record_id}}/links": ApiRule(
+                lambda u, w, k=k: policy.can_view_intelligence(u, w.intel.records[k])
+            ),
+            f"PATCH /api/v1/intelligence/{info.slug}/{{record_id}}": ApiRule(
+                lambda u, w, k=k: policy.can_change_intelligence(u, w.intel.records[k]),
+                lambda u, w, k=k: (
+                    403 if policy.can_view_intelligence(u, w.intel.records[k]) else 404
+                ),
+            ),
+        }.items()
+    },
+    "GET /api/v1/intelligence/children/{child_id}/links": ApiRule(
+        lambda u, w: policy.can_view_child(u, w.child) and policy.sees_links_to_children(u),
+        lambda u, w: 403 if policy.can_view_child(u, w.child) else 404,
+    ),
+    "POST /api/v1/intelligence/links": ApiRule(
+        lambda u, w: policy.can_link(u, subject=w.intel.person, target=w.intel.location),
+        lambda u, w: 403 if policy.can_view_intelligence(u, w.intel.location) else 404,
     ),
 }
 
@@ -310,6 +389,7 @@ def world(db):  # type: ignore[no-untyped-def]
         notification=notification,
         episode=episode,
         interview=interview,
+        intel=intelligence_world(author),  # --- intelligence ---
     )
 
 
@@ -363,7 +443,7 @@ def test_every_page_answers_each_role_as_the_policy_says(world, persona):
     for name, page in PAGES.items():
         allowed = page.allowed(user, world)
         response = client.get(reverse(name, kwargs=page.kwargs(world)))
-        expected = page.allowed_status if allowed else page.refused_status
+        expected = page.allowed_status if allowed else _refused(page.refused_status, user, world)
         if response.status_code != expected:
             wrong.append(f"{name}: {response.status_code}, policy says {expected}")
     for name in POST_ONLY:
@@ -384,7 +464,11 @@ def test_every_api_route_answers_each_role_as_the_policy_says(world, persona):
         # Decide before the call: a write may change what the user may see afterwards.
         allowed = rule.allowed(user, world)
         response = call(client, route.method, route.path(world), route.body(world))
-        expected = (201 if route.method == "post" else 200) if allowed else rule.refused_status
+        expected = (
+            (201 if route.method == "post" else 200)
+            if allowed
+            else _refused(rule.refused_status, user, world)
+        )
         if response.status_code != expected:
             wrong.append(f"{route.id}: {response.status_code}, policy says {expected}")
     assert not wrong, f"{persona}: " + "; ".join(wrong)

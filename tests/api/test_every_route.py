@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mace.accounts.models import ApiToken
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
+from mace.intelligence.kinds import KINDS
 from mace.people.choices import EntryKind
 from mace.people.models import Child, ChildAddress
 from mace.people.services import child_address_add, chronology_add
@@ -33,10 +34,21 @@ from tests.api import (
     token_for,
     with_csrf_token,
 )
+from tests.intelligence import intelligence_world
 
 
 def _version(model: Any, pk: int) -> int:
     return int(model.objects.values_list("version", flat=True).get(pk=pk))
+
+
+# --- intelligence: a new record of each kind, none of them already in the world ---
+INTELLIGENCE_NEW: dict[str, dict[str, Any]] = {
+    "person": {"name": "Barnabus Grimsditch", "category": "adult", "area": "basildon"},
+    "location": {"kind": "park", "name": "Gullwing Park", "postcode": "SS14 9ZD"},
+    "vehicle": {"registration": "ZZ68 WOB", "area": "basildon"},
+    "phone": {"number": "07700 900999"},
+    "account": {"platform": "tiktok", "handle": "@fictional_wobble"},
+}
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,73 @@ ROUTES = [
     ),
     # --- missing ---
     *_missing_routes(),
+    # --- intelligence ---
+    *[
+        route
+        for info in KINDS.values()
+        for route in (
+            Route(
+                "get",
+                f"/api/v1/intelligence/{info.slug}",
+                lambda w, info=info: f"{API}/intelligence/{info.slug}",
+                about_a_child=False,
+            ),
+            Route(
+                "post",
+                f"/api/v1/intelligence/{info.slug}",
+                lambda w, info=info: f"{API}/intelligence/{info.slug}",
+                lambda w, info=info: INTELLIGENCE_NEW[info.kind],
+                about_a_child=False,
+            ),
+            Route(
+                "get",
+                f"/api/v1/intelligence/{info.slug}/{{record_id}}",
+                lambda w, info=info: (
+                    f"{API}/intelligence/{info.slug}/{w.intel.records[info.kind].pk}"
+                ),
+                about_a_child=False,
+            ),
+            Route(
+                "patch",
+                f"/api/v1/intelligence/{info.slug}/{{record_id}}",
+                lambda w, info=info: (
+                    f"{API}/intelligence/{info.slug}/{w.intel.records[info.kind].pk}"
+                ),
+                lambda w, info=info: {
+                    "version": _version(info.model, w.intel.records[info.kind].pk),
+                    "description": "Changed (fictional)",
+                },
+                about_a_child=False,
+            ),
+            Route(
+                "get",
+                f"/api/v1/intelligence/{info.slug}/{{record_id}}/links",
+                lambda w, info=info: (
+                    f"{API}/intelligence/{info.slug}/{w.intel.records[info.kind].pk}/links"
+                ),
+                about_a_child=False,
+            ),
+        )
+    ],
+    Route(
+        "get",
+        "/api/v1/intelligence/children/{child_id}/links",
+        lambda w: f"{API}/intelligence/children/{w.child.pk}/links",
+    ),
+    Route(
+        "post",
+        "/api/v1/intelligence/links",
+        lambda w: f"{API}/intelligence/links",
+        lambda w: {
+            "subject": {"kind": "person", "id": w.intel.person.pk},
+            "relationship": "goes_to",
+            "target": {"kind": "location", "id": w.intel.location.pk},
+            "information_date": str(TODAY),
+            "source_kind": "officer",
+            "handling_code": "P",
+        },
+        about_a_child=False,
+    ),
 ]
 IDS = [r.id for r in ROUTES]
 # Writes a browser session makes, which need the CSRF token.
@@ -209,6 +288,7 @@ def world(alice, child):  # type: ignore[no-untyped-def]
         address=address,
         episode=episode,
         interview=interview,
+        intel=intelligence_world(alice),  # --- intelligence ---
     )
 
 

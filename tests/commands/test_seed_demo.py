@@ -102,6 +102,11 @@ def wipe_demo_data() -> None:
 
     MissingEpisode.objects.all().delete()
     _wipe_audit()  # the episodes' deletions were logged against their children
+    # --- intelligence: links and records first (they protect the children and users) ---
+    from tests.intelligence.test_demo import wipe_intelligence
+
+    wipe_intelligence()
+    _wipe_audit()  # so were the intelligence records'
     ChronologyEntry.objects.all().delete()
     Concern.objects.all().delete()
     Child.objects.all().delete()

@@ -118,7 +118,9 @@ def test_a_child_that_does_not_exist_is_404(client, alice, db):
 # 18: the access event locks its log's head and moves it on (the hash chain).
 # 19: one asks whether the user sees the child only through emergency access (the banner).
 # 22: the "Missing episodes" section: the repeat missing rule, the episode counts, the latest few.
-CHILD_PAGE_QUERIES = 22
+# 24: the "People, places and vehicles" section loads the reader's agency (whose type decides
+# whether they see intelligence) and the child's links (tests/intelligence pins it with links).
+CHILD_PAGE_QUERIES = 24
 
 
 @pytest.mark.parametrize("length", [3, 30])
