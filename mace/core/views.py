@@ -14,6 +14,7 @@ from mace.access.choices import AccessChannel
 from mace.access.services import children_listed
 from mace.accounts.choices import Role
 from mace.accounts.models import User
+from mace.assessments.selectors import assessment_follow_up
 from mace.concerns.models import Concern, ConcernRoute
 from mace.people.models import AgencyInvolvement, Child
 
@@ -59,6 +60,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     listed = {c.child_id: c.child for c in concerns}
     listed.update({i.child_id: i.child for i in involvements})
+    # --- assessments ---
+    follow_up = assessment_follow_up(user)
+    listed.update({a.child_id: a.child for a in follow_up.assessments()})
     children_listed(
         user=user,
         children=listed.values(),
@@ -73,5 +77,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "involvements": involvements,
             "today": timezone.localdate(),
             "agency": user.agency,
+            "follow_up": follow_up,
         },
     )
