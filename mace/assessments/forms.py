@@ -159,6 +159,17 @@ class AssessmentForm(GovForm):
             help_text="Leave blank for the usual interval for the level you choose",
         )
 
+    def anchor_for(self, name: str) -> str:
+        """The error summary's links: a form-wide error goes to the first field; the factors
+        go to the first one shown (the others may be folded away)."""
+        if name == "__all__":
+            return "assessed_on-day"
+        if name == "factors":
+            values = [value for value, _ in self.fields["factors"].choices]  # type: ignore[attr-defined]
+            first = next((v for v in EXPLOITATION_FACTORS if v in values), None)
+            return f"factors_{values.index(first)}" if first else "factors_0"
+        return super().anchor_for(name)
+
     # -- reading what was typed ---------------------------------------------------------------
 
     def content_changes(self) -> tuple[dict[str, Any], dict[str, str]]:

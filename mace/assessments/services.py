@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from mace.access import policy
@@ -164,30 +165,77 @@ def content_merge(content: Content, changes: Mapping[str, Any]) -> Content:
     return _merge(content, changes)
 
 
+def _with_lines(assessment: Assessment) -> Assessment:
+    """Load the assessment's lines, unless they are loaded already (assessments_shown)."""
+    prefetch_related_objects(
+        [assessment],
+        Prefetch("people", queryset=AssessmentPerson.objects.order_by("order", "id")),
+        Prefetch(
+            "vulnerabilities",
+            queryset=AssessmentVulnerability.objects.select_related("vulnerability").order_by(
+                "vulnerability__order"
+            ),
+        ),
+        Prefetch(
+            "indicators",
+            queryset=AssessmentIndicator.objects.select_related("indicator__section").order_by(
+                "indicator__section__order", "indicator__order"
+            ),
+        ),
+        Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id")),
+    )
+    return assessment
+
+
 def content_of(assessment: Assessment) -> Content:
-    """The assessment's content as it is saved (lines read in a fixed number of queries)."""
+    """The assessment's content as it is saved (its lines in a fixed number of queries, none if
+    they are loaded already)."""
+    _with_lines(assessment)
     return Content(
         assessed_on=assessment.assessed_on,
-        people=tuple(
-            PersonInvolved(p.name, p.role, p.details) for p in assessment.people.order_by("order")
-        ),
-        vulnerabilities=tuple(
-            assessment.vulnerabilities.order_by("vulnerability__order").values_list(
-                "vulnerability__code", flat=True
-            )
-        ),
+        people=tuple(PersonInvolved(p.name, p.role, p.details) for p in assessment.people.all()),
+        vulnerabilities=tuple(v.vulnerability.code for v in assessment.vulnerabilities.all()),
         vulnerability_notes=assessment.vulnerability_notes,
         indicators=tuple(
             IndicatorRecorded(i.indicator.code, i.last_seen, i.source, i.note)
-            for i in assessment.indicators.select_related("indicator__section")
+            for i in assessment.indicators.all()
         ),
         child_view=assessment.child_view,
-        factors=tuple(assessment.factors.order_by("id").values_list("code", flat=True)),
+        factors=tuple(f.code for f in assessment.factors.all()),
         level=assessment.level,
         rationale=assessment.rationale,
         override_reason=assessment.override_reason,
         review_requested_on=assessment.review_requested_on,
     )
+
+
+def _saved_lines(assessment: Assessment) -> dict[str, list[tuple[Any, ...]]]:
+    """The saved lines as comparable rows (from the loaded lines)."""
+    _with_lines(assessment)
+    return {
+        "people": [(p.name, p.role, p.details) for p in assessment.people.all()],
+        "vulnerabilities": [(v.vulnerability_id,) for v in assessment.vulnerabilities.all()],
+        "indicators": [
+            (i.indicator_id, i.last_seen, i.window, i.source, i.note)
+            for i in assessment.indicators.all()
+        ],
+        "factors": [(f.code,) for f in assessment.factors.all()],
+    }
+
+
+def _instrument_items(instrument: Instrument) -> list[InstrumentIndicator]:
+    """The instrument's indicators with their sections (no query if they are loaded already)."""
+    prefetch_related_objects(
+        [instrument],
+        Prefetch(
+            "sections",
+            queryset=InstrumentSection.objects.order_by("order").prefetch_related(
+                Prefetch("indicators", queryset=InstrumentIndicator.objects.order_by("order"))
+            ),
+        ),
+        "vulnerabilities",
+    )
+    return [item for section in instrument.sections.all() for item in section.indicators.all()]
 
 
 def review_interval(level: str) -> ReviewInterval:
@@ -271,12 +319,7 @@ def _evaluate(
         else:
             chosen_vulnerabilities.append(vulnerability)
 
-    items = {
-        i.code: i
-        for i in InstrumentIndicator.objects.filter(section__instrument=instrument).select_related(
-            "section"
-        )
-    }
+    items = {i.code: i for i in _instrument_items(instrument)}
     seen: list[Seen] = []
     codes: set[str] = set()
     for n, line in enumerate(content.indicators):
@@ -406,26 +449,6 @@ def _lines_of(checked: Checked) -> dict[str, list[tuple[Any, ...]]]:
             for s, line in zip(checked.seen, content.indicators, strict=True)
         ],
         "factors": [(code,) for code in content.factors],
-    }
-
-
-def _saved_lines(assessment: Assessment) -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        "people": list(assessment.people.order_by("order").values_list("name", "role", "details")),
-        "vulnerabilities": [
-            (pk,)
-            for pk in assessment.vulnerabilities.order_by("vulnerability__order").values_list(
-                "vulnerability_id", flat=True
-            )
-        ],
-        "indicators": list(
-            assessment.indicators.values_list(
-                "indicator_id", "last_seen", "window", "source", "note"
-            )
-        ),
-        "factors": [
-            (code,) for code in assessment.factors.order_by("id").values_list("code", flat=True)
-        ],
     }
 
 

@@ -26,6 +26,7 @@ from mace.people.services import child_address_add
 from mace.reference.models import Quadrant
 from tests.api import TODAY
 from tests.api.test_every_route import ROUTES as API_ROUTES
+from tests.api.test_every_route import assessments_for_the_world
 from tests.core.test_every_route_needs_sign_in import PUBLIC, PUBLIC_API, _walk
 from tests.factories import ChildFactory, UserFactory, agency
 
@@ -38,6 +39,9 @@ class Page:
     allowed: Rule
     refused_status: int = 404  # 404 for one child's record: nothing says it exists
     allowed_status: int = 200
+    # For someone who sees the child but whom the rule refuses, when that differs (a 403: the
+    # record is theirs to see, the action is not).
+    refused_if_seen: int | None = None
 
 
 def _signed_in(user: User, world: Any) -> bool:
@@ -113,6 +117,22 @@ PAGES: dict[str, Page] = {
     "accounts:token_revoke": Page(
         lambda w: {"pk": w.token.pk}, lambda u, w: w.token.user_id == u.pk
     ),
+    # --- assessments ---
+    "assessments:child": Page(_child, _sees_child),
+    "assessments:start": Page(_child, lambda u, w: policy.can_assess(u, w.child)),
+    "assessments:detail": Page(
+        lambda w: {"child_id": w.child.pk, "assessment_id": w.draft.pk}, _sees_child
+    ),
+    "assessments:edit": Page(
+        lambda w: {"child_id": w.child.pk, "assessment_id": w.draft.pk},
+        lambda u, w: policy.can_edit_assessment(u, w.draft),
+        refused_if_seen=403,
+    ),
+    "assessments:sign_off": Page(
+        lambda w: {"child_id": w.child.pk, "assessment_id": w.awaiting.pk},
+        lambda u, w: policy.can_sign_off_assessment(u, w.awaiting),
+        refused_if_seen=403,
+    ),
 }
 # Pages that only accept a POST (their GET answers 405 to everyone signed in).
 POST_ONLY = {"accounts:logout", "accounts:keep_alive", "accounts:recovery_codes_new"}
@@ -125,6 +145,7 @@ SIGN_IN_STEPS = {"accounts:two_factor", "accounts:recovery_code", "accounts:two_
 class ApiRule:
     allowed: Rule
     refused_status: int = 404
+    refused_if_seen: int | None = None
 
 
 API_RULES: dict[str, ApiRule] = {
@@ -142,6 +163,24 @@ API_RULES: dict[str, ApiRule] = {
     "GET /api/v1/concerns/{concern_id}": ApiRule(_sees_child),
     "PATCH /api/v1/children/{child_id}": ApiRule(_changes_child),
     "PATCH /api/v1/children/{child_id}/addresses/{address_id}": ApiRule(_changes_child),
+    # --- assessments ---
+    "GET /api/v1/assessments/instruments": ApiRule(_signed_in),
+    "GET /api/v1/assessments/instruments/current": ApiRule(_signed_in),
+    "GET /api/v1/assessments/instruments/{instrument_id}": ApiRule(_signed_in),
+    "GET /api/v1/assessments/children/{child_id}": ApiRule(_sees_child),
+    "POST /api/v1/assessments/children/{child_id}": ApiRule(
+        lambda u, w: policy.can_assess(u, w.child)
+    ),
+    "GET /api/v1/assessments/{assessment_id}": ApiRule(_sees_child),
+    "PATCH /api/v1/assessments/{assessment_id}": ApiRule(
+        lambda u, w: policy.can_edit_assessment(u, w.draft), refused_if_seen=403
+    ),
+    "POST /api/v1/assessments/{assessment_id}/completion": ApiRule(
+        lambda u, w: policy.can_edit_assessment(u, w.draft), refused_if_seen=403
+    ),
+    "POST /api/v1/assessments/{assessment_id}/sign-off": ApiRule(
+        lambda u, w: policy.can_sign_off_assessment(u, w.awaiting), refused_if_seen=403
+    ),
 }
 
 CSC = "Essex Children and Families (social care)"
@@ -197,7 +236,17 @@ def world(db):  # type: ignore[no-untyped-def]
         routes=[RouteTo("csc", TODAY)],
     )
     _, token = api_token_issue(user=author)
-    return SimpleNamespace(child=child, address=address, entry=entry, concern=concern, token=token)
+    # --- assessments ---
+    draft, awaiting = assessments_for_the_world(author, child)
+    return SimpleNamespace(
+        child=child,
+        address=address,
+        entry=entry,
+        concern=concern,
+        token=token,
+        draft=draft,
+        awaiting=awaiting,
+    )
 
 
 def _persona(name: str) -> User:
@@ -250,7 +299,7 @@ def test_every_page_answers_each_role_as_the_policy_says(world, persona):
     for name, page in PAGES.items():
         allowed = page.allowed(user, world)
         response = client.get(reverse(name, kwargs=page.kwargs(world)))
-        expected = page.allowed_status if allowed else page.refused_status
+        expected = page.allowed_status if allowed else _refused(page, user, world)
         if response.status_code != expected:
             wrong.append(f"{name}: {response.status_code}, policy says {expected}")
     for name in POST_ONLY:
@@ -271,7 +320,9 @@ def test_every_api_route_answers_each_role_as_the_policy_says(world, persona):
         # Decide before the call: a write may change what the user may see afterwards.
         allowed = rule.allowed(user, world)
         response = call(client, route.method, route.path(world), route.body(world))
-        expected = (201 if route.method == "post" else 200) if allowed else rule.refused_status
+        expected = (
+            (201 if route.method == "post" else 200) if allowed else _refused(rule, user, world)
+        )
         if response.status_code != expected:
             wrong.append(f"{route.id}: {response.status_code}, policy says {expected}")
     assert not wrong, f"{persona}: " + "; ".join(wrong)
@@ -287,3 +338,11 @@ def test_nobody_signed_in_is_sent_to_sign_in_or_gets_401(world):
     for route in API_ROUTES:
         response = call(client, route.method, route.path(world), route.body(world))
         assert response.status_code == 401, route.id
+
+
+def _refused(rule: Page | ApiRule, user: User, world: Any) -> int:
+    """The status a refused user gets: `refused_if_seen` (when the rule has one) for someone
+    who sees the child, `refused_status` for everyone else."""
+    if rule.refused_if_seen is not None and _sees_child(user, world):
+        return rule.refused_if_seen
+    return rule.refused_status

@@ -58,7 +58,10 @@ def draft(actor: Any, child: Any, **changes: Any) -> Assessment:
 
 def completed(actor: Any, child: Any, **changes: Any) -> Assessment:
     """A completed assessment (the indicators default to one current sighting)."""
-    changes.setdefault("indicators", [seen("multiple-phones")])
+    on = changes.get("assessed_on") or TODAY
+    changes.setdefault(
+        "indicators", [IndicatorRecorded("multiple-phones", on - dt.timedelta(days=7), "observed")]
+    )
     assessment = assessment_start(actor=actor, child=child, changes={})
     return assessment_complete(
         actor=actor, assessment=assessment, version=assessment.version, changes=finishing(**changes)
