@@ -191,9 +191,15 @@ def edit(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRespons
     assessment = _assessment(request, child_id, assessment_id)
     child, user = assessment.child, request.user
     if not policy.can_edit_assessment(user, assessment):  # type: ignore[arg-type]
-        raise PermissionDenied(
-            "Only a draft can be changed, by people of the agency making the assessment"
-        )
+        if not assessment.is_draft:
+            raise PermissionDenied(
+                f"This assessment is {assessment.get_status_display().lower()}: it can no longer "
+                "be changed. A new assessment replaces it"
+                if assessment.is_completed
+                else "This assessment is waiting for a manager's sign-off: it can be changed only "
+                "if the manager returns it"
+            )
+        raise PermissionDenied(f"Only {assessment.agency} can change this draft")
     instrument = instrument_shown(assessment.instrument)
     assessment.instrument = instrument
     saved = content_of(assessment)

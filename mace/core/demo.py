@@ -1050,6 +1050,18 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
         "chronology entries": len(entries),
         "users": len(users),
     }
+    # --- assessments ---
+    from mace.assessments import demo as assessments_demo
+
+    assessed = assessments_demo.load(
+        the_plan,
+        children=children,
+        users=users,
+        agencies=agencies,
+        author_for_agency=AUTHOR_FOR_AGENCY,
+    )
+    counts["chronology entries"] += assessed.pop("chronology entries", 0)
+    counts |= assessed
     DemoDataSet.objects.create(
         scale=the_plan.scale,
         seed=the_plan.seed,

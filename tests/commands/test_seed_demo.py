@@ -86,6 +86,9 @@ def snapshot() -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 
 
 def wipe_demo_data() -> None:
+    from mace.assessments.models import Assessment  # --- assessments ---
+
+    Assessment.objects.all().delete()
     ChronologyEntry.objects.all().delete()
     Concern.objects.all().delete()
     Child.objects.all().delete()
