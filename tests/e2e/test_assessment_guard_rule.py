@@ -25,9 +25,7 @@ def _fill_date(page, name: str, day: dt.date) -> None:  # type: ignore[no-untype
     page.locator(f'input[name="{name}-year"]').fill(str(day.year))
 
 
-def test_the_guard_rule_refuses_low_for_a_twelve_year_old_with_indicators(
-    audited_page, alice, csc
-):
+def test_the_guard_rule_refuses_low_for_a_twelve_year_old_with_indicators(audited_page, alice, csc):
     child = ChildFactory(
         forename="Wrenna", surname="Pebblewhistle", dob=born_aged(12), involved=[csc]
     )
