@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field as NinjaField
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
@@ -25,6 +24,7 @@ from mace.assessments.schemas import (
     AssessmentContentIn,
     AssessmentIn,
     AssessmentListOut,
+    AssessmentListQuery,
     AssessmentOut,
     AssessmentPatchIn,
     InstrumentOut,
@@ -56,9 +56,6 @@ if TYPE_CHECKING:
     from mace.people.models import Child
 
 router = Router(tags=["assessments"])
-
-# A page of a child's assessments is bounded, as every list is.
-MAX_LIMIT = 100
 
 
 def _user(request: HttpRequest) -> User:
@@ -199,11 +196,6 @@ def instrument_detail(request: HttpRequest, instrument_id: int) -> Instrument:
 # ---------------------------------------------------------------------------------------------
 # A child's assessments
 # ---------------------------------------------------------------------------------------------
-
-
-class AssessmentListQuery(Schema):
-    limit: int = NinjaField(25, ge=1, le=MAX_LIMIT)
-    offset: int = NinjaField(0, ge=0)
 
 
 @router.get(

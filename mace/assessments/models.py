@@ -251,7 +251,9 @@ class Assessment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-assessed_on", "-completed_at", "-id"]
+        # Newest first; on one day, one still open (no completion time) above the completed
+        # ones, on PostgreSQL and SQLite alike (they sort nulls differently by default).
+        ordering = ["-assessed_on", models.F("completed_at").desc(nulls_first=True), "-id"]
         indexes = [
             models.Index(fields=["child", "status", "-assessed_on"]),
             models.Index(fields=["status", "review_due"]),

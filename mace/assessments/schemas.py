@@ -84,6 +84,15 @@ class AssessmentPatchIn(AssessmentContentIn):
     )
 
 
+# A page of a child's assessments is bounded, as every list is.
+MAX_LIMIT = 100
+
+
+class AssessmentListQuery(Schema):
+    limit: int = Field(25, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
 class SignOffIn(Schema):
     version: int = Field(ge=1, description="The version of the assessment you read")
     decision: str = Field("", description="agreed (the override stands) or returned")

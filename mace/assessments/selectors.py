@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from mace.access import policy
@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     from mace.people.models import Child
 
 # Which completed assessment is a child's latest: the most recent assessment date, then the one
-# completed last (two on one day), then the later record.
-LATEST_FIRST = ("-assessed_on", "-completed_at", "-id")
+# completed last (two on one day), then the later record. Open ones (no completion time) sort
+# above completed ones of the same day, on every database.
+LATEST_FIRST = ("-assessed_on", F("completed_at").desc(nulls_first=True), "-id")
 # Bounded lists: the child's page shows the recent levels and links to the whole history.
 RECENT_LEVELS = 5
 HISTORY_PAGE = 25
@@ -185,7 +186,7 @@ def level_history(child: Child) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(child=child)
         .select_related("agency", "assessor", "instrument")
-        .order_by("-assessed_on", "-completed_at", "-id")
+        .order_by(*LATEST_FIRST)
     )
 
 

@@ -330,12 +330,16 @@ def detail(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRespo
     """The assessment as recorded, with the advisory summary, its status and any sign-off."""
     assessment = _assessment(request, child_id, assessment_id)
     user = request.user
+    latest = latest_assessments([assessment.child_id]).get(assessment.child_id)
     return render(
         request,
         "assessments/detail.html",
         {
             "child": assessment.child,
             "assessment": assessment,
+            # A completed assessment is current until a later one is completed; only the current
+            # one's review can be overdue.
+            "replaced_by": latest if assessment.is_completed and latest != assessment else None,
             "summary": assessment_summary(assessment),
             "factors": factor_labels(f.code for f in assessment.factors.all()),
             "can_edit": policy.can_edit_assessment(user, assessment),  # type: ignore[arg-type]

@@ -431,6 +431,15 @@ def test_an_overdue_review_shows_on_the_childs_page(alice, child):
     assert "Review overdue" in html
 
 
+def test_an_earlier_assessment_says_a_later_one_replaced_it(alice, child):
+    old = completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=300))
+    new = completed(alice, child, level="medium", assessed_on=TODAY - dt.timedelta(days=10))
+    html = session(alice).get(detail_url(old)).content.decode()
+    assert "A later assessment replaced this one" in html and detail_url(new) in html
+    assert "Review overdue" not in html
+    assert "A later assessment replaced" not in session(alice).get(detail_url(new)).content.decode()
+
+
 def test_the_history_page_lists_every_assessment_newest_first(alice, child):
     old = completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=300))
     new = completed(alice, child, level="medium", assessed_on=TODAY - dt.timedelta(days=10))
@@ -477,7 +486,7 @@ def test_the_form_and_the_assessment_page_run_a_fixed_number_of_queries(
     client = session(alice)
     with django_assert_max_num_queries(22):
         assert client.get(edit_url(assessment)).status_code == 200
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         assert client.get(detail_url(assessment)).status_code == 200
 
 

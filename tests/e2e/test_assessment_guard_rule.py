@@ -52,6 +52,7 @@ def test_the_guard_rule_refuses_low_for_a_twelve_year_old_with_indicators(audite
     audited_page.goto(f"/children/{child.pk}/")
     expect(page.locator("#assessments")).to_have_text("Risk assessments")
     page.get_by_role("button", name="Start an assessment").click()
+    page.wait_for_url(f"**/assessments/children/{child.pk}/start/")
     audited_page.audit()
     page.get_by_role("button", name="Start the assessment").click()
     page.wait_for_url("**/edit/")
@@ -71,10 +72,10 @@ def test_the_guard_rule_refuses_low_for_a_twelve_year_old_with_indicators(audite
         "No disclosure; the family are protective (fictional)."
     )
     page.get_by_role("button", name="Complete assessment").click()
-    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
     audited_page.audit()
 
-    summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text(
         "A child under 13 who shows indicators of exploitation cannot be rated low"
     )
@@ -102,6 +103,7 @@ def test_the_guard_rule_refuses_low_for_a_twelve_year_old_with_indicators(audite
     expect(page.locator("main")).to_contain_text(f"{review.day} {review:%B %Y}")
 
     page.get_by_role("link", name="Back to Wrenna Pebblewhistle").click()
+    page.wait_for_url(f"**/children/{child.pk}/")
     audited_page.audit()
     section = page.locator("main")
     expect(section).to_contain_text("Current level")

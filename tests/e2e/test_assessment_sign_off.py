@@ -44,8 +44,10 @@ def test_an_override_waits_for_a_managers_sign_off(audited_page, alice, manager,
     audited_page.goto("/")
     expect(page.locator("main")).to_contain_text("Your assessments in progress")
     page.get_by_role("link", name="Caspian Thistlebrook").first.click()
+    page.wait_for_url(f"**/assessments/children/{child.pk}/{assessment.pk}/")
     audited_page.audit()
     page.get_by_role("button", name="Continue the assessment").click()
+    page.wait_for_url("**/edit/")
     audited_page.audit()
 
     page.get_by_label("Carrying, holding or selling drugs for others").check()
@@ -58,11 +60,10 @@ def test_an_override_waits_for_a_managers_sign_off(audited_page, alice, manager,
         "One incident; he is engaging with the youth service (fictional)."
     )
     page.get_by_role("button", name="Complete assessment").click()
-    page.wait_for_load_state()
-    audited_page.audit()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "choose high, or write an override"
     )
+    audited_page.audit()
     page.get_by_label("Override: why is a level other than high right?").fill(
         "Police are satisfied he did not know what was in the bag (fictional)."
     )
@@ -77,13 +78,14 @@ def test_an_override_waits_for_a_managers_sign_off(audited_page, alice, manager,
     audited_page.goto("/")
     expect(page.locator("main")).to_contain_text("Overrides waiting for your sign-off")
     page.get_by_role("link", name="Caspian Thistlebrook").first.click()
+    page.wait_for_url("**/sign-off/")
     audited_page.audit()
     expect(page.locator("#advisory-summary")).to_contain_text(
         "Carrying, holding or selling drugs for others (current)"
     )
     page.get_by_role("button", name="Record your decision").click()
-    audited_page.audit()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason")
+    audited_page.audit()
     page.get_by_label("Yes, sign it off: the level stands").check()
     page.get_by_label("Your reasons").fill("Agreed after speaking to the police (fictional).")
     page.get_by_role("button", name="Record your decision").click()
@@ -93,5 +95,6 @@ def test_an_override_waits_for_a_managers_sign_off(audited_page, alice, manager,
     expect(main).to_contain_text("Override signed off. The assessment is completed")
     expect(main).to_contain_text("Agreed after speaking to the police (fictional).")
     page.get_by_role("link", name="Back to Caspian Thistlebrook").click()
+    page.wait_for_url(f"**/children/{child.pk}/")
     audited_page.audit()
     expect(page.locator("main")).to_contain_text("Override signed off by")
