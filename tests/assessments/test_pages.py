@@ -394,6 +394,21 @@ def test_a_draft_of_what_was_typed_is_restored(alice, child):
     assert not Draft.objects.filter(key=key).exists()
 
 
+def test_the_page_keeps_a_draft_of_what_is_typed_through_the_draft_endpoint(alice, child):
+    assessment = draft(alice, child)
+    key = f"assessment:assessment:{assessment.pk}"
+    client = session(alice)
+    response = client.post(
+        reverse("core:draft_save", args=[key]),
+        data='{"data": {"rationale": ["Half a thought (fictional)"]}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 204
+    assert (
+        "Half a thought (fictional)</textarea>" in client.get(edit_url(assessment)).content.decode()
+    )
+
+
 def test_nobody_else_can_keep_a_draft_of_the_form(alice, bob, child):
     assessment = draft(alice, child)
     key = f"assessment:assessment:{assessment.pk}"
