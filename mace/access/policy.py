@@ -30,6 +30,7 @@ from mace.accounts.choices import Role
 if TYPE_CHECKING:
     from mace.access.models import BreakGlassGrant
     from mace.accounts.models import User
+    from mace.assessments.models import Assessment
     from mace.concerns.models import Concern
     from mace.people.models import Child, ChronologyEntry
 
@@ -480,3 +481,66 @@ def sees_link_origins(user: User | None) -> bool:
     """A link's origin (a concern, a return interview) is part of a child's case: a district
     officer is not told that one exists."""
     return intelligence_reach(user) in (REACH_FULL, REACH_READ)
+
+
+# ---------------------------------------------------------------------------------------------
+# assessments: risk and vulnerabilities assessments (mace.assessments)
+# ---------------------------------------------------------------------------------------------
+# - anyone who works with case content and sees the child may assess them, and reads the
+#   child's assessments (drafts included, marked as such) as they read the rest of the record;
+# - a draft is changed and completed by the assessing agency's people who see the child, so a
+#   colleague can finish an assessment when the assessor is away;
+# - a level other than high despite a current indicator of actual exploitation stands only
+#   when an agency manager of the assessor's agency, who is not the assessor, signs the
+#   written override off;
+# - overdue reviews are followed up by the assessor and the managers of their agency.
+
+
+def can_assess(user: User | None, child: Child) -> bool:
+    """Starting a risk and vulnerabilities assessment of the child."""
+    return sees_case_content(user) and can_view_child(user, child)
+
+
+def can_edit_assessment(user: User | None, assessment: Assessment) -> bool:
+    """Changing or completing a draft assessment: its agency's people who may assess the child."""
+    from mace.assessments.choices import AssessmentStatus
+
+    return (
+        user is not None
+        and assessment.status == AssessmentStatus.DRAFT
+        and user.agency_id == assessment.agency_id
+        and can_assess(user, assessment.child)
+    )
+
+
+def can_sign_off_assessment(user: User | None, assessment: Assessment) -> bool:
+    """Signing off (or returning) an override: an agency manager of the assessor's agency who is
+    not the assessor and sees the child. Nobody signs off their own judgement."""
+    from mace.assessments.choices import AssessmentStatus
+
+    if user is None or not user.is_authenticated:
+        return False
+    return (
+        assessment.status == AssessmentStatus.AWAITING_SIGN_OFF
+        and Role.AGENCY_MANAGER in user.role_set
+        and user.agency_id is not None
+        and user.agency_id == assessment.agency_id
+        and user.pk != assessment.assessor_id
+        and can_view_child(user, assessment.child)
+    )
+
+
+def assessments_followed_up(
+    user: User | None, queryset: QuerySet[Assessment]
+) -> QuerySet[Assessment]:
+    """The assessments whose reviews and sign-offs this user follows up: their own, and, for an
+    agency manager, every one made by their agency; only for children they may see."""
+    if not sees_case_content(user):
+        return queryset.none()
+    assert user is not None
+    from mace.people.models import Child as ChildModel
+
+    mine = Q(assessor_id=user.pk)
+    if Role.AGENCY_MANAGER in user.role_set:
+        mine |= Q(agency_id=user.agency_id)
+    return queryset.filter(mine, child__in=scope_children(user, ChildModel.objects.all()))

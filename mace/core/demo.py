@@ -1060,6 +1060,18 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
     counts |= intelligence_demo.load(
         the_plan, children=children, concerns=concerns, users=users, agencies=agencies
     )
+    # --- assessments ---
+    from mace.assessments import demo as assessments_demo
+
+    assessed = assessments_demo.load(
+        the_plan,
+        children=children,
+        users=users,
+        agencies=agencies,
+        author_for_agency=AUTHOR_FOR_AGENCY,
+    )
+    counts["chronology entries"] += assessed.pop("chronology entries", 0)
+    counts |= assessed
     DemoDataSet.objects.create(
         scale=the_plan.scale,
         seed=the_plan.seed,

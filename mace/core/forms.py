@@ -111,12 +111,14 @@ class GovForm(GovFormMixin, forms.Form):
     pass
 
 
-def version_field() -> forms.IntegerField:
+def version_field(required: bool = True) -> forms.IntegerField:
     """The version of the record the person started from: a save from an older one is refused
-    (mace.core.concurrency), so nobody overwrites a change they have not seen."""
+    (mace.core.concurrency), so nobody overwrites a change they have not seen. Not required
+    where the form may create the record (it has no version yet)."""
     return forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
+        required=required,
         error_messages={
             "required": "Reload the page and make your change again",
             "invalid": "Reload the page and make your change again",

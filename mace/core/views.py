@@ -16,6 +16,7 @@ from mace.access.models import BreakGlassGrant
 from mace.access.services import children_listed
 from mace.accounts.choices import Role
 from mace.accounts.models import User
+from mace.assessments.selectors import assessment_follow_up
 from mace.concerns.models import Concern, ConcernRoute
 from mace.core.models import Notification
 from mace.core.notifications import notification_open
@@ -93,6 +94,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     listed.update({i.child_id: i.child for i in involvements})
     listed.update({c.pk: c for c in repeat_missing})
     listed.update({e.child_id: e.child for e in interviews_overdue})
+    # --- assessments ---
+    follow_up = assessment_follow_up(user)
+    listed.update({a.child_id: a.child for a in follow_up.assessments()})
     children_listed(
         user=user,
         children=listed.values(),
@@ -114,6 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_export_903": policy.can_export_903(user),
             # --- intelligence ---
             "intelligence": dashboard_panel(user),
+            "follow_up": follow_up,
         },
     )
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
-from mace.core.forms import DateField, GovForm
+from mace.core.forms import DateField, GovForm, version_field
 from mace.intelligence.choices import (
     CHILD,
     RELATIONSHIP_RULES,
@@ -34,19 +34,6 @@ class AreaField(forms.ModelChoiceField):
 
 def _areas() -> Any:
     return Area.objects.select_related("quadrant").order_by("name")
-
-
-def _version_field() -> forms.IntegerField:
-    """The version the person started from: a save from an older one is refused
-    (mace.core.concurrency), so nobody overwrites a change they have not seen."""
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={
-            "required": "Reload the page and make your change again",
-            "invalid": "Reload the page and make your change again",
-        },
-    )
 
 
 def _text(label: str, *, max_length: int, help_text: str = "") -> forms.CharField:
@@ -205,7 +192,7 @@ FORMS: dict[str, type[GovForm]] = {
 
 def edit_form(kind: str) -> type[GovForm]:
     """The kind's form with the version the record was loaded at."""
-    return type(f"{FORMS[kind].__name__}Edit", (FORMS[kind],), {"version": _version_field()})
+    return type(f"{FORMS[kind].__name__}Edit", (FORMS[kind],), {"version": version_field()})
 
 
 # ---------------------------------------------------------------------------------------------

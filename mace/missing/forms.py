@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from mace.core.forms import DateField, GovForm
+from mace.core.forms import DateField, GovForm, version_field
 from mace.missing.choices import EpisodeEnd, EpisodeType, RiskGrade, YesNoNA
 
 TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
@@ -50,18 +50,6 @@ def _time_field(label: str, *, required_hint: str = "") -> forms.CharField:
         required=False,
         max_length=10,
         help_text=required_hint or "Use the 24-hour clock, for example, 14:30",
-    )
-
-
-def _version_field(required: bool = True) -> forms.IntegerField:
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        required=required,
-        error_messages={
-            "required": "Reload the page and make your change again",
-            "invalid": "Reload the page and make your change again",
-        },
     )
 
 
@@ -173,7 +161,7 @@ class EpisodeForm(MomentsMixin, GovForm):
             label="Who was the child with? (optional)", required=False, max_length=300
         )
         if not record:
-            self.fields["version"] = _version_field()
+            self.fields["version"] = version_field()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -223,7 +211,7 @@ class CloseForm(MomentsMixin, GovForm):
         self.fields["found_with"] = forms.CharField(
             label="Who was the child with? (optional)", required=False, max_length=300
         )
-        self.fields["version"] = _version_field()
+        self.fields["version"] = version_field()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -314,7 +302,7 @@ class InterviewForm(MomentsMixin, GovForm):
         self.fields["actions_agreed"] = forms.CharField(
             label="Actions agreed (optional)", required=False, widget=forms.Textarea
         )
-        self.fields["version"] = _version_field(required=False)
+        self.fields["version"] = version_field(required=False)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
+from mace.assessments.selectors import child_assessments
 from mace.core.concurrency import ConflictError, last_change
 from mace.core.errors import DomainError
 from mace.core.forms import GovForm
@@ -138,6 +139,10 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "missing": child_missing_summary(child),
             # --- intelligence: the "People, places and vehicles" section ---
             "intelligence": intelligence_child_section(request.user, child),  # type: ignore[arg-type]
+            # --- assessments ---
+            "assessments": child_assessments(child),
+            "can_assess": policy.can_assess(request.user, child),  # type: ignore[arg-type]
+            "today": today,
         },
     )
 

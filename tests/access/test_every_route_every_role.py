@@ -32,6 +32,7 @@ from mace.people.services import child_address_add
 from mace.reference.models import Quadrant
 from tests.api import TODAY
 from tests.api.test_every_route import ROUTES as API_ROUTES
+from tests.api.test_every_route import assessments_for_the_world
 from tests.core.test_every_route_needs_sign_in import PUBLIC, PUBLIC_API, _walk
 from tests.factories import ChildFactory, UserFactory, agency
 from tests.intelligence import intelligence_world
@@ -47,6 +48,12 @@ class Page:
     # the answer depends on what the user may see (403 to a reader, 404 to an outsider).
     refused_status: int | Callable[[User, Any], int] = 404
     allowed_status: int = 200
+
+
+def _403_if_seen(user: User, world: Any) -> int:
+    """For someone who sees the child but whom the rule refuses: the record is theirs to see, the
+    action is not (403); anyone else gets 404."""
+    return 403 if policy.can_view_child(user, world.child) else 404
 
 
 def _signed_in(user: User, world: Any) -> bool:
@@ -218,6 +225,22 @@ PAGES: dict[str, Page] = {
         ),
         lambda u, w: 403 if policy.can_view_child(u, w.child) else 404,
     ),
+    # --- assessments ---
+    "assessments:child": Page(_child, _sees_child),
+    "assessments:start": Page(_child, lambda u, w: policy.can_assess(u, w.child)),
+    "assessments:detail": Page(
+        lambda w: {"child_id": w.child.pk, "assessment_id": w.draft.pk}, _sees_child
+    ),
+    "assessments:edit": Page(
+        lambda w: {"child_id": w.child.pk, "assessment_id": w.draft.pk},
+        lambda u, w: policy.can_edit_assessment(u, w.draft),
+        refused_status=_403_if_seen,
+    ),
+    "assessments:sign_off": Page(
+        lambda w: {"child_id": w.child.pk, "assessment_id": w.awaiting.pk},
+        lambda u, w: policy.can_sign_off_assessment(u, w.awaiting),
+        refused_status=_403_if_seen,
+    ),
 }
 # Pages that only accept a POST (their GET answers 405 to everyone signed in).
 POST_ONLY = {"accounts:logout", "accounts:keep_alive", "accounts:recovery_codes_new"}
@@ -307,6 +330,24 @@ API_RULES: dict[str, ApiRule] = {
         lambda u, w: policy.can_link(u, subject=w.intel.person, target=w.intel.location),
         lambda u, w: 403 if policy.can_view_intelligence(u, w.intel.location) else 404,
     ),
+    # --- assessments ---
+    "GET /api/v1/assessments/instruments": ApiRule(_signed_in),
+    "GET /api/v1/assessments/instruments/current": ApiRule(_signed_in),
+    "GET /api/v1/assessments/instruments/{instrument_id}": ApiRule(_signed_in),
+    "GET /api/v1/assessments/children/{child_id}": ApiRule(_sees_child),
+    "POST /api/v1/assessments/children/{child_id}": ApiRule(
+        lambda u, w: policy.can_assess(u, w.child)
+    ),
+    "GET /api/v1/assessments/{assessment_id}": ApiRule(_sees_child),
+    "PATCH /api/v1/assessments/{assessment_id}": ApiRule(
+        lambda u, w: policy.can_edit_assessment(u, w.draft), refused_status=_403_if_seen
+    ),
+    "POST /api/v1/assessments/{assessment_id}/completion": ApiRule(
+        lambda u, w: policy.can_edit_assessment(u, w.draft), refused_status=_403_if_seen
+    ),
+    "POST /api/v1/assessments/{assessment_id}/sign-off": ApiRule(
+        lambda u, w: policy.can_sign_off_assessment(u, w.awaiting), refused_status=_403_if_seen
+    ),
 }
 
 CSC = "Essex Children and Families (social care)"
@@ -379,6 +420,8 @@ def world(db):  # type: ignore[no-untyped-def]
     from tests.missing.world import closed_episode_with_interview
 
     episode, interview = closed_episode_with_interview(author, child)
+    # --- assessments ---
+    draft, awaiting = assessments_for_the_world(author, child)
     return SimpleNamespace(
         child=child,
         address=address,
@@ -390,6 +433,8 @@ def world(db):  # type: ignore[no-untyped-def]
         episode=episode,
         interview=interview,
         intel=intelligence_world(author),  # --- intelligence ---
+        draft=draft,
+        awaiting=awaiting,
     )
 
 

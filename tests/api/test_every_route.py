@@ -15,7 +15,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mace.accounts.models import ApiToken
+from mace.accounts.choices import Role
+from mace.accounts.models import ApiToken, RoleAssignment
+from mace.assessments.models import Assessment
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.intelligence.kinds import KINDS
 from mace.people.choices import EntryKind
@@ -34,6 +36,7 @@ from tests.api import (
     token_for,
     with_csrf_token,
 )
+from tests.factories import UserFactory
 from tests.intelligence import intelligence_world
 
 
@@ -254,6 +257,63 @@ ROUTES = [
         },
         about_a_child=False,
     ),
+    # --- assessments ---
+    Route(
+        "get",
+        "/api/v1/assessments/instruments",
+        lambda w: f"{API}/assessments/instruments",
+        about_a_child=False,
+    ),
+    Route(
+        "get",
+        "/api/v1/assessments/instruments/current",
+        lambda w: f"{API}/assessments/instruments/current",
+        about_a_child=False,
+    ),
+    Route(
+        "get",
+        "/api/v1/assessments/instruments/{instrument_id}",
+        lambda w: f"{API}/assessments/instruments/{w.draft.instrument_id}",
+        about_a_child=False,
+    ),
+    Route(
+        "get",
+        "/api/v1/assessments/children/{child_id}",
+        lambda w: f"{API}/assessments/children/{w.child.pk}",
+    ),
+    Route(
+        "post",
+        "/api/v1/assessments/children/{child_id}",
+        lambda w: f"{API}/assessments/children/{w.child.pk}",
+        lambda w: {"level": "low", "child_view": "Not yet asked (fictional)"},
+    ),
+    Route(
+        "get",
+        "/api/v1/assessments/{assessment_id}",
+        lambda w: f"{API}/assessments/{w.draft.pk}",
+    ),
+    Route(
+        "patch",
+        "/api/v1/assessments/{assessment_id}",
+        lambda w: f"{API}/assessments/{w.draft.pk}",
+        lambda w: {"version": _version(Assessment, w.draft.pk), "level": "medium"},
+    ),
+    Route(
+        "post",
+        "/api/v1/assessments/{assessment_id}/completion",
+        lambda w: f"{API}/assessments/{w.draft.pk}/completion",
+        lambda w: {"version": _version(Assessment, w.draft.pk), **assessment_completion_body()},
+    ),
+    Route(
+        "post",
+        "/api/v1/assessments/{assessment_id}/sign-off",
+        lambda w: f"{API}/assessments/{w.awaiting.pk}/sign-off",
+        lambda w: {
+            "version": _version(Assessment, w.awaiting.pk),
+            "decision": "agreed",
+            "note": "Agreed (fictional)",
+        },
+    ),
 ]
 IDS = [r.id for r in ROUTES]
 # Writes a browser session makes, which need the CSRF token.
@@ -281,6 +341,12 @@ def world(alice, child):  # type: ignore[no-untyped-def]
     from tests.missing.world import closed_episode_with_interview
 
     episode, interview = closed_episode_with_interview(alice, child)
+    # --- assessments ---
+    # Alice also manages her team here, so she may sign off a colleague's override: every
+    # route must answer her token and her session.
+    RoleAssignment.objects.create(user=alice, role=Role.AGENCY_MANAGER)
+    colleague = UserFactory(username="colleague", agency=alice.agency, roles=[Role.PRACTITIONER])
+    draft, awaiting = assessments_for_the_world(alice, child, assessor=colleague)
     return SimpleNamespace(
         child=child,
         entry=entry,
@@ -289,6 +355,8 @@ def world(alice, child):  # type: ignore[no-untyped-def]
         episode=episode,
         interview=interview,
         intel=intelligence_world(alice),  # --- intelligence ---
+        draft=draft,  # --- assessments ---
+        awaiting=awaiting,
     )
 
 
@@ -391,3 +459,61 @@ def test_a_revoked_token_on_a_post_gets_401_even_where_csrf_is_enforced(world, a
     client = Client(enforce_csrf_checks=True)
     response = call(client, route.method, route.path(world), route.body(world), bearer(raw))
     assert response.status_code == 401
+
+
+# --- assessments ---
+
+
+def assessment_completion_body() -> dict[str, Any]:
+    """Everything completing an assessment needs (a medium level; fictional)."""
+    return {
+        "assessed_on": TODAY.isoformat(),
+        "people": [{"name": "Ottoline Fictionalmother", "role": "parent"}],
+        "indicators": [
+            {
+                "indicator": "older-associates",
+                "last_seen": (TODAY - dt.timedelta(days=3)).isoformat(),
+                "source": "child",
+            }
+        ],
+        "child_view": "She says they are her friends (fictional).",
+        "factors": ["11A"],
+        "level": "medium",
+        "rationale": "Older associates, no disclosure (fictional).",
+    }
+
+
+def assessments_for_the_world(author: Any, child: Any, assessor: Any = None) -> tuple[Any, Any]:
+    """A draft assessment of the child by `author`, and one by `assessor` (the author if not
+    given) whose override waits for a manager's sign-off."""
+    from mace.assessments.services import (
+        IndicatorRecorded,
+        assessment_complete,
+        assessment_start,
+    )
+
+    draft = assessment_start(actor=author, child=child)
+    assessor = assessor or author
+    waiting = assessment_start(
+        actor=assessor,
+        child=child,
+        changes={
+            "indicators": [
+                IndicatorRecorded("drug-running", TODAY - dt.timedelta(days=2), "records")
+            ]
+        },
+    )
+    awaiting = assessment_complete(
+        actor=assessor,
+        assessment=waiting,
+        version=waiting.version,
+        changes={
+            "people": [],
+            "child_view": "Says he was holding a bag for a friend (fictional).",
+            "factors": ["24A"],
+            "level": "medium",
+            "rationale": "A single incident (fictional).",
+            "override_reason": "Police say he did not know what was in it (fictional).",
+        },
+    )
+    return draft, awaiting

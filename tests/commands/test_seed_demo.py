@@ -107,6 +107,10 @@ def wipe_demo_data() -> None:
 
     wipe_intelligence()
     _wipe_audit()  # so were the intelligence records'
+    from mace.assessments.models import Assessment  # --- assessments ---
+
+    Assessment.objects.all().delete()
+    _wipe_audit()  # and the assessments'
     ChronologyEntry.objects.all().delete()
     Concern.objects.all().delete()
     Child.objects.all().delete()

@@ -120,7 +120,9 @@ def test_a_child_that_does_not_exist_is_404(client, alice, db):
 # 22: the "Missing episodes" section: the repeat missing rule, the episode counts, the latest few.
 # 24: the "People, places and vehicles" section loads the reader's agency (whose type decides
 # whether they see intelligence) and the child's links (tests/intelligence pins it with links).
-CHILD_PAGE_QUERIES = 24
+# 27: the risk assessments section: the recent levels, those in progress, and whether the user
+# may start one.
+CHILD_PAGE_QUERIES = 27
 
 
 @pytest.mark.parametrize("length", [3, 30])
