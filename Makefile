@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS ?= never
 export UV_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3 $(HOME)/.pyenv/versions/3.13*/bin/python3) $(shell command -v python3.12 python3.13 2>/dev/null))
 MACE := uv run --frozen mace
 
-.PHONY: demo test install migrate seed lint check
+.PHONY: demo test install migrate seed lint check bench
 
 install:
 	uv sync --frozen
@@ -33,6 +33,10 @@ test: install
 	uv run --frozen pytest
 
 lint:
-	uv run --frozen ruff check mace tests
-	uv run --frozen ruff format --check mace tests
+	uv run --frozen ruff check mace tests benchmarks
+	uv run --frozen ruff format --check mace tests benchmarks
 	uv run --frozen mypy mace
+
+# Benchmarks on the synthetic county data set, in a database of their own (see benchmarks/).
+bench: install
+	uv run --frozen python -m benchmarks.mace_list --scale $(SCALE)

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "mace.assessments",
     "mace.missing",
     "mace.intelligence",
+    "mace.criteria",
+    "mace.meetings",
+    "mace.disruption",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,7 @@ urlpatterns = [
     path("assessments/", include("mace.assessments.urls")),
     path("missing/", include("mace.missing.urls")),
     path("intelligence/", include("mace.intelligence.urls")),
+    path("mace/", include("mace.criteria.urls")),
+    path("meetings/", include("mace.meetings.urls")),
+    path("disruption/", include("mace.disruption.urls")),
 ]

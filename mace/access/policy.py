@@ -96,13 +96,16 @@ def active_break_glass_grants(user: User | None) -> QuerySet[BreakGlassGrant]:
 
 
 def scope_children(user: User | None, queryset: QuerySet[Child]) -> QuerySet[Child]:
-    """The children in `queryset` this user may see: those their agency is involved with, and
-    those they hold a live break-glass grant for."""
+    """The children in `queryset` this user may see: those their agency is involved with, those
+    they hold a live break-glass grant for, and, for a quadrant's MACE chairs and coordinator,
+    the children on its MACE list."""
     if not sees_case_content(user):
         return queryset.none()
     assert user is not None and user.agency_id is not None
     granted = Exists(active_break_glass_grants(user).filter(child=OuterRef("pk")))
-    return queryset.filter(_involved(user) | granted)
+    visible = _involved(user) | granted
+    panel = _on_mace_list(user)
+    return queryset.filter(visible | panel if panel is not None else visible)
 
 
 def can_view_child(user: User | None, child: Child) -> bool:
@@ -544,3 +547,39 @@ def assessments_followed_up(
     if Role.AGENCY_MANAGER in user.role_set:
         mine |= Q(agency_id=user.agency_id)
     return queryset.filter(mine, child__in=scope_children(user, ChildModel.objects.all()))
+
+
+# ---------------------------------------------------------------------------------------------
+# The MACE criteria (mace.criteria): which children the quadrant's panel must consider.
+#
+# - The MACE chairs and coordinator of a quadrant see its list of children who meet the MACE
+#   criteria, and those children's records (scope_children), whichever agencies work with them:
+#   the panel's multi-agency oversight of the most vulnerable children is what MACE is for.
+# - Everyone who sees a child sees whether, and why, they meet the criteria.
+# ---------------------------------------------------------------------------------------------
+
+MACE_PANEL_ROLES = frozenset({Role.MACE_CHAIR, Role.MACE_COORDINATOR})
+
+
+def mace_panel_quadrant_id(user: User | None) -> int | None:
+    """The quadrant whose MACE panel this user chairs or coordinates, if any."""
+    if not sees_case_content(user):
+        return None
+    assert user is not None
+    if not user.role_set & MACE_PANEL_ROLES:
+        return None
+    return user.quadrant_id
+
+
+def can_view_mace_list(user: User | None, quadrant_id: int) -> bool:
+    return quadrant_id is not None and mace_panel_quadrant_id(user) == quadrant_id
+
+
+def _on_mace_list(user: User) -> Exists | None:
+    """Children on the list of the quadrant whose panel the user sits on (None if none)."""
+    quadrant_id = mace_panel_quadrant_id(user)
+    if quadrant_id is None:
+        return None
+    from mace.criteria.models import Eligibility
+
+    return Exists(Eligibility.objects.filter(child=OuterRef("pk"), quadrant_id=quadrant_id))

@@ -677,7 +677,11 @@ def _finished(content: Content, now: dt.datetime) -> dict[str, Any]:
 
 
 def _record_completion(assessment: Assessment) -> None:
-    """The chronology entry, written as the assessor, and the assessor's agency involved."""
+    """The chronology entry, written as the assessor, and the assessor's agency involved; and
+    whether the child meets the MACE criteria, which rests on their latest assessment."""
+    from mace.criteria.services import eligibility_refresh
+
+    eligibility_refresh(child_ids=[assessment.child_id])
     child, agency = assessment.child, assessment.agency
     level = RiskLevel(assessment.level).label
     parts = [f"Level: {level}. Review by {gov_date(assessment.review_due)}.", assessment.rationale]

@@ -115,7 +115,10 @@ def register_routers() -> None:
     """Each app adds its router here (imported late so the apps can import this module)."""
     from mace.assessments.api import router as assessments_router
     from mace.concerns.api import router as concerns_router
+    from mace.criteria.api import router as criteria_router
+    from mace.disruption.api import router as disruption_router
     from mace.intelligence.api import router as intelligence_router
+    from mace.meetings.api import router as meetings_router
     from mace.missing.api import router as missing_router
     from mace.people.api import router as people_router
 
@@ -124,6 +127,9 @@ def register_routers() -> None:
     api.add_router("/assessments", assessments_router)
     api.add_router("/missing", missing_router)
     api.add_router("/intelligence", intelligence_router)
+    api.add_router("/mace", criteria_router)
+    api.add_router("/meetings", meetings_router)
+    api.add_router("/disruption", disruption_router)
 
 
 register_routers()

@@ -1072,6 +1072,10 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
     )
     counts["chronology entries"] += assessed.pop("chronology entries", 0)
     counts |= assessed
+    # --- MACE criteria: who meets them, from the assessments and episodes just loaded ---
+    from mace.criteria.services import eligibility_refresh
+
+    counts["children meeting the MACE criteria"] = eligibility_refresh().started
     DemoDataSet.objects.create(
         scale=the_plan.scale,
         seed=the_plan.seed,

@@ -256,7 +256,16 @@ def episode_record(
     if episode.ended_at is not None:
         _chronicle_end(actor, episode)
     _chronicle_repeat_rule(actor, child, before)
+    _criteria_refresh(child)
     return episode
+
+
+def _criteria_refresh(child: Child) -> None:
+    """Whether the child meets the MACE criteria depends on their episodes (the repeat rule, and
+    an episode while assessed at medium or high risk)."""
+    from mace.criteria.services import eligibility_refresh
+
+    eligibility_refresh(child_ids=[child.pk])
 
 
 def _first_grading_time(episode: MissingEpisode) -> dt.datetime:
@@ -402,6 +411,8 @@ def episode_update(
                 f"{actor.agency}: " + ", ".join(rest)
             )[:200],
         )
+    if {"left_at", "last_seen_at", "type"} & set(changes):
+        _criteria_refresh(saved.child)
     return saved
 
 

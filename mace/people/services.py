@@ -508,6 +508,11 @@ def _refresh_child_area(child: Child) -> None:
     )
     area_id = current.area_id if current else None
     if child.area_id != area_id:
+        # A move to another quadrant moves the child to that quadrant's MACE list.
+        from mace.criteria.models import Eligibility
+
+        quadrant_id = current.area.quadrant_id if current and current.area else None
+        Eligibility.objects.filter(child=child).update(quadrant_id=quadrant_id)
         child.area_id = area_id
         child.save(update_fields=["area"])
 

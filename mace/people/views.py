@@ -22,6 +22,7 @@ from mace.core.concurrency import ConflictError, last_change
 from mace.core.errors import DomainError
 from mace.core.forms import GovForm
 from mace.core.templatetags.govuk import gov_date
+from mace.criteria.selectors import child_eligibility
 from mace.intelligence.sections import child_section as intelligence_child_section
 from mace.missing.selectors import child_missing_summary
 from mace.people import services
@@ -141,6 +142,8 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "intelligence": intelligence_child_section(request.user, child),  # type: ignore[arg-type]
             # --- assessments ---
             "assessments": child_assessments(child),
+            # --- MACE criteria: whether, and why, the child meets them (one query) ---
+            "mace_criteria": child_eligibility(child),
             "can_assess": policy.can_assess(request.user, child),  # type: ignore[arg-type]
             "today": today,
         },

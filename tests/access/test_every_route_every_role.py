@@ -56,6 +56,10 @@ def _403_if_seen(user: User, world: Any) -> int:
     return 403 if policy.can_view_child(user, world.child) else 404
 
 
+def _south() -> Quadrant:
+    return Quadrant.objects.get(code="south")
+
+
 def _signed_in(user: User, world: Any) -> bool:
     return True
 
@@ -241,6 +245,18 @@ PAGES: dict[str, Page] = {
         lambda u, w: policy.can_sign_off_assessment(u, w.awaiting),
         refused_status=_403_if_seen,
     ),
+    # --- MACE criteria ---
+    "criteria:index": Page(
+        _no_kwargs,
+        lambda u, w: policy.mace_panel_quadrant_id(u) is not None,
+        refused_status=403,
+        allowed_status=302,
+    ),
+    "criteria:quadrant_list": Page(
+        lambda w: {"quadrant": "south"},  # type: ignore[dict-item]
+        lambda u, w: policy.can_view_mace_list(u, _south().pk),
+        refused_status=403,
+    ),
 }
 # Pages that only accept a POST (their GET answers 405 to everyone signed in).
 POST_ONLY = {"accounts:logout", "accounts:keep_alive", "accounts:recovery_codes_new"}
@@ -348,6 +364,11 @@ API_RULES: dict[str, ApiRule] = {
     "POST /api/v1/assessments/{assessment_id}/sign-off": ApiRule(
         lambda u, w: policy.can_sign_off_assessment(u, w.awaiting), refused_status=_403_if_seen
     ),
+    # --- MACE criteria ---
+    "GET /api/v1/mace/eligible": ApiRule(
+        lambda u, w: policy.can_view_mace_list(u, _south().pk), refused_status=403
+    ),
+    "GET /api/v1/mace/children/{child_id}/criteria": ApiRule(_sees_child),
 }
 
 CSC = "Essex Children and Families (social care)"

@@ -16,13 +16,14 @@ from django.test import Client
 from django.utils import timezone
 
 from mace.accounts.choices import Role
-from mace.accounts.models import ApiToken, RoleAssignment
+from mace.accounts.models import ApiToken, RoleAssignment, User
 from mace.assessments.models import Assessment
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.intelligence.kinds import KINDS
 from mace.people.choices import EntryKind
 from mace.people.models import Child, ChildAddress
 from mace.people.services import child_address_add, chronology_add
+from mace.reference.models import Quadrant
 from tests.api import (
     API,
     FICTIONAL_NHS_NUMBER,
@@ -315,6 +316,20 @@ ROUTES = [
         },
     ),
 ]
+ROUTES += [
+    # --- MACE criteria ---
+    Route(
+        "get",
+        "/api/v1/mace/eligible",
+        lambda w: f"{API}/mace/eligible?quadrant=south",
+        about_a_child=False,
+    ),
+    Route(
+        "get",
+        "/api/v1/mace/children/{child_id}/criteria",
+        lambda w: f"{API}/mace/children/{w.child.pk}/criteria",
+    ),
+]
 IDS = [r.id for r in ROUTES]
 # Writes a browser session makes, which need the CSRF token.
 POSTS = [r for r in ROUTES if r.method in ("post", "patch", "put")]
@@ -347,6 +362,10 @@ def world(alice, child):  # type: ignore[no-untyped-def]
     RoleAssignment.objects.create(user=alice, role=Role.AGENCY_MANAGER)
     colleague = UserFactory(username="colleague", agency=alice.agency, roles=[Role.PRACTITIONER])
     draft, awaiting = assessments_for_the_world(alice, child, assessor=colleague)
+    # --- MACE criteria --- Alice also coordinates the South quadrant's MACE panel, so the
+    # quadrant's list answers her.
+    RoleAssignment.objects.create(user=alice, role=Role.MACE_COORDINATOR)
+    User.objects.filter(pk=alice.pk).update(quadrant=Quadrant.objects.get(code="south"))
     return SimpleNamespace(
         child=child,
         entry=entry,

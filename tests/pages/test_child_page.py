@@ -122,7 +122,8 @@ def test_a_child_that_does_not_exist_is_404(client, alice, db):
 # whether they see intelligence) and the child's links (tests/intelligence pins it with links).
 # 27: the risk assessments section: the recent levels, those in progress, and whether the user
 # may start one.
-CHILD_PAGE_QUERIES = 27
+# 28: whether the child meets the MACE criteria, and why.
+CHILD_PAGE_QUERIES = 28
 
 
 @pytest.mark.parametrize("length", [3, 30])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DisruptionConfig(AppConfig):
+    name = "mace.disruption"
+    label = "disruption"
