@@ -18,4 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from mace.access import policy
 
     user = getattr(request, "user", None)
-    return {"nav_audit": SimpleLazyObject(lambda: policy.can_view_audit(user))}
+    return {
+        "nav_audit": SimpleLazyObject(lambda: policy.can_view_audit(user)),
+        "nav_mace": SimpleLazyObject(lambda: policy.mace_panel_quadrant_id(user) is not None),
+    }
