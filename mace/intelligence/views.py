@@ -19,6 +19,7 @@ from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.accounts.models import User
 from mace.core.concurrency import ConflictError
+from mace.core.conflicts import conflict_form
 from mace.core.drafts import draft_discard, draft_get, draft_initial
 from mace.core.errors import DomainError
 from mace.core.templatetags.govuk import gov_date
@@ -48,7 +49,6 @@ from mace.intelligence.origins import origin_resolve
 from mace.intelligence.services import DuplicateRecord
 from mace.people.models import Child
 from mace.people.selectors import child_search
-from mace.people.views import _conflict_form
 
 PAGE_SIZE = 25
 # The find step of adding a link shows the first few matches; a person narrows the search.
@@ -328,7 +328,7 @@ def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 actor=user, record=record, version=form.cleaned_data["version"], changes=changes
             )
         except ConflictError as conflict:
-            form, extra = _conflict_form(request, form_class, conflict, list(changes))
+            form, extra = conflict_form(request, form_class, conflict, list(changes))
         except DuplicateRecord as duplicate:
             form.apply_domain_error(duplicate)
             existing = _offer(user, duplicate.existing)

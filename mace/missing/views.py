@@ -5,7 +5,6 @@ is looked up within that child, and every write is a service."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
@@ -19,11 +18,10 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
 from mace.accounts.models import User
-from mace.core.concurrency import ConflictError, last_change
+from mace.core.concurrency import ConflictError
+from mace.core.conflicts import conflict_form
 from mace.core.drafts import draft_discard, draft_get, draft_initial
 from mace.core.errors import DomainError
-from mace.core.forms import GovForm
-from mace.core.templatetags.govuk import gov_datetime
 from mace.missing import returns, services
 from mace.missing.forms import (
     CloseForm,
@@ -150,45 +148,6 @@ def episode_detail(request: HttpRequest, child_id: int, episode_id: int) -> Http
     )
 
 
-def _conflict_rows(form: GovForm, current: Any, names: list[str]) -> list[dict[str, str]]:
-    """Where what the person typed and the saved record differ, for people/_conflict.html."""
-    rows = []
-    typed = getattr(form, "cleaned_data", {})
-    for name in names:
-        yours, saved = typed.get(name), getattr(current, name, None)
-        if isinstance(yours, str | type(None)) and isinstance(saved, str | type(None)):
-            differs = (yours or "").strip() != (saved or "").strip()
-        else:
-            differs = yours != saved
-        if differs:
-            rows.append(
-                {
-                    "label": str(form.fields[name].label).removesuffix(" (optional)"),
-                    "yours": _shown(yours),
-                    "saved": _shown(saved),
-                }
-            )
-    return rows
-
-
-def _shown(value: Any) -> str:
-    if value in (None, "", []):
-        return "Not recorded"
-    if isinstance(value, dt.datetime):
-        return gov_datetime(value)
-    if isinstance(value, list):
-        return "; ".join(value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(getattr(value, "display_name", value))
-
-
-def _with_version(request: HttpRequest, version: int) -> Any:
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return data
-
-
 def episode_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
     """Correct an episode's details, from the version the practitioner loaded."""
     child = _read(request, child_id)
@@ -223,14 +182,7 @@ def episode_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpRe
                 changes=values,
             )
         except ConflictError as conflict:
-            current = conflict.current
-            form = EpisodeForm(_with_version(request, current.version), record=False)  # type: ignore[attr-defined]
-            form.is_valid()
-            form.add_error(None, "Someone else changed this record while you were editing")
-            extra["conflict"] = {
-                "rows": _conflict_rows(form, current, list(values)),
-                "change": last_change(current),
-            }
+            form, extra = conflict_form(request, EpisodeForm, conflict, list(values), record=False)
         except DomainError as error:
             form.apply_domain_error(error)
         except PermissionError as refusal:
@@ -271,16 +223,12 @@ def episode_close(request: HttpRequest, child_id: int, episode_id: int) -> HttpR
                 found_with=data["found_with"] or "",
             )
         except ConflictError as conflict:
-            current = conflict.current
-            form = CloseForm(_with_version(request, current.version))  # type: ignore[attr-defined]
-            form.is_valid()
-            form.add_error(None, "Someone else changed this record while you were editing")
-            extra["conflict"] = {
-                "rows": _conflict_rows(
-                    form, current, ["ended_at", "end_reason", "found_where", "found_with"]
-                ),
-                "change": last_change(current),
-            }
+            form, extra = conflict_form(
+                request,
+                CloseForm,
+                conflict,
+                ["ended_at", "end_reason", "found_where", "found_with"],
+            )
         except DomainError as error:
             form.apply_domain_error(error)
         except PermissionError as refusal:
@@ -380,17 +328,13 @@ def interview_edit(request: HttpRequest, child_id: int, episode_id: int) -> Http
                 actor=user, episode=episode, version=form.cleaned_data.get("version"), **values
             )
         except ConflictError as conflict:
-            current = conflict.current
-            form = InterviewForm(
-                _with_version(request, current.version),  # type: ignore[attr-defined]
+            form, extra = conflict_form(
+                request,
+                InterviewForm,
+                conflict,
+                ["offered", "accepted", "held_at", "child_account", "actions_agreed"],
                 interviewers=_interviewers(user),
             )
-            form.is_valid()
-            form.add_error(None, "Someone else changed this record while you were editing")
-            rows = _conflict_rows(
-                form, current, ["offered", "accepted", "held_at", "child_account", "actions_agreed"]
-            )
-            extra["conflict"] = {"rows": rows, "change": last_change(current)}
         except DomainError as error:
             form.apply_domain_error(error)
         except PermissionError as refusal:

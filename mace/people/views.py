@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,10 +17,9 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.assessments.selectors import child_assessments
-from mace.core.concurrency import ConflictError, last_change
+from mace.core.concurrency import ConflictError
+from mace.core.conflicts import conflict_form
 from mace.core.errors import DomainError
-from mace.core.forms import GovForm
-from mace.core.templatetags.govuk import gov_date
 from mace.criteria.selectors import child_eligibility
 from mace.intelligence.sections import child_section as intelligence_child_section
 from mace.missing.selectors import child_missing_summary
@@ -41,7 +39,7 @@ from mace.people.forms import (
 from mace.people.models import AgencyInvolvement, Child, ChildAddress, ChronologyEntry
 from mace.people.selectors import child_search, chronology_shown
 from mace.reference.choices import CodeList
-from mace.reference.models import Code, normalise_postcode
+from mace.reference.models import Code
 
 
 def _read(request: HttpRequest, child_id: int) -> Child:
@@ -193,56 +191,6 @@ def address_add(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "people/address_add.html", {"child": child, "form": form})
 
 
-def _shown(field: forms.Field, value: Any) -> str:
-    """A value as the person would recognise it on the form: a code list's label, a GOV.UK date."""
-    if value in (None, "", []):
-        return "Not recorded"
-    if isinstance(value, dt.date):
-        return gov_date(value)
-    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
-    return str(value)
-
-
-def _comparable(name: str, value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        return normalise_postcode(value) if name == "postcode" else value
-    return value
-
-
-def _conflict_form(
-    request: HttpRequest,
-    form_class: type[GovForm],
-    error: ConflictError,
-    fields: list[str],
-    **form_kwargs: Any,
-) -> tuple[GovForm, dict[str, Any]]:
-    """The form as the person submitted it, now carrying the saved version's number, with the
-    error and a side-by-side of every field where their version and the saved one differ. What
-    they typed is kept; saving again is a deliberate choice to replace the saved version."""
-    current = error.current
-    data = request.POST.copy()
-    data["version"] = str(current.version)  # type: ignore[attr-defined]
-    form = form_class(data, **form_kwargs)
-    form.is_valid()
-    form.add_error(None, "Someone else changed this record while you were editing")
-    typed = getattr(form, "cleaned_data", {})
-    rows = []
-    for name in fields:
-        field = form.fields[name]
-        yours, saved = typed.get(name), getattr(current, name)
-        if _comparable(name, yours or "") != _comparable(name, saved or ""):
-            rows.append(
-                {
-                    "label": str(field.label).removesuffix(" (optional)"),
-                    "yours": _shown(field, yours),
-                    "saved": _shown(field, saved),
-                }
-            )
-    return form, {"conflict": {"rows": rows, "change": last_change(current)}}
-
-
 def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     """Change the child's details. A save made from an out-of-date page is refused with both
     versions shown; nothing is overwritten without the person seeing what they replace."""
@@ -265,7 +213,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                 changes=changes,
             )
         except ConflictError as conflict:
-            form, extra = _conflict_form(  # type: ignore[assignment]
+            form, extra = conflict_form(  # type: ignore[assignment]
                 request, ChildEditForm, conflict, list(services.CHILD_FIELDS)
             )
         except DomainError as error:
@@ -312,7 +260,7 @@ def address_edit(request: HttpRequest, child_id: int, address_id: int) -> HttpRe
                 by_postcode=form.cleaned_data["area"] is None,
             )
         except ConflictError as conflict:
-            form, extra = _conflict_form(  # type: ignore[assignment]
+            form, extra = conflict_form(  # type: ignore[assignment]
                 request, AddressEditForm, conflict, list(services.ADDRESS_FIELDS)
             )
         except DomainError as error:
@@ -346,7 +294,7 @@ def address_end(request: HttpRequest, child_id: int, address_id: int) -> HttpRes
                 end_date=form.cleaned_data["end_date"],
             )
         except ConflictError as conflict:
-            form, extra = _conflict_form(  # type: ignore[assignment]
+            form, extra = conflict_form(  # type: ignore[assignment]
                 request, AddressEndForm, conflict, ["end_date"]
             )
         except DomainError as error:
@@ -379,7 +327,7 @@ def address_place(request: HttpRequest, child_id: int, address_id: int) -> HttpR
                 version=form.cleaned_data["version"],
             )
         except ConflictError as conflict:
-            form, extra = _conflict_form(  # type: ignore[assignment]
+            form, extra = conflict_form(  # type: ignore[assignment]
                 request, PlaceAddressForm, conflict, ["area"]
             )
         except PermissionError as refusal:

@@ -1,0 +1,78 @@
+"""The page side of optimistic concurrency (mace.core.concurrency): when a save is refused because
+someone else changed the record first, the form comes back as the person submitted it, now
+carrying the saved version's number, with the error and a side-by-side of every field where their
+version and the saved one differ (templates: people/_conflict.html). Nothing they typed is lost;
+saving again is a deliberate choice to replace the saved version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, QueryDict
+
+from mace.core.concurrency import ConflictError, last_change
+from mace.core.forms import GovForm
+from mace.core.templatetags.govuk import gov_date, gov_datetime
+from mace.reference.models import normalise_postcode
+
+CONFLICT_MESSAGE = "Someone else changed this record while you were editing"
+
+
+def shown(field: forms.Field | None, value: Any) -> str:
+    """A value as the person would recognise it on the form: a choice's label, a GOV.UK date."""
+    if value in (None, "", [], ()):
+        return "Not recorded"
+    if isinstance(value, dt.datetime):
+        return gov_datetime(value)
+    if isinstance(value, dt.date):
+        return gov_date(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    return str(getattr(value, "display_name", value))
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = value.strip()
+        return normalise_postcode(value) if name == "postcode" else value
+    return value
+
+
+def with_version(request: HttpRequest, version: int) -> QueryDict:
+    """What the person submitted, now saying they start from `version`."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    return data
+
+
+def conflict_form[F: GovForm](
+    request: HttpRequest,
+    form_class: type[F],
+    error: ConflictError,
+    fields: list[str],
+    **form_kwargs: Any,
+) -> tuple[F, dict[str, Any]]:
+    """The form to show again after a refused save, and the page's `conflict` context."""
+    current = error.current
+    form = form_class(with_version(request, current.version), **form_kwargs)  # type: ignore[attr-defined]
+    form.is_valid()
+    form.add_error(None, CONFLICT_MESSAGE)
+    typed = getattr(form, "cleaned_data", {})
+    rows = []
+    for name in fields:
+        field = form.fields.get(name)
+        yours, saved = typed.get(name), getattr(current, name, None)
+        if _comparable(name, yours) != _comparable(name, saved):
+            label = str(field.label if field else name).removesuffix(" (optional)")
+            rows.append(
+                {"label": label, "yours": shown(field, yours), "saved": shown(field, saved)}
+            )
+    return form, {"conflict": {"rows": rows, "change": last_change(current)}}
