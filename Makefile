@@ -23,10 +23,11 @@ seed: migrate
 
 demo: seed
 	@MACE_DEMO=1 $(MACE) demo_accounts
-	@echo "Starting the platform at http://127.0.0.1:$(PORT) (and the task worker). Ctrl-C stops both."
+	@echo "Starting the platform at http://127.0.0.1:$(PORT), the task worker and the hourly sweeps. Ctrl-C stops them."
 	@# Synthetic data only: demo accounts sign in without a second factor, and every page says so.
 	@trap 'kill 0' EXIT INT TERM; \
 	  MACE_DEMO=1 $(MACE) db_worker & \
+	  MACE_DEMO=1 $(MACE) periodic --every 3600 > /dev/null & \
 	  MACE_DEMO=1 MACE_DEMO_SKIP_TWO_FACTOR=1 MACE_DEBUG=1 $(MACE) runserver --noreload 127.0.0.1:$(PORT)
 
 test: install

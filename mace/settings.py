@@ -193,6 +193,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = envstr("MACE_EMAIL_FROM", "MACE platform <no-reply@mace.invalid>")
 
+# The idempotent sweeps `uv run mace periodic` runs (hourly, from cron or a systemd timer).
+MACE_PERIODIC_COMMANDS = ["refresh_mace_eligibility", "purge_drafts"]
+
 # Emergency (break-glass) access lasts this long unless given up sooner.
 MACE_BREAK_GLASS_HOURS = envint("MACE_BREAK_GLASS_HOURS", 24)
 if not 1 <= MACE_BREAK_GLASS_HOURS <= 72:
