@@ -69,16 +69,28 @@ class AuditedPage:
         self.audit()
 
 
+# The data migrations whose rows a live-server test's flush takes with it: each loader is
+# idempotent, so running them again before every browser test puts the data back.
+DATA_MIGRATIONS = [
+    ("mace.reference.migrations.0002_load_reference_data", "load"),
+    ("mace.assessments.migrations.0002_load_instrument", "load"),
+    ("mace.missing.migrations.0002_default_repeat_rule", "load_default"),
+    ("mace.criteria.migrations.0002_default_criteria", "load"),
+]
+
+
 @pytest.fixture
 def reference_data(transactional_db):  # type: ignore[no-untyped-def]
-    """A live-server test empties every table when it finishes, taking the reference data the
-    migrations loaded with it; put it back (the loader is idempotent) before each browser test."""
+    """A live-server test empties every table when it finishes, taking the data the migrations
+    loaded with it (reference data, the assessment instrument, the repeat missing rule, the MACE
+    criteria); put it back before each browser test."""
+    import importlib
+
     from django.apps import apps
     from django.core.cache import cache
 
-    from mace.reference.data import load
-
-    load(apps)
+    for module, loader in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), loader)(apps, None)
     # Rate-limit counters live in the database cache, whose table the flush after a live-server
     # test leaves alone: start each browser test with none.
     cache.clear()

@@ -19,17 +19,6 @@ from tests.factories import TEST_PASSWORD, ChildFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def instrument(reference_data):  # type: ignore[no-untyped-def]
-    """A browser test before this one emptied every table, the instrument the migration loaded
-    with them: put it back (the loader is idempotent), as reference_data does for its own."""
-    from django.apps import apps
-
-    from mace.assessments.data import load
-
-    load(apps)
-
-
 def _fill_date(page, name: str, day: dt.date) -> None:  # type: ignore[no-untyped-def]
     page.locator(f'input[name="{name}-day"]').fill(str(day.day))
     page.locator(f'input[name="{name}-month"]').fill(str(day.month))
