@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -34,20 +33,11 @@ from tests.api import TODAY
 from tests.api.test_every_route import ROUTES as API_ROUTES
 from tests.api.test_every_route import assessments_for_the_world
 from tests.core.test_every_route_needs_sign_in import PUBLIC, PUBLIC_API, _walk
+from tests.disruption import routes as disruption_routes
 from tests.factories import ChildFactory, UserFactory, agency
 from tests.intelligence import intelligence_world
-
-Rule = Callable[[User, Any], bool]
-
-
-@dataclass(frozen=True)
-class Page:
-    kwargs: Callable[[Any], dict[str, int]]
-    allowed: Rule
-    # 404 for one child's record: nothing says it exists. A rule (user, world) -> status where
-    # the answer depends on what the user may see (403 to a reader, 404 to an outsider).
-    refused_status: int | Callable[[User, Any], int] = 404
-    allowed_status: int = 200
+from tests.meetings import routes as meetings_routes
+from tests.route_rules import ApiRule, Page
 
 
 def _403_if_seen(user: User, world: Any) -> int:
@@ -257,18 +247,14 @@ PAGES: dict[str, Page] = {
         lambda u, w: policy.can_view_mace_list(u, _south().pk),
         refused_status=403,
     ),
+    **meetings_routes.PAGES,
+    **disruption_routes.PAGES,
 }
 # Pages that only accept a POST (their GET answers 405 to everyone signed in).
 POST_ONLY = {"accounts:logout", "accounts:keep_alive", "accounts:recovery_codes_new"}
 # The steps of signing in (second factor, recovery code, first enrolment) are for a person half
 # way through signing in; tests/accounts/test_two_factor.py walks them for every case.
 SIGN_IN_STEPS = {"accounts:two_factor", "accounts:recovery_code", "accounts:two_factor_setup"}
-
-
-@dataclass(frozen=True)
-class ApiRule:
-    allowed: Rule
-    refused_status: int | Callable[[User, Any], int] = 404
 
 
 def _refused(status: int | Callable[[User, Any], int], user: User, world: Any) -> int:
@@ -369,6 +355,8 @@ API_RULES: dict[str, ApiRule] = {
         lambda u, w: policy.can_view_mace_list(u, _south().pk), refused_status=403
     ),
     "GET /api/v1/mace/children/{child_id}/criteria": ApiRule(_sees_child),
+    **meetings_routes.API_RULES,
+    **disruption_routes.API_RULES,
 }
 
 CSC = "Essex Children and Families (social care)"
@@ -443,6 +431,7 @@ def world(db):  # type: ignore[no-untyped-def]
     episode, interview = closed_episode_with_interview(author, child)
     # --- assessments ---
     draft, awaiting = assessments_for_the_world(author, child)
+    intel = intelligence_world(author)  # --- intelligence ---
     return SimpleNamespace(
         child=child,
         address=address,
@@ -453,9 +442,11 @@ def world(db):  # type: ignore[no-untyped-def]
         notification=notification,
         episode=episode,
         interview=interview,
-        intel=intelligence_world(author),  # --- intelligence ---
+        intel=intel,
         draft=draft,
         awaiting=awaiting,
+        meetings=meetings_routes.build_world(author, child, intel),
+        disruption=disruption_routes.build_world(author, child, intel),
     )
 
 

@@ -6,8 +6,6 @@ A meta-test fails when the OpenAPI document has a route this table does not cove
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -37,8 +35,11 @@ from tests.api import (
     token_for,
     with_csrf_token,
 )
+from tests.disruption import routes as disruption_routes
 from tests.factories import UserFactory
 from tests.intelligence import intelligence_world
+from tests.meetings import routes as meetings_routes
+from tests.route_rules import Route
 
 
 def _version(model: Any, pk: int) -> int:
@@ -55,20 +56,6 @@ INTELLIGENCE_NEW: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class Route:
-    method: str
-    template: str  # as the OpenAPI document spells it
-    path: Callable[[Any], str]
-    body: Callable[[Any], dict[str, Any] | None] = lambda w: None
-    about_a_child: bool = True  # answers 404 to someone who may not see the child
-
-    @property
-    def id(self) -> str:
-        return f"{self.method.upper()} {self.template}"
-
-
-# --- missing ---
 def _missing_routes() -> list[Route]:
     """The missing episodes API (mace.missing.api), on the world's closed episode and its
     interview (tests/missing/world.py)."""
@@ -329,6 +316,8 @@ ROUTES += [
         "/api/v1/mace/children/{child_id}/criteria",
         lambda w: f"{API}/mace/children/{w.child.pk}/criteria",
     ),
+    *meetings_routes.API_ROUTES,
+    *disruption_routes.API_ROUTES,
 ]
 IDS = [r.id for r in ROUTES]
 # Writes a browser session makes, which need the CSRF token.
@@ -366,6 +355,10 @@ def world(alice, child):  # type: ignore[no-untyped-def]
     # quadrant's list answers her.
     RoleAssignment.objects.create(user=alice, role=Role.MACE_COORDINATOR)
     User.objects.filter(pk=alice.pk).update(quadrant=Quadrant.objects.get(code="south"))
+    # --- meetings --- She co-chairs it too, so she may sign minutes off.
+    RoleAssignment.objects.create(user=alice, role=Role.MACE_CHAIR)
+    alice.refresh_from_db()
+    intel = intelligence_world(alice)
     return SimpleNamespace(
         child=child,
         entry=entry,
@@ -373,9 +366,11 @@ def world(alice, child):  # type: ignore[no-untyped-def]
         address=address,
         episode=episode,
         interview=interview,
-        intel=intelligence_world(alice),  # --- intelligence ---
+        intel=intel,  # --- intelligence ---
         draft=draft,  # --- assessments ---
         awaiting=awaiting,
+        meetings=meetings_routes.build_world(alice, child, intel),
+        disruption=disruption_routes.build_world(alice, child, intel),
     )
 
 
