@@ -24,3 +24,26 @@ class ActionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", "Invited"
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Absent without apologies"
+
+
+class AgendaReason(models.TextChoices):
+    """Why a child is on a part 1 agenda. The first three are drafted from the MACE criteria."""
+
+    NEWLY_ELIGIBLE = "new", "Newly meets the MACE criteria"
+    DUE_REVIEW = "review", "Due for review"
+    RISK_ROSE = "risk_rose", "Risk has risen"
+    OVERDUE_ACTIONS = "overdue_actions", "Actions overdue"
+    ADDED = "added", "Added by the coordinator"
+
+
+class Decision(models.TextChoices):
+    STAY = "stay", "Stay on MACE"
+    STEP_DOWN = "step_down", "Step down to the single-agency plan"
+    CLOSE = "close", "Close to MACE"

@@ -1,16 +1,29 @@
-"""MACE meetings of each quadrant (part 1 and part 2) and the actions they give partner agencies.
+"""MACE meetings of each quadrant (part 1 and part 2), their agendas, attendance, discussions and
+decisions, minutes, and the actions they give partner agencies.
 
-This is the starting shape the meetings and disruption work build on: a meeting and an action.
-Agendas, attendance, discussions, decisions, minutes and action updates extend it."""
+A meeting moves on in one direction: scheduled (the coordinator drafts and edits the agenda),
+agenda frozen (the pack goes to members; the meeting records its discussions), held, minutes
+signed off by a chair (after which they change only by a recorded amendment)."""
 
 from __future__ import annotations
+
+from datetime import time
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from mace.meetings.choices import ActionStatus, MeetingPart, MeetingStatus
+from mace.assessments.choices import RiskLevel
+from mace.meetings.choices import (
+    ActionStatus,
+    AgendaReason,
+    Attendance,
+    Decision,
+    MeetingPart,
+    MeetingStatus,
+)
 
 
 class Meeting(models.Model):
@@ -32,12 +45,38 @@ class Meeting(models.Model):
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    invited_agencies = models.ManyToManyField(
+        "reference.Agency", blank=True, related_name="+", help_text="Agencies asked to attend"
+    )
+    notes = models.TextField(
+        blank=True, help_text="General minutes: matters arising, other business"
+    )
+    stay_safe_themes = models.TextField(
+        blank=True, help_text="Part 2: themes to pass to the Stay Safe groups"
+    )
+    training_themes = models.TextField(
+        blank=True, help_text="Part 2: themes for the partnership's training"
+    )
+    agenda_frozen_at = models.DateTimeField(null=True, blank=True)
+    agenda_frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    carried_actions: models.ManyToManyField[Action, Any] = models.ManyToManyField(
+        "Action",
+        blank=True,
+        related_name="carried_to",
+        help_text="Overdue actions of earlier meetings, carried forward when the agenda froze",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(m2m_fields=[chairs])
+    history = HistoricalRecords(m2m_fields=[chairs, invited_agencies])
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -45,6 +84,174 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quadrant} MACE part {self.part}, {self.starts_at:%d %b %Y}"
+
+    @property
+    def agenda_open(self) -> bool:
+        """The coordinator may still change the agenda."""
+        return self.status == MeetingStatus.SCHEDULED
+
+    @property
+    def signed_off(self) -> bool:
+        return self.status == MeetingStatus.SIGNED_OFF
+
+    @property
+    def is_part_1(self) -> bool:
+        return self.part == MeetingPart.PART_1
+
+
+class MeetingCadence(models.Model):
+    """When a quadrant's meetings fall: part 1 every month and part 2 every other month by
+    default, on the same weekday of the same week of the month. An administrator edits it."""
+
+    quadrant = models.OneToOneField(
+        "reference.Quadrant", on_delete=models.CASCADE, related_name="meeting_cadence"
+    )
+    part_1_every_months = models.PositiveSmallIntegerField(default=1)
+    part_2_every_months = models.PositiveSmallIntegerField(default=2)
+    weekday = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="0 Monday ... 4 Friday",
+        choices=[
+            (i, d) for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
+        ],
+    )
+    week_of_month = models.PositiveSmallIntegerField(
+        default=2, help_text="1 for the first such weekday of the month ... 4 for the fourth"
+    )
+    part_1_time = models.TimeField(default=time(10, 0))
+    part_2_time = models.TimeField(default=time(14, 0))
+    place = models.CharField(max_length=200, default="Online")
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.quadrant} MACE cadence"
+
+
+class MeetingMember(models.Model):
+    """Someone asked to a meeting, with their attendance. A person with an account is a user;
+    a guest from an invited agency is a name."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    agency = models.ForeignKey("reference.Agency", on_delete=models.PROTECT, related_name="+")
+    attendance = models.CharField(
+        max_length=20, choices=Attendance.choices, default=Attendance.INVITED
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "agency", "name"], name="one_member_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class AgendaItem(models.Model):
+    """A child on a part 1 agenda, with why. Removing one before the freeze keeps the row (and
+    why), so redrafting from the criteria does not put the child back."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    reasons = models.JSONField(default=list, help_text="AgendaReason codes")
+    detail = models.TextField(blank=True, help_text="What the coordinator wants the panel to know")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "child"], name="child_once_per_agenda")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: child {self.child_id}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(AgendaReason.choices)
+        return [labels.get(code, code) for code in self.reasons]
+
+
+class Discussion(models.Model):
+    """What the panel agreed about one child on the agenda. Its decision goes to the child's
+    chronology when a chair signs the minutes off."""
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="discussion")
+    agreed_level = models.CharField(max_length=10, choices=RiskLevel.choices)
+    plan = models.TextField()
+    disruption_opportunities = models.TextField(blank=True)
+    evidence_to_collect = models.TextField(
+        blank=True, help_text="Evidence to collect for a prosecution"
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    chronology_entry = models.ForeignKey(
+        "people.ChronologyEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_decision_display()}"
+
+
+class Threat(models.Model):
+    """Part 2: a threat the panel discussed (a person, a location, a vehicle, an online space),
+    with what it concluded."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="threats")
+    record = models.ForeignKey(
+        "intelligence.Record",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person, location, vehicle, phone or account, when it has a record",
+    )
+    title = models.CharField(max_length=200)
+    discussion = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MinutesAmendment(models.Model):
+    """A change to signed-off minutes: never an edit, always a recorded amendment."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="amendments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(help_text="What the minutes now say")
+    reason = models.TextField(help_text="Why they change")
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Amendment to {self.meeting}"
 
 
 class Action(models.Model):
@@ -60,6 +267,14 @@ class Action(models.Model):
         on_delete=models.PROTECT,
         related_name="mace_actions",
         help_text="The child discussed, for a part 1 action",
+    )
+    threat = models.ForeignKey(
+        Threat,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        help_text="The part 2 threat it answers",
     )
     description = models.TextField()
     owner_agency = models.ForeignKey(
@@ -92,3 +307,20 @@ class Action(models.Model):
 
     def is_overdue(self, today=None) -> bool:  # type: ignore[no-untyped-def]
         return self.is_open and self.due_on < (today or timezone.localdate())
+
+
+class ActionUpdate(models.Model):
+    """The owner's progress on an action: a note and the status it leaves the action in."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("reference.Agency", on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.get_status_display()}"
