@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from mace.accounts.models import User
     from mace.assessments.models import Assessment
     from mace.concerns.models import Concern
+    from mace.meetings.models import Action, Meeting
     from mace.people.models import Child, ChronologyEntry
 
 # Roles whose work is individual children's cases.
@@ -550,6 +551,117 @@ def assessments_followed_up(
 
 
 # ---------------------------------------------------------------------------------------------
+# MACE meetings and their actions (mace.meetings).
+#
+# - A quadrant's MACE chairs and coordinator run its meetings: they schedule them, draft, edit
+#   and freeze part 1 agendas, record attendance, discussions, threats and actions. Only a chair
+#   signs the minutes off, and amends them afterwards.
+# - A meeting's members (its quadrant's panel, its chairs and coordinator, and the people asked
+#   to it) read its agenda pack and minutes. A part 1 pack names children, so only members who
+#   see case content read it; a district council or CSP officer asked to part 2 reads that.
+#   Everyone else gets 404, as for a child.
+# - An action is read and updated by the people of its owner agency who work on cases or as a
+#   district council / CSP officer (its named owner among them), and by the panel of its
+#   meeting's quadrant. They see the action and the meeting it came from; the child it is about
+#   is named only to someone who may see that child, so a district officer updates an action
+#   without seeing the child's case.
+# ---------------------------------------------------------------------------------------------
+
+ACTION_OWNER_ROLES = CASE_ROLES | {Role.DISTRICT_OFFICER}
+
+
+def _active_with_agency(user: User | None) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.agency_id is not None
+        and Role.SYSTEM_ADMIN not in user.role_set
+    )
+
+
+def works_on_mace(user: User | None) -> bool:
+    """Whether the user's roles can bring them to a meeting or own an action at all (the
+    meetings and actions pages); which meetings and actions is scope_meetings' and
+    scope_actions' business."""
+    return _active_with_agency(user) and bool(user.role_set & ACTION_OWNER_ROLES)  # type: ignore[union-attr]
+
+
+def can_run_meetings(user: User | None, quadrant_id: int | None) -> bool:
+    """Scheduling and running the meetings of this quadrant: its MACE chairs and coordinator."""
+    return quadrant_id is not None and mace_panel_quadrant_id(user) == quadrant_id
+
+
+def can_run_meeting(user: User | None, meeting: Meeting) -> bool:
+    return can_run_meetings(user, meeting.quadrant_id)
+
+
+def can_sign_off_minutes(user: User | None, meeting: Meeting) -> bool:
+    """Signing the minutes off (and amending them after): a MACE chair of the quadrant."""
+    return can_run_meeting(user, meeting) and user is not None and Role.MACE_CHAIR in user.role_set
+
+
+def scope_meetings(user: User | None, queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """The meetings whose agenda pack and minutes this user may read."""
+    if not _active_with_agency(user):
+        return queryset.none()
+    assert user is not None
+    from mace.meetings.choices import MeetingPart
+    from mace.meetings.models import Meeting as MeetingModel
+
+    member = Q(members__user=user) | Q(chairs=user) | Q(coordinator=user)
+    quadrant_id = mace_panel_quadrant_id(user)
+    if quadrant_id is not None:
+        member |= Q(quadrant_id=quadrant_id)
+    if not sees_case_content(user):
+        member &= Q(part=MeetingPart.PART_2)
+    return queryset.filter(pk__in=MeetingModel.objects.filter(member).values("pk"))
+
+
+def can_view_meeting(user: User | None, meeting: Meeting) -> bool:
+    from mace.meetings.models import Meeting as MeetingModel
+
+    return scope_meetings(user, MeetingModel.objects.filter(pk=meeting.pk)).exists()
+
+
+def scope_actions(user: User | None, queryset: QuerySet[Action]) -> QuerySet[Action]:
+    """The actions this user reads and updates: their agency's, their own, and, for a
+    quadrant's panel, every action of its meetings."""
+    if not _active_with_agency(user):
+        return queryset.none()
+    assert user is not None
+    mine = Q()
+    if user.role_set & ACTION_OWNER_ROLES:
+        mine |= Q(owner_agency_id=user.agency_id) | Q(owner_id=user.pk)
+    quadrant_id = mace_panel_quadrant_id(user)
+    if quadrant_id is not None:
+        mine |= Q(meeting__quadrant_id=quadrant_id)
+    if not mine:
+        return queryset.none()
+    return queryset.filter(mine)
+
+
+def can_view_action(user: User | None, action: Action) -> bool:
+    from mace.meetings.models import Action as ActionModel
+
+    return scope_actions(user, ActionModel.objects.filter(pk=action.pk)).exists()
+
+
+def can_update_action(user: User | None, action: Action) -> bool:
+    """Whoever reads an action works on it: its owner agency and the panel."""
+    return can_view_action(user, action)
+
+
+def action_names_child(user: User | None, action: Action) -> bool:
+    """Whether this user is told which child the action is about."""
+    return (
+        action.child_id is not None
+        and action.child is not None
+        and can_view_child(user, action.child)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # The MACE criteria (mace.criteria): which children the quadrant's panel must consider.
 #
 # - The MACE chairs and coordinator of a quadrant see its list of children who meet the MACE
@@ -583,3 +695,107 @@ def _on_mace_list(user: User) -> Exists | None:
     from mace.criteria.models import Eligibility
 
     return Exists(Eligibility.objects.filter(child=OuterRef("pk"), quadrant_id=quadrant_id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Disruption (mace.disruption): disruption activity against persons of concern, locations and
+# vehicles, and the evidence collected for prosecutions.
+#
+# - Whoever has full reach into intelligence (police and CSC practitioners and managers, MACE
+#   chairs and coordinators) sees, records and changes all disruption; analysts read it.
+# - A district council / CSP officer sees and works on the disruption whose subject they may
+#   see (a location, adult person or vehicle in their district), whose lead agency is theirs,
+#   or whose MACE action their agency owns (the disruption tasks assigned to them); they record
+#   disruption on subjects in their district.
+# - The child a disruption or an evidence item is about is named only to someone who may see
+#   that child (can_view_child); anyone else reads "a child (not shown)". A district officer
+#   never sees children's case content.
+# - Evidence items are case material for a prosecution: only full reach sees and records them,
+#   and an item about a child only by someone who may see that child.
+# - Everyone else: 404 for one disruption, 403 for a list or a new one.
+# ---------------------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from mace.disruption.models import Disruption
+
+
+def can_list_disruption(user: User | None) -> bool:
+    return intelligence_reach(user) != REACH_NONE
+
+
+def scope_disruptions[QS: QuerySet](user: User | None, queryset: QS) -> QS:  # type: ignore[type-arg]
+    """The disruptions in `queryset` this user may see."""
+    reach = intelligence_reach(user)
+    if reach in (REACH_FULL, REACH_READ):
+        return queryset
+    if reach == REACH_NONE:
+        return queryset.none()
+    assert user is not None
+    in_district = Q(
+        subject__kind__in=DISTRICT_RECORD_KINDS,
+        subject__area_id=_district_area_id(user),
+        subject__about_a_minor=False,
+    )
+    theirs = Q(lead_agency_id=user.agency_id) | Q(action__owner_agency_id=user.agency_id)
+    return queryset.filter(in_district | theirs)
+
+
+def can_view_disruption(user: User | None, disruption: Disruption) -> bool:
+    reach = intelligence_reach(user)
+    if reach in (REACH_FULL, REACH_READ):
+        return True
+    if reach == REACH_NONE:
+        return False
+    assert user is not None
+    if disruption.lead_agency_id == user.agency_id:
+        return True
+    action = disruption.action
+    if action is not None and action.owner_agency_id == user.agency_id:
+        return True
+    return can_view_intelligence(user, disruption.subject)
+
+
+def can_record_disruption(user: User | None, subject: object = None) -> bool:
+    """Recording disruption at all (no subject), or on this subject: full reach on any, a
+    district officer on a subject in their district."""
+    reach = intelligence_reach(user)
+    if reach == REACH_FULL:
+        return True
+    if reach != REACH_DISTRICT:
+        return False
+    return subject is None or can_view_intelligence(user, subject)
+
+
+def can_change_disruption(user: User | None, disruption: Disruption) -> bool:
+    """Changing a disruption: full reach, or a district officer who may see it (analysts read)."""
+    reach = intelligence_reach(user)
+    if reach == REACH_FULL:
+        return True
+    return reach == REACH_DISTRICT and can_view_disruption(user, disruption)
+
+
+def disruption_names_child(user: User | None, child: Child | None) -> bool:
+    """Whether a disruption's or an evidence item's child may be named to this user."""
+    return child is not None and can_view_child(user, child)
+
+
+def sees_evidence(user: User | None) -> bool:
+    return intelligence_reach(user) == REACH_FULL
+
+
+def scope_evidence[QS: QuerySet](user: User | None, queryset: QS) -> QS:  # type: ignore[type-arg]
+    """The evidence items in `queryset` this user may see: full reach only, and an item about a
+    child only when the user may see the child."""
+    if not sees_evidence(user):
+        return queryset.none()
+    from mace.people.models import Child as ChildModel
+
+    visible = scope_children(user, ChildModel.objects.all())
+    return queryset.filter(Q(child__isnull=True) | Q(child__in=visible))
+
+
+def can_record_evidence(user: User | None, child: Child | None = None) -> bool:
+    """Recording an evidence item: full reach, and sight of the child it is about, if any."""
+    if not sees_evidence(user):
+        return False
+    return child is None or can_view_child(user, child)

@@ -21,6 +21,7 @@ from mace.concerns.models import Concern, ConcernRoute
 from mace.core.models import Notification
 from mace.core.notifications import notification_open
 from mace.intelligence.sections import dashboard_panel
+from mace.meetings.sections import dashboard_panel as meetings_panel
 from mace.missing.selectors import overdue_interviews, repeat_missing_children
 from mace.people.models import AgencyInvolvement, Child
 
@@ -63,6 +64,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "notices": _notices(user),
                 # --- intelligence ---
                 "intelligence": dashboard_panel(user),
+                # --- meetings ---
+                "mace": meetings_panel(user),
             },
         )
 
@@ -119,6 +122,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # --- intelligence ---
             "intelligence": dashboard_panel(user),
             "follow_up": follow_up,
+            # --- meetings ---
+            "mace": meetings_panel(user),
         },
     )
 

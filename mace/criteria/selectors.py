@@ -3,7 +3,7 @@ standing. Each is a fixed number of queries, whatever the size of the county."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from mace.criteria.models import Eligibility
 from mace.people.models import Child
@@ -21,15 +21,36 @@ def quadrant_by_name(name: str) -> Quadrant | None:
     )
 
 
+def _on_agenda() -> Exists:
+    """On the agenda of a part 1 meeting not yet held (scheduled, or its agenda frozen)."""
+    from mace.meetings.choices import MeetingPart, MeetingStatus
+    from mace.meetings.models import AgendaItem
+
+    return Exists(
+        AgendaItem.objects.filter(
+            child_id=OuterRef("child_id"),
+            removed_at__isnull=True,
+            meeting__part=MeetingPart.PART_1,
+            meeting__status__in=[MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_FROZEN],
+        )
+    )
+
+
 def quadrant_list(quadrant: Quadrant) -> QuerySet[Eligibility]:
     """The children of the quadrant who meet the MACE criteria, the most recent change first,
     with what the list shows (one query a page, however many there are)."""
     return (
         Eligibility.objects.filter(quadrant=quadrant)
         .select_related("child")
+        .annotate(on_agenda=_on_agenda())
         .order_by("-changed_at", "-id")
     )
 
 
 def child_eligibility(child: Child) -> Eligibility | None:
-    return Eligibility.objects.filter(child=child).select_related("quadrant").first()
+    return (
+        Eligibility.objects.filter(child=child)
+        .select_related("quadrant")
+        .annotate(on_agenda=_on_agenda())
+        .first()
+    )

@@ -1,0 +1,671 @@
+"""Pages for MACE meetings: the diary, a meeting's pack (agenda, attendance, discussions, threats,
+actions, minutes), the coordinator's agenda work, the chair's sign-off and the minutes PDF, and
+each agency's actions. Thin: the policy decides (through the selectors and services), children
+shown in a pack are logged, every write is a service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mace.access import policy
+from mace.access.choices import AccessChannel
+from mace.access.services import children_listed
+from mace.accounts.models import User
+from mace.core.concurrency import ConflictError
+from mace.core.errors import DomainError
+from mace.core.forms import GovForm
+from mace.meetings import forms, selectors, services
+from mace.meetings.choices import MeetingPart
+from mace.meetings.models import AgendaItem, Meeting, Threat
+from mace.people.selectors import child_search
+from mace.reference.models import Quadrant
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    return selectors.meeting_or_404(_user(request), meeting_id)
+
+
+def _running(request: HttpRequest, meeting_id: int) -> Meeting:
+    """A meeting the user runs: 404 if they may not read it, 403 if they only read it."""
+    meeting = _meeting(request, meeting_id)
+    if not policy.can_run_meeting(_user(request), meeting):
+        raise PermissionDenied("Only the quadrant's MACE chairs and coordinator do this")
+    return meeting
+
+
+def _item(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = meeting.agenda_items.select_related("child").filter(pk=item_id).first()
+    if item is None:
+        raise Http404("No such agenda item")
+    item.meeting = meeting
+    return item
+
+
+def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
+    url = reverse("meetings:detail", args=[meeting.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: GovForm,
+    *,
+    meeting: Meeting | None,
+    title: str,
+    submit: str,
+    intro: str = "",
+    caption: str = "",
+    back: str = "",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "caption": caption or (str(meeting) if meeting else ""),
+            "back": back or (reverse("meetings:detail", args=[meeting.pk]) if meeting else ""),
+            **(extra or {}),
+        },
+    )
+
+
+def _attempt(form: GovForm, write: Callable[[], Any], fields: dict[str, str] | None = None) -> Any:
+    """Run a service; its refusal lands on the form. Answers the result, or None if refused."""
+    try:
+        return write()
+    except DomainError as error:
+        form.apply_domain_error(error, fields)
+    except ConflictError:
+        form.add_error(
+            None,
+            "Someone else changed this while you were working on it. Check the page below "
+            "and save again if what you have is still right.",
+        )
+    return None
+
+
+# --- the diary ---------------------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The meetings the user may read: the coming ones, then the past, newest first."""
+    user = _user(request)
+    meetings = selectors.meetings_for(user)
+    quadrant_id = policy.mace_panel_quadrant_id(user)
+    if not policy.works_on_mace(user):
+        raise PermissionDenied("Your role does not include MACE meetings or actions")
+    now = timezone.now() - dt.timedelta(hours=12)
+    page = Paginator(meetings.filter(starts_at__lt=now), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "meetings/index.html",
+        {
+            "upcoming": list(meetings.filter(starts_at__gte=now).order_by("starts_at")[:12]),
+            "page": page,
+            "can_schedule": quadrant_id is not None,
+            "open_actions": selectors.actions_list(user).count(),
+        },
+    )
+
+
+def schedule(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    quadrant_id = policy.mace_panel_quadrant_id(user)
+    if quadrant_id is None:
+        raise PermissionDenied("Only MACE chairs and coordinators schedule meetings")
+    quadrant = Quadrant.objects.get(pk=quadrant_id)
+    form = forms.ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        starts_at = timezone.make_aware(
+            dt.datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"])
+        )
+        meeting = _attempt(
+            form,
+            lambda: services.meeting_schedule(
+                actor=user,
+                quadrant=quadrant,
+                part=form.cleaned_data["part"],
+                starts_at=starts_at,
+                place=form.cleaned_data["place"],
+            ),
+            {"starts_at": "day"},
+        )
+        if meeting is not None:
+            messages.success(request, f"{meeting} is in the diary")
+            return _back(meeting)
+    return _form_page(
+        request,
+        form,
+        meeting=None,
+        title="Schedule a meeting",
+        caption=f"{quadrant} MACE",
+        submit="Schedule the meeting",
+        back=reverse("meetings:index"),
+    )
+
+
+# --- a meeting's pack --------------------------------------------------------------------------
+
+
+def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _meeting(request, meeting_id)
+    pack = selectors.meeting_pack(meeting)
+    children_listed(
+        user=user, children=pack.children(), channel=AccessChannel.PAGE, path=request.path
+    )
+    runs = policy.can_run_meeting(user, meeting)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "pack": pack,
+            "items": [
+                {"item": item, "actions": pack.actions_for_item(item)} for item in pack.items
+            ],
+            "general_actions": [a for a in pack.actions if a.child_id is None],
+            "runs": runs,
+            "can_sign_off": policy.can_sign_off_minutes(user, meeting),
+            "recording": runs and meeting.status in services.RECORDING,
+        },
+    )
+
+
+@require_POST
+def agenda_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    try:
+        drafted = services.agenda_draft(actor=_user(request), meeting=meeting)
+    except DomainError as error:
+        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+    else:
+        messages.success(
+            request,
+            f"Agenda drafted from the MACE criteria: {drafted.added} children added, "
+            f"{drafted.updated} brought up to date",
+        )
+    return _back(meeting, "agenda")
+
+
+def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Find a child (among those the coordinator may see) and put them on the agenda."""
+    user = _user(request)
+    meeting = _running(request, meeting_id)
+    if request.method == "POST":
+        add = forms.AgendaAddForm(request.POST)
+        if add.is_valid():
+            from mace.people.models import Child
+
+            child = Child.objects.visible_to(user).filter(pk=add.cleaned_data["child"]).first()
+            find = forms.AgendaFindForm(request.POST)  # carries the search, to show again
+            find.is_valid()
+            item = _attempt(
+                find,
+                lambda: services.agenda_item_add(actor=user, meeting=meeting, child=child),
+                {"child": "q"},
+            )
+            if item is not None:
+                messages.success(request, f"{item.child.full_name} is on the agenda")
+                return _back(meeting, "agenda")
+            return render(
+                request,
+                "meetings/agenda_add.html",
+                {"meeting": meeting, "form": find, "found": None},
+            )
+    find = forms.AgendaFindForm(request.GET or None)
+    found = None
+    if request.GET and find.is_valid():
+        found = child_search(
+            user=user, query=find.cleaned_data["q"], channel=AccessChannel.PAGE, path=request.path
+        )
+    return render(
+        request, "meetings/agenda_add.html", {"meeting": meeting, "form": find, "found": found}
+    )
+
+
+def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    item = _item(meeting, item_id)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(
+            form,
+            lambda: services.agenda_item_remove(
+                actor=_user(request), item=item, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, f"{item.child.full_name} is off the agenda")
+            return _back(meeting, "agenda")
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        title=f"Take {item.child.full_name} off the agenda",
+        submit="Take off the agenda",
+    )
+
+
+@require_POST
+def agenda_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    item = _item(meeting, item_id)
+    try:
+        services.agenda_item_move(
+            actor=_user(request), item=item, up=request.POST.get("direction") == "up"
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+    return _back(meeting, f"item-{item.pk}")
+
+
+def agenda_freeze(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    form = forms.VersionForm(request.POST or None, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        frozen = _attempt(
+            form,
+            lambda: services.agenda_freeze(
+                actor=_user(request), meeting=meeting, version=form.cleaned_data["version"]
+            ),
+        )
+        if frozen is not None:
+            messages.success(request, "The agenda is frozen and the pack sent to the members")
+            return _back(frozen)
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        title="Freeze the agenda",
+        intro=(
+            "Once frozen, the agenda cannot change: the pack goes to the meeting's members and "
+            "overdue actions carry forward to it. The meeting then records its discussions."
+        ),
+        submit="Freeze the agenda",
+    )
+
+
+# --- attendance --------------------------------------------------------------------------------
+
+
+def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    members = list(meeting.members.select_related("agency"))
+    form = forms.AttendanceForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        done = _attempt(
+            form,
+            lambda: services.attendance_record(
+                actor=_user(request), meeting=meeting, marks=form.marks()
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Attendance recorded")
+            return _back(meeting, "members")
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        title="Attendance and apologies",
+        submit="Save attendance",
+        extra={"member_add": reverse("meetings:member_add", args=[meeting.pk])},
+    )
+
+
+def member_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    form = forms.MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = _attempt(
+            form,
+            lambda: services.member_add(
+                actor=_user(request),
+                meeting=meeting,
+                agency=form.cleaned_data["agency"],
+                name=form.cleaned_data["name"],
+                attendance=form.cleaned_data["attendance"],
+            ),
+        )
+        if member is not None:
+            messages.success(request, f"{member.name} of {member.agency} is on the list")
+            return _back(meeting, "members")
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        title="Ask someone to the meeting",
+        intro="Their agency joins the meeting's invited agencies.",
+        submit="Add to the meeting",
+    )
+
+
+# --- at the meeting ----------------------------------------------------------------------------
+
+
+def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    item = _item(meeting, item_id)
+    existing = getattr(item, "discussion", None) if hasattr(item, "discussion") else None
+    initial: dict[str, Any] = {}
+    if existing is not None:
+        initial = {name: getattr(existing, name) for name in services.DISCUSSION_FIELDS}
+        initial["version"] = existing.version
+    form = forms.DiscussionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.discussion_record(
+                actor=_user(request),
+                item=item,
+                data=form.cleaned_data,
+                version=form.cleaned_data.get("version"),
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request, f"The panel's decision for {item.child.full_name} is recorded"
+            )
+            return _back(meeting, f"item-{item.pk}")
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        title=f"Discussion: {item.child.full_name}",
+        intro="The decision goes to the child's chronology when a chair signs the minutes off.",
+        submit="Save the discussion",
+    )
+
+
+def _records_for(user: User, meeting: Meeting) -> list[tuple[int, str]]:
+    """Intelligence records the part 2 form offers: those the user sees in the quadrant."""
+    from mace.intelligence.models import Record
+
+    records = policy.scope_intelligence(user, Record.objects.all()).filter(
+        area__quadrant_id=meeting.quadrant_id
+    )
+    return [(r.pk, f"{r.label} ({r.get_kind_display()})") for r in records.order_by("label")[:300]]
+
+
+def threat_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _running(request, meeting_id)
+    form = forms.ThreatForm(request.POST or None, records=_records_for(user, meeting))
+    if request.method == "POST" and form.is_valid():
+        from mace.intelligence.models import Record
+
+        record_id = form.cleaned_data["record"]
+        record = Record.objects.filter(pk=record_id).first() if record_id else None
+        threat = _attempt(
+            form,
+            lambda: services.threat_add(
+                actor=user,
+                meeting=meeting,
+                title=form.cleaned_data["title"],
+                record=record,
+                discussion=form.cleaned_data["discussion"],
+            ),
+        )
+        if threat is not None:
+            messages.success(request, f"{threat.title} is on the meeting")
+            return _back(meeting, "threats")
+    return _form_page(request, form, meeting=meeting, title="Add a threat", submit="Add the threat")
+
+
+def threat_edit(request: HttpRequest, meeting_id: int, threat_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    threat = Threat.objects.filter(meeting=meeting, pk=threat_id).first()
+    if threat is None:
+        raise Http404("No such threat")
+    form = forms.ThreatDiscussionForm(
+        request.POST or None,
+        initial={"version": threat.version, "discussion": threat.discussion},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _attempt(
+            form,
+            lambda: services.threat_update(
+                actor=_user(request),
+                threat=threat,
+                version=form.cleaned_data["version"],
+                discussion=form.cleaned_data["discussion"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"The panel's conclusion on {threat.title} is recorded")
+            return _back(meeting, "threats")
+    return _form_page(
+        request, form, meeting=meeting, title=f"Threat: {threat.title}", submit="Save"
+    )
+
+
+def notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    form = forms.NotesForm(
+        request.POST or None,
+        part=meeting.part,
+        initial={
+            "version": meeting.version,
+            "notes": meeting.notes,
+            "stay_safe_themes": meeting.stay_safe_themes,
+            "training_themes": meeting.training_themes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        saved = _attempt(
+            form,
+            lambda: services.meeting_notes_update(
+                actor=_user(request),
+                meeting=meeting,
+                version=form.cleaned_data["version"],
+                changes=changes,
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "The minutes are saved")
+            return _back(meeting, "notes")
+    title = (
+        "General minutes and themes" if meeting.part == MeetingPart.PART_2 else "General minutes"
+    )
+    return _form_page(request, form, meeting=meeting, title=title, submit="Save")
+
+
+def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _running(request, meeting_id)
+    if meeting.is_part_1:
+        about = [
+            (i.pk, i.child.full_name)
+            for i in meeting.agenda_items.filter(removed_at__isnull=True).select_related("child")
+        ]
+        label = "Child on the agenda"
+    else:
+        about = [(t.pk, t.title) for t in meeting.threats.all()]
+        label = "Threat"
+    chosen = request.GET.get("about")
+    form = forms.ActionForm(
+        request.POST or None,
+        about=about,
+        about_label=label,
+        initial={"about": int(chosen)} if chosen and chosen.isdigit() else {},
+    )
+    if request.method == "POST" and form.is_valid():
+        about_id = form.cleaned_data.get("about")
+        item = (
+            meeting.agenda_items.filter(pk=about_id).first()
+            if meeting.is_part_1 and about_id
+            else None
+        )
+        threat = (
+            meeting.threats.filter(pk=about_id).first()
+            if not meeting.is_part_1 and about_id
+            else None
+        )
+        action = _attempt(
+            form,
+            lambda: services.action_create(
+                actor=user,
+                meeting=meeting,
+                description=form.cleaned_data["description"],
+                owner_agency=form.cleaned_data["owner_agency"],
+                due_on=form.cleaned_data["due_on"],
+                item=item,
+                threat=threat,
+            ),
+            {"item": "about", "threat": "about"},
+        )
+        if action is not None:
+            messages.success(request, f"Action given to {action.owner_agency}")
+            return _back(meeting, "actions")
+    return _form_page(
+        request, form, meeting=meeting, title="Add an action", submit="Add the action"
+    )
+
+
+# --- the minutes -------------------------------------------------------------------------------
+
+
+def sign_off(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _meeting(request, meeting_id)
+    if not policy.can_sign_off_minutes(user, meeting):
+        raise PermissionDenied("Only a MACE chair of the quadrant signs the minutes off")
+    form = forms.VersionForm(request.POST or None, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        signed = _attempt(
+            form,
+            lambda: services.minutes_sign_off(
+                actor=user, meeting=meeting, version=form.cleaned_data["version"]
+            ),
+        )
+        if signed is not None:
+            messages.success(
+                request, "The minutes are signed off and each decision is on the child's chronology"
+            )
+            return _back(signed)
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        title="Sign the minutes off",
+        intro=(
+            "Once signed off, the minutes change only by a recorded amendment, and each child's "
+            "decision is written to their chronology."
+        ),
+        submit="Sign the minutes off",
+    )
+
+
+def amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = _user(request)
+    meeting = _meeting(request, meeting_id)
+    if not policy.can_sign_off_minutes(user, meeting):
+        raise PermissionDenied("Only a MACE chair of the quadrant amends the minutes")
+    form = forms.AmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        amendment = _attempt(
+            form,
+            lambda: services.minutes_amend(
+                actor=user,
+                meeting=meeting,
+                text=form.cleaned_data["text"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if amendment is not None:
+            messages.success(request, "The amendment is recorded with the minutes")
+            return _back(meeting, "amendments")
+    return _form_page(
+        request, form, meeting=meeting, title="Amend the minutes", submit="Record the amendment"
+    )
+
+
+def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    from mace.meetings.minutes import minutes_pdf as render_pdf
+
+    user = _user(request)
+    meeting = _meeting(request, meeting_id)
+    content, filename = render_pdf(user=user, meeting=meeting, request=request)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- actions -----------------------------------------------------------------------------------
+
+
+def action_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not policy.works_on_mace(user):
+        raise PermissionDenied("Your role does not include MACE actions")
+    show = request.GET.get("show", "open")
+    if show not in ("open", "overdue", "all"):
+        show = "open"
+    page = Paginator(selectors.actions_list(user, show=show), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "meetings/actions.html",
+        {"page": page, "show": show, "today": timezone.localdate()},
+    )
+
+
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    user = _user(request)
+    action = selectors.action_or_404(user, action_id)
+    form = forms.ActionUpdateForm(
+        request.POST or None, initial={"version": action.version, "status": action.status}
+    )
+    if request.method == "POST" and form.is_valid():
+        update = _attempt(
+            form,
+            lambda: services.action_update_add(
+                actor=user,
+                action=action,
+                version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            ),
+        )
+        if update is not None:
+            messages.success(request, "Your update is recorded")
+            return redirect("meetings:action_detail", action_id=action.pk)
+    names_child = policy.action_names_child(user, action)
+    return render(
+        request,
+        "meetings/action_detail.html",
+        {
+            "action": action,
+            "form": form,
+            "updates": list(action.updates.select_related("author", "agency")),
+            "names_child": names_child,
+            "meeting_readable": policy.can_view_meeting(user, action.meeting),
+            "today": timezone.localdate(),
+        },
+    )
