@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:meeting_id>/threats/<int:threat_id>/", views.threat_edit, name="threat_edit"),
     path("<int:meeting_id>/minutes/", views.notes, name="notes"),
     path("<int:meeting_id>/actions/add/", views.action_add, name="action_add"),
+    path("<int:meeting_id>/cancel/", views.cancel, name="cancel"),
     path("<int:meeting_id>/sign-off/", views.sign_off, name="sign_off"),
     path("<int:meeting_id>/amend/", views.amend, name="amend"),
     path("<int:meeting_id>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),

@@ -310,6 +310,32 @@ def agenda_freeze(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
+def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = _running(request, meeting_id)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cancelled = _attempt(
+            form,
+            lambda: services.meeting_cancel(
+                actor=_user(request),
+                meeting=meeting,
+                version=meeting.version,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if cancelled is not None:
+            messages.success(request, "The meeting is cancelled")
+            return _back(cancelled)
+    return _form_page(
+        request,
+        form,
+        meeting=meeting,
+        title="Cancel the meeting",
+        intro="Only a meeting whose agenda is not yet frozen can be cancelled.",
+        submit="Cancel the meeting",
+    )
+
+
 # --- attendance --------------------------------------------------------------------------------
 
 

@@ -327,3 +327,22 @@ def test_the_meeting_page_runs_a_fixed_number_of_queries(
         response = client.get(url)
     assert response.status_code == 200
     assert words(response.content.decode()).count("Fictionalby") >= children
+
+
+def test_a_meeting_is_cancelled_with_a_reason_only_before_its_agenda_freezes(runner, child):
+    meeting = a_meeting(runner)
+    client = signed_in(runner)
+    url = reverse("meetings:cancel", args=[meeting.pk])
+    assert "Enter reason" in client.post(url, {"reason": ""}).content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+    client.post(url, {"reason": "The chairs are both on leave (fictional)."})
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    frozen, _ = frozen_with(runner, child, days=9)
+    response = client.post(
+        reverse("meetings:cancel", args=[frozen.pk]), {"reason": "Too late (fictional)."}
+    )
+    assert "Only a meeting whose agenda is not yet frozen" in response.content.decode()
+    frozen.refresh_from_db()
+    assert frozen.status == MeetingStatus.AGENDA_FROZEN
