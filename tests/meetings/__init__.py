@@ -62,6 +62,11 @@ def meetings_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
     runner = panel_member(author.agency, username="world-panel")
     open_meeting = a_meeting(runner, days=40)
     open_item = services.agenda_item_add(actor=runner, meeting=open_meeting, child=child)
+    # Two more part 1 meetings not yet frozen, so the API's agenda writes each succeed on a
+    # fresh world and in any order: one with nobody on it yet, one to take the child off.
+    empty = a_meeting(runner, days=50)
+    spare = a_meeting(runner, days=45)
+    spare_item = services.agenda_item_add(actor=runner, meeting=spare, child=child)
     meeting, item = frozen_with(runner, child, days=10)
     discussion = services.discussion_record(actor=runner, item=item, data=DISCUSSED)
     action = services.action_create(
@@ -93,6 +98,9 @@ def meetings_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
         runner=runner,
         open=open_meeting,
         open_item=open_item,
+        empty=empty,
+        spare=spare,
+        spare_item=spare_item,
         meeting=meeting,
         item=item,
         discussion=discussion,

@@ -21,6 +21,8 @@ def build_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
     each state, made through the services by a panel member of the author's agency.
 
     - `open`: part 1, agenda not yet frozen, the child on it (`open_item`);
+    - `empty` and `spare`: part 1, agendas open, nobody on `empty` and the child on `spare`
+      (`spare_item`), so the API's agenda writes each succeed in any order;
     - `meeting`: part 1, agenda frozen, the child discussed (`item`, `discussion`) and an
       action for the author's agency about the child (`action`);
     - `signed`: part 1, minutes signed off (`signed_item`);
@@ -71,6 +73,7 @@ PAGES: dict[str, Page] = {
             "meetings:agenda_freeze",
             "meetings:attendance",
             "meetings:member_add",
+            "meetings:cancel",
         )
     },
     "meetings:agenda_remove": Page(
