@@ -48,6 +48,7 @@ from mace.meetings.schemas import (
     AgendaOut,
     AmendmentIn,
     AmendmentOut,
+    CancellationIn,
     DiscussionConflictOut,
     DiscussionIn,
     DiscussionOut,
@@ -558,6 +559,24 @@ def agenda_freeze(request: HttpRequest, meeting_id: int, payload: VersionIn) -> 
     meeting = _meeting(request, meeting_id)
     try:
         services.agenda_freeze(actor=_user(request), meeting=meeting, version=payload.version)
+    except ConflictError:
+        return Status(409, _conflict(_meeting_answer(request, meeting.pk)))
+    return Status(201, _meeting_answer(request, meeting.pk))
+
+
+@router.post(
+    "/{meeting_id}/cancellation",
+    response={201: MeetingOut, 409: MeetingConflictOut, **ERROR_RESPONSES},
+    summary="Cancel a meeting whose agenda is not yet frozen",
+)
+def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancellationIn) -> Any:
+    """Only before the agenda freezes, with a reason (kept in the meeting's minutes). Send the
+    meeting's `version`: a stale one answers 409."""
+    meeting = _meeting(request, meeting_id)
+    try:
+        services.meeting_cancel(
+            actor=_user(request), meeting=meeting, version=payload.version, reason=payload.reason
+        )
     except ConflictError:
         return Status(409, _conflict(_meeting_answer(request, meeting.pk)))
     return Status(201, _meeting_answer(request, meeting.pk))

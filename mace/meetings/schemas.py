@@ -44,6 +44,11 @@ class VersionIn(Schema):
     version: int = Field(ge=1, description="The meeting's version you read; a stale one is 409")
 
 
+class CancellationIn(Schema):
+    version: int = Field(ge=1, description="The meeting's version you read; a stale one is 409")
+    reason: str = Field("", description="Why the meeting is cancelled (required)")
+
+
 class AgendaItemIn(Schema):
     child_id: int = Field(description="The child to discuss; one you may not see answers 404")
     detail: str = Field("", description="What the coordinator wants the panel to know")

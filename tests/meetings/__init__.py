@@ -65,6 +65,7 @@ def meetings_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
     # Two more part 1 meetings not yet frozen, so the API's agenda writes each succeed on a
     # fresh world and in any order: one with nobody on it yet, one to take the child off.
     empty = a_meeting(runner, days=50)
+    to_cancel = a_meeting(runner, days=35)
     spare = a_meeting(runner, days=45)
     spare_item = services.agenda_item_add(actor=runner, meeting=spare, child=child)
     meeting, item = frozen_with(runner, child, days=10)
@@ -99,6 +100,7 @@ def meetings_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
         open=open_meeting,
         open_item=open_item,
         empty=empty,
+        to_cancel=to_cancel,
         spare=spare,
         spare_item=spare_item,
         meeting=meeting,

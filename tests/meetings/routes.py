@@ -21,6 +21,7 @@ def build_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
     each state, made through the services by a panel member of the author's agency.
 
     - `open`: part 1, agenda not yet frozen, the child on it (`open_item`);
+    - `to_cancel`: part 1, agenda open, for the cancellation route;
     - `empty` and `spare`: part 1, agendas open, nobody on `empty` and the child on `spare`
       (`spare_item`), so the API's agenda writes each succeed in any order;
     - `meeting`: part 1, agenda frozen, the child discussed (`item`, `discussion`) and an
@@ -154,6 +155,7 @@ API_RULES: dict[str, ApiRule] = {
     ),
     f"POST {M}/{{meeting_id}}/agenda/items/{{item_id}}/removal": _api_runs("spare"),
     f"POST {M}/{{meeting_id}}/agenda/freeze": _api_runs("open"),
+    f"POST {M}/{{meeting_id}}/cancellation": _api_runs("to_cancel"),
     f"PUT {M}/{{meeting_id}}/agenda/items/{{item_id}}/discussion": _api_runs("meeting"),
     f"POST {M}/{{meeting_id}}/threats": _api_runs("part2"),
     f"POST {M}/{{meeting_id}}/actions": _api_runs("meeting"),
@@ -253,6 +255,13 @@ API_ROUTES: list[Route] = [
         f"{M}/{{meeting_id}}/agenda/freeze",
         _meeting_path("open", "/agenda/freeze"),
         _meeting_version("open"),
+        about_a_child=False,
+    ),
+    Route(
+        "post",
+        f"{M}/{{meeting_id}}/cancellation",
+        _meeting_path("to_cancel", "/cancellation"),
+        lambda w: {**_meeting_version("to_cancel")(w), "reason": "Chairs away (fictional)"},
         about_a_child=False,
     ),
     Route(

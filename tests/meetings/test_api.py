@@ -124,8 +124,8 @@ def test_the_meetings_list_filters_by_part_and_status(w, panel):
     response = panel.get(f"{M}?quadrant=south&part=1&status=scheduled")
     assert response.status_code == 200
     ids = {m["id"] for m in response.json()["items"]}
-    assert ids == {w.open.pk, w.empty.pk, w.spare.pk}
-    assert response.json()["count"] == 3
+    assert ids == {w.open.pk, w.empty.pk, w.spare.pk, w.to_cancel.pk}
+    assert response.json()["count"] == 4
     assert field_errors(panel.get(f"{M}?status=adjourned")) == {
         "status": ["Choose one of scheduled, agenda_frozen, held, signed_off, cancelled"]
     }
@@ -631,3 +631,32 @@ def test_every_write_answers_404_to_another_quadrants_chair_and_writes_nothing(w
         assert response.status_code == 404, (path, response.content)
         assert response.json() == NOT_FOUND
     assert rows() == before
+
+
+def test_a_meeting_is_cancelled_with_a_reason_before_its_agenda_freezes(db, csc, child):
+    from mace.meetings.choices import MeetingStatus
+    from tests.api import API, signed_in
+    from tests.meetings import a_meeting, frozen_with, panel_member
+
+    runner = panel_member(csc, username="cancel-runner")
+    meeting = a_meeting(runner)
+    client = signed_in(runner)
+    url = f"{API}/meetings/{meeting.pk}/cancellation"
+    refused = client.post(url, {"version": meeting.version, "reason": ""}, "application/json")
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "reason", "message": "Say why the meeting is cancelled"}
+    ]
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.SCHEDULED
+    done = client.post(
+        url, {"version": meeting.version, "reason": "Snow (fictional)"}, "application/json"
+    )
+    assert done.status_code == 201 and done.json()["status"] == MeetingStatus.CANCELLED
+    frozen, _ = frozen_with(runner, child, days=9)
+    late = client.post(
+        f"{API}/meetings/{frozen.pk}/cancellation",
+        {"version": frozen.version, "reason": "Too late (fictional)"},
+        "application/json",
+    )
+    assert late.status_code == 422

@@ -132,7 +132,7 @@ def test_an_empty_agenda_cannot_be_frozen(runner):
     assert meeting.status == MeetingStatus.SCHEDULED
 
 
-# --- at the meeting, and after -----------------------------------------------------------------------
+# --- at the meeting, and after ---------------------------------------------------------------
 
 
 def test_the_chair_records_a_discussion_an_action_and_signs_the_minutes_off(
