@@ -4,6 +4,7 @@ export of case data, logged with the children it names."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
@@ -14,6 +15,8 @@ from mace.access.audit import export_record
 from mace.access.choices import AccessChannel
 from mace.access.services import children_listed
 from mace.meetings import selectors
+
+STYLESHEET = Path(__file__).with_name("minutes.css")
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
@@ -40,12 +43,14 @@ def minutes_pdf(
     *, user: User, meeting: Meeting, request: HttpRequest | None = None
 ) -> tuple[bytes, str]:
     """(PDF bytes, file name) of a meeting the user may read (the caller checked)."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     pack = selectors.meeting_pack(meeting)
     children = pack.children()
     what = "MACE minutes" if meeting.signed_off else "MACE agenda pack"
-    content = HTML(string=minutes_html(meeting=meeting, user=user)).write_pdf()
+    content = HTML(string=minutes_html(meeting=meeting, user=user)).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET))]
+    )
     export_record(
         user=user,
         what=f"{what}: {meeting}",

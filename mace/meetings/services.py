@@ -43,7 +43,7 @@ from mace.meetings.models import (
     MinutesAmendment,
     Threat,
 )
-from mace.people.choices import EntryKind
+from mace.people.choices import EntryKind, InvolvementReason
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
@@ -836,7 +836,7 @@ def _decision_entry_body(discussion: Discussion) -> str:
 def minutes_sign_off(*, actor: User, meeting: Meeting, version: int) -> Meeting:
     """A chair signs the minutes off: each child's decision goes to their chronology, and the
     minutes change only by amendment from now on."""
-    from mace.people.services import chronology_add
+    from mace.people.services import chronology_add, involvement_ensure
 
     _require(
         policy.can_sign_off_minutes(actor, meeting),
@@ -868,6 +868,12 @@ def minutes_sign_off(*, actor: User, meeting: Meeting, version: int) -> Meeting:
     )
     for item in items:
         discussion = item.discussion
+        # Writing on the child's chronology involves the chair's agency with them, as any
+        # record does (mace.access.policy: the involved agencies see the child).
+        assert actor.agency is not None
+        involvement_ensure(
+            child=item.child, agency=actor.agency, reason=InvolvementReason.RECORDED
+        )
         entry = chronology_add(
             actor=actor,
             child=item.child,

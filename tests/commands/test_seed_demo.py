@@ -102,6 +102,16 @@ def wipe_demo_data() -> None:
 
     MissingEpisode.objects.all().delete()
     _wipe_audit()  # the episodes' deletions were logged against their children
+    # --- disruption and MACE meetings (they protect intelligence records, children and users) ---
+    from mace.disruption.models import Disruption, EvidenceItem
+    from mace.meetings.models import Action, Meeting, MinutesAmendment
+
+    EvidenceItem.objects.all().delete()
+    Disruption.objects.all().delete()
+    Action.objects.all().delete()
+    MinutesAmendment.objects.all().delete()
+    Meeting.objects.all().delete()
+    _wipe_audit()
     # --- intelligence: links and records first (they protect the children and users) ---
     from tests.intelligence.test_demo import wipe_intelligence
 

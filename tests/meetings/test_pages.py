@@ -346,3 +346,25 @@ def test_a_meeting_is_cancelled_with_a_reason_only_before_its_agenda_freezes(run
     assert "Only a meeting whose agenda is not yet frozen" in response.content.decode()
     frozen.refresh_from_db()
     assert frozen.status == MeetingStatus.AGENDA_FROZEN
+
+
+def test_signing_off_involves_the_chairs_agency_with_each_child_discussed(runner, child, police):
+    from mace.people.models import AgencyInvolvement
+    from mace.reference.models import Quadrant
+
+    meeting, item = frozen_with(runner, child)
+    services.discussion_record(actor=runner, item=item, data=DISCUSSED)
+    meeting.refresh_from_db()
+    police_chair = UserFactory(
+        username="police-chair",
+        agency=police,
+        quadrant=Quadrant.objects.get(code="south"),
+        roles=[Role.MACE_CHAIR],
+    )
+    assert not AgencyInvolvement.objects.filter(child=child, agency=police).exists()
+    signed_in(police_chair).post(
+        reverse("meetings:sign_off", args=[meeting.pk]), {"version": meeting.version}
+    )
+    entry = ChronologyEntry.objects.get(child=child, kind=EntryKind.MACE_DECISION)
+    assert entry.agency == police
+    assert AgencyInvolvement.objects.filter(child=child, agency=police).exists()
