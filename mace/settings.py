@@ -194,7 +194,12 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = envstr("MACE_EMAIL_FROM", "MACE platform <no-reply@mace.invalid>")
 
 # The idempotent sweeps `uv run mace periodic` runs (hourly, from cron or a systemd timer).
-MACE_PERIODIC_COMMANDS = ["refresh_mace_eligibility", "purge_drafts"]
+MACE_PERIODIC_COMMANDS = [
+    "refresh_mace_eligibility",
+    "purge_drafts",
+    "disruption_reminders",
+    "schedule_meetings",
+]
 
 # Emergency (break-glass) access lasts this long unless given up sooner.
 MACE_BREAK_GLASS_HOURS = envint("MACE_BREAK_GLASS_HOURS", 24)

@@ -1076,6 +1076,16 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
     from mace.criteria.services import eligibility_refresh
 
     counts["children meeting the MACE criteria"] = eligibility_refresh().started
+    # --- MACE meetings: a year of part 1 and part 2 meetings per quadrant, and their actions ---
+    from mace.meetings import demo as meetings_demo
+
+    met, actions = meetings_demo.load_with_actions(the_plan, users=users, agencies=agencies)
+    counts["chronology entries"] += met.pop("chronology entries (MACE decisions)", 0)
+    counts |= met
+    # --- disruption: against the threats those meetings discussed, and their actions ---
+    from mace.disruption import demo as disruption_demo
+
+    counts |= disruption_demo.load(the_plan, users=users, agencies=agencies, actions=actions)
     DemoDataSet.objects.create(
         scale=the_plan.scale,
         seed=the_plan.seed,

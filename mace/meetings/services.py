@@ -871,9 +871,7 @@ def minutes_sign_off(*, actor: User, meeting: Meeting, version: int) -> Meeting:
         # Writing on the child's chronology involves the chair's agency with them, as any
         # record does (mace.access.policy: the involved agencies see the child).
         assert actor.agency is not None
-        involvement_ensure(
-            child=item.child, agency=actor.agency, reason=InvolvementReason.RECORDED
-        )
+        involvement_ensure(child=item.child, agency=actor.agency, reason=InvolvementReason.RECORDED)
         entry = chronology_add(
             actor=actor,
             child=item.child,

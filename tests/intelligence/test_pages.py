@@ -190,8 +190,9 @@ def test_a_record_of_another_kind_is_not_found_under_this_kind(client, alice):
 # Both bounds are the same: the page must not grow a query per link.
 # 10: session, user, second factor, roles, agency, the record, its read logged, the links,
 # which children the reader may see, and those children logged as listed; 14 with each of the two
-# log writes locking the access log's head and moving it on (the hash chain).
-RECORD_PAGE_QUERIES = 14
+# log writes locking the access log's head and moving it on (the hash chain); 15 with the
+# disruption on the record (its "Disruption" section, mace/disruption/templatetags).
+RECORD_PAGE_QUERIES = 15
 
 
 @pytest.mark.parametrize("links", [2, 40])

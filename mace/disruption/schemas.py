@@ -1,0 +1,153 @@
+"""What the disruption API accepts and answers. Input and output schemas are separate: the input
+carries only what a partner may set (the service checks every value, so the messages match the
+pages'); the output is built by the route for its reader (a child is named only to someone who
+may see them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from mace.people.schemas import FieldErrorOut
+
+# A page of disruption is bounded so one request cannot pull the county's.
+MAX_LIMIT = 100
+
+
+class DisruptionListQuery(Schema):
+    type: str = Field("", description="Only this type, e.g. closure_notice")
+    status: str = Field("", description="Only this status, e.g. granted")
+    lead_agency: str = Field("", description="Only those led by this agency (its name)")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class DisruptionIn(Schema):
+    subject: int = Field(description="The id of the person, location or vehicle record")
+    type: str = Field(
+        "",
+        description="cawn, sro, stro, closure_notice, closure_order, hotel_notice, "
+        "licence_review, housing, cpn, nrm, arrest, charge, intelligence or other",
+    )
+    lead_agency: str | None = Field(None, description="The lead agency's name; yours if null")
+    legal_basis: str = ""
+    applied_on: date | None = None
+    granted_on: date | None = None
+    served_on: date | None = None
+    expires_on: date | None = Field(None, description="Reminded 14 days before")
+    review_on: date | None = Field(None, description="Reminded 7 days before")
+    status: str = Field(
+        "planned",
+        description="planned, applied, granted, served, refused, expired, withdrawn or completed",
+    )
+    outcome: str = ""
+    child: int | None = Field(None, description="The id of the child it protects")
+    action: int | None = Field(None, description="The id of the MACE action it came from")
+    notes: str = ""
+
+
+class DisruptionPatchIn(Schema):
+    version: int = Field(ge=1, description="The version you read; a stale one answers 409")
+    type: str = ""
+    lead_agency: str | None = None
+    legal_basis: str = ""
+    applied_on: date | None = None
+    granted_on: date | None = None
+    served_on: date | None = None
+    expires_on: date | None = None
+    review_on: date | None = None
+    status: str = ""
+    outcome: str = ""
+    child: int | None = None
+    action: int | None = None
+    notes: str = ""
+
+
+class EvidenceIn(Schema):
+    description: str = ""
+    kind: str = Field(
+        "",
+        description="statement, cctv, phone_download, anpr, document, photograph or other",
+    )
+    collected_on: date | None = None
+    collected_by: str | None = Field(None, description="The agency's name; yours if null")
+    child: int | None = Field(None, description="The id of the child it is about")
+    person: int | None = Field(None, description="The id of the person of concern it is about")
+    storage_reference: str = ""
+
+
+class SubjectOut(Schema):
+    id: int
+    kind: str
+    label: str
+
+
+class ChildOut(Schema):
+    id: int | None = Field(description="Null when the child is not shown to you")
+    name: str = Field(description="Their name, or 'a child (not shown)'")
+    shown: bool
+
+
+class ActionOut(Schema):
+    id: int
+    owner_agency: str
+    due_on: date
+    status: str
+
+
+class DisruptionOut(Schema):
+    id: int
+    type: str
+    type_label: str
+    subject: SubjectOut
+    child: ChildOut | None
+    lead_agency: str
+    legal_basis: str
+    applied_on: date | None
+    granted_on: date | None
+    served_on: date | None
+    expires_on: date | None
+    review_on: date | None
+    status: str
+    status_label: str
+    outcome: str
+    action: ActionOut | None
+    notes: str
+    created_at: datetime
+    created_by: str
+    version: int
+
+
+class DisruptionListOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[DisruptionOut]
+
+
+class DisruptionConflictOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut]
+    current: DisruptionOut
+
+
+class EvidenceOut(Schema):
+    id: int
+    description: str
+    kind: str
+    kind_label: str
+    collected_on: date
+    collected_by: str
+    child: ChildOut | None
+    person: SubjectOut | None
+    action: int | None
+    disruption: int | None
+    storage_reference: str
+    created_at: datetime
+    version: int
+
+
+class EvidenceListOut(Schema):
+    count: int
+    items: list[EvidenceOut]

@@ -1,0 +1,319 @@
+"""Pages for disruption: the list (filtered by type, status and lead agency), a disruption's page
+with its history and evidence, recording and changing one, and adding an evidence item. Thin: the
+policy decides (through the selectors and services), every read is logged, every write is a
+service."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from mace.access import policy
+from mace.access.choices import AccessAction, AccessChannel
+from mace.access.services import children_listed
+from mace.accounts.models import User
+from mace.core.concurrency import ConflictError
+from mace.core.conflicts import conflict_form
+from mace.core.errors import DomainError
+from mace.disruption import selectors, services
+from mace.disruption.forms import DisruptionForm, EvidenceForm, FilterForm
+from mace.disruption.models import Disruption
+from mace.intelligence.models import Record
+from mace.meetings.models import Action
+from mace.people.models import Child
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _read(request: HttpRequest, disruption_id: int) -> Disruption:
+    return selectors.disruption_read(
+        user=_user(request),
+        pk=disruption_id,
+        action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW,
+        channel=AccessChannel.PAGE,
+        path=request.path,
+    )
+
+
+def _log_named(request: HttpRequest, rows: list[Any], named: set[int]) -> None:
+    children = {row.child.pk: row.child for row in rows if row.child_id in named}
+    if children:
+        children_listed(
+            user=_user(request),
+            children=children.values(),
+            channel=AccessChannel.PAGE,
+            path=request.path,
+        )
+
+
+def disruption_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not policy.can_list_disruption(user):
+        raise PermissionDenied("Your role does not include disruption")
+    form = FilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "type": data["type"],
+            "status": data["status"],
+            "lead_agency_id": data["lead_agency"].pk if data["lead_agency"] else None,
+        }
+    disruptions = selectors.disruption_search(user=user, **filters)
+    page = Paginator(disruptions, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    named = selectors.named_children(user, rows)
+    _log_named(request, rows, named)
+    return render(
+        request,
+        "disruption/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [{"d": d, "child": selectors.child_words(d, named)} for d in rows],
+            "filtered": any(filters.values()),
+            "can_record": policy.can_record_disruption(user),
+        },
+    )
+
+
+def _field_label(name: str) -> str:
+    field = Disruption._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
+
+
+def _history(disruption: Disruption) -> list[dict[str, Any]]:
+    """Each saved version, newest first: who, when, and which details changed."""
+    records = list(disruption.history.select_related("history_user").order_by("-history_id"))
+    rows = []
+    for record in records:
+        previous = record.prev_record
+        changed: list[str] = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            changed = [
+                _field_label(change.field)
+                for change in delta.changes
+                if change.field not in ("version",)
+            ]
+        user = record.history_user
+        rows.append(
+            {
+                "when": record.history_date,
+                "who": user.display_name if user is not None else "The platform",
+                "what": "Recorded"
+                if record.history_type == "+"
+                else ("Changed: " + ", ".join(changed) if changed else "Saved again"),
+            }
+        )
+    return rows
+
+
+def disruption_detail(request: HttpRequest, disruption_id: int) -> HttpResponse:
+    user = _user(request)
+    disruption = _read(request, disruption_id)
+    evidence = list(selectors.evidence_for(user, disruption))
+    named = selectors.named_children(user, [disruption, *evidence])
+    _log_named(request, [disruption, *evidence], named)
+    action = disruption.action
+    action_shown = None
+    if action is not None:
+        # Its words and its page only for those who work on it (its owner agency, the panel).
+        works_on = policy.can_view_action(user, action)
+        action_shown = {
+            "action": action,
+            "url": selectors.action_url(action) if works_on else None,
+            "description": action.description if works_on else "",
+        }
+    return render(
+        request,
+        "disruption/detail.html",
+        {
+            "d": disruption,
+            "child": selectors.child_words(disruption, named),
+            "subject_url": disruption.subject.get_absolute_url()
+            if policy.can_view_intelligence(user, disruption.subject)
+            else None,
+            "action_shown": action_shown,
+            "evidence": [{"item": e, "child": selectors.child_words(e, named)} for e in evidence],
+            "sees_evidence": policy.sees_evidence(user),
+            "can_add_evidence": policy.can_record_evidence(user),
+            "can_change": policy.can_change_disruption(user, disruption),
+            "history": _history(disruption),
+        },
+    )
+
+
+def _resolve(user: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The numbers typed, as the records they name (DomainError for one that is not there or
+    not the user's to see)."""
+    values = dict(data)
+    errors: dict[str, list[str]] = {}
+    if "subject" in values:
+        subject = Record.objects.filter(pk=values["subject"]).first()
+        if subject is None or not policy.can_view_intelligence(user, subject):
+            errors["subject"] = ["Enter the number of a person, location or vehicle"]
+        values["subject"] = subject
+    if values.get("child") is not None:
+        child = Child.objects.filter(pk=values["child"]).first()
+        if child is None or not policy.can_view_child(user, child):
+            errors["child"] = ["Enter the number of a child you work with"]
+        values["child"] = child
+    if values.get("action") is not None:
+        action = Action.objects.filter(pk=values["action"]).first()
+        if action is None:
+            errors["action"] = ["Enter the number of a MACE action you work on"]
+        values["action"] = action
+    if values.get("person") is not None:
+        person = Record.objects.filter(pk=values["person"]).first()
+        if person is None or not policy.can_view_intelligence(user, person):
+            errors["person"] = ["Enter the number of a person of concern"]
+        values["person"] = person
+    if errors:
+        raise DomainError(errors)
+    return values
+
+
+def _prefill(request: HttpRequest, user: User) -> tuple[dict[str, Any], Record | None]:
+    """?subject=<record id>&action=<action id>: the form starts from them."""
+    initial: dict[str, Any] = {"lead_agency": user.agency_id, "status": "planned"}
+    subject = None
+    raw = request.GET.get("subject", "")
+    if raw.isdigit():
+        found = Record.objects.filter(pk=int(raw)).first()
+        if found is not None and policy.can_view_intelligence(user, found):
+            subject = found
+            initial["subject"] = found.pk
+    raw = request.GET.get("action", "")
+    if raw.isdigit():
+        initial["action"] = int(raw)
+        action = Action.objects.filter(pk=int(raw)).select_related("child").first()
+        if (
+            action is not None
+            and action.child is not None
+            and policy.can_view_child(user, action.child)
+        ):
+            initial["child"] = action.child_id
+    return initial, subject
+
+
+def disruption_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not policy.can_record_disruption(user):
+        raise PermissionDenied("Your role does not include recording disruption")
+    child_field = policy.sees_evidence(user) and policy.sees_case_content(user)
+    initial, subject = _prefill(request, user)
+    form = DisruptionForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        child_field=child_field,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            values = _resolve(user, form.cleaned_data)
+            disruption = services.disruption_record(actor=user, **values)
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, f"Disruption recorded: {disruption}")
+            return redirect(disruption.get_absolute_url())
+    return render(request, "disruption/form.html", {"form": form, "d": None, "subject": subject})
+
+
+def _edit_initial(disruption: Disruption) -> dict[str, Any]:
+    initial = {name: getattr(disruption, name) for name in services.CHANGEABLE}
+    initial["lead_agency"] = disruption.lead_agency_id
+    initial["child"] = disruption.child_id
+    initial["action"] = disruption.action_id
+    initial["version"] = disruption.version
+    return initial
+
+
+def disruption_edit(request: HttpRequest, disruption_id: int) -> HttpResponse:
+    """Change a disruption. A save made from an out-of-date page is refused with both versions
+    shown; nothing is overwritten without the person seeing what they replace."""
+    user = _user(request)
+    disruption = _read(request, disruption_id)
+    if not policy.can_change_disruption(user, disruption):
+        raise PermissionDenied("You cannot change this disruption")
+    # Whoever may not name the disruption's child (a district officer) changes the rest.
+    child_field = (
+        policy.sees_evidence(user)
+        and policy.sees_case_content(user)
+        and (disruption.child is None or policy.can_view_child(user, disruption.child))
+    )
+    kwargs = {"editing": True, "child_field": child_field}
+    form = DisruptionForm(
+        request.POST if request.method == "POST" else None,
+        initial=_edit_initial(disruption),
+        **kwargs,
+    )
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            changes = _resolve(user, data)
+            services.disruption_update(
+                actor=user,
+                disruption=disruption,
+                version=form.cleaned_data["version"],
+                changes=changes,
+            )
+        except ConflictError as conflict:
+            form, extra = conflict_form(
+                request,
+                DisruptionForm,
+                conflict,
+                [n for n in services.CHANGEABLE if n in form.fields and n != "child"],
+                initial=_edit_initial(disruption),
+                **kwargs,
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, "Changes saved")
+            return redirect(disruption.get_absolute_url())
+    return render(
+        request,
+        "disruption/form.html",
+        {"form": form, "d": disruption, "subject": disruption.subject, **extra},
+    )
+
+
+def evidence_add(request: HttpRequest, disruption_id: int) -> HttpResponse:
+    """Add an evidence item collected for a prosecution, from a disruption's page."""
+    user = _user(request)
+    disruption = _read(request, disruption_id)
+    if not policy.can_record_evidence(user):
+        raise PermissionDenied("Your role does not include evidence for prosecutions")
+    initial: dict[str, Any] = {"collected_by": user.agency_id}
+    if disruption.subject.kind == "person":
+        initial["person"] = disruption.subject_id
+    if disruption.child is not None and policy.can_view_child(user, disruption.child):
+        initial["child"] = disruption.child_id
+    form = EvidenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            values = _resolve(user, form.cleaned_data)
+            services.evidence_record(actor=user, disruption=disruption, **values)
+        except DomainError as error:
+            form.apply_domain_error(error)
+        except PermissionError as refusal:
+            raise PermissionDenied(str(refusal)) from refusal
+        else:
+            messages.success(request, "Evidence item added")
+            return redirect(disruption.get_absolute_url())
+    return render(request, "disruption/evidence_form.html", {"form": form, "d": disruption})
