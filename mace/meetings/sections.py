@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from mace.access import policy
@@ -34,4 +35,6 @@ def dashboard_panel(user: User) -> dict[str, Any] | None:
         "overdue": owned.filter(due_on__lt=today).count(),
         "meetings": list(selectors.upcoming(user)[:3]),
         "today": today,
+        # --- disruption ---
+        "disruption_url": reverse("disruption:list") if policy.can_list_disruption(user) else "",
     }

@@ -662,6 +662,15 @@ def action_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _disruption_url(action: Any) -> str:
+    """Recording disruption from an action: the form knows the action, and the threat's record
+    as its subject when there is one."""
+    url = f"{reverse('disruption:create')}?action={action.pk}"
+    if action.threat is not None and action.threat.record_id is not None:
+        url += f"&subject={action.threat.record_id}"
+    return url
+
+
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
     user = _user(request)
     action = selectors.action_or_404(user, action_id)
@@ -692,6 +701,12 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
             "updates": list(action.updates.select_related("author", "agency")),
             "names_child": names_child,
             "meeting_readable": policy.can_view_meeting(user, action.meeting),
+            # --- disruption --- what the action led to, and recording more from it
+            "disruptions": list(
+                policy.scope_disruptions(user, action.disruptions.all()).order_by("-id")
+            ),
+            "can_record_disruption": policy.can_record_disruption(user),
+            "disruption_url": _disruption_url(action),
             "today": timezone.localdate(),
         },
     )

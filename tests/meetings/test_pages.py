@@ -368,3 +368,34 @@ def test_signing_off_involves_the_chairs_agency_with_each_child_discussed(runner
     entry = ChronologyEntry.objects.get(child=child, kind=EntryKind.MACE_DECISION)
     assert entry.agency == police
     assert AgencyInvolvement.objects.filter(child=child, agency=police).exists()
+
+
+def test_an_action_page_offers_to_record_disruption_from_it_and_lists_what_followed(
+    runner, child, alice
+):
+    from mace.disruption.models import Disruption
+    from tests.intelligence import location
+
+    meeting, item = frozen_with(runner, child)
+    action = services.action_create(
+        actor=runner,
+        meeting=meeting,
+        description="Serve a closure notice on the flat (fictional)",
+        owner_agency=runner.agency,
+        due_on=TODAY + dt.timedelta(days=7),
+        item=item,
+    )
+    client = signed_in(runner)
+    url = reverse("meetings:action_detail", args=[action.pk])
+    page = client.get(url).content.decode()
+    assert f"/disruption/new/?action={action.pk}" in page
+    assert "No disruption recorded from this action yet" in page
+    flat = location(runner)
+    Disruption.objects.create(
+        type="closure_notice",
+        subject=flat.record,
+        lead_agency=runner.agency,
+        action=action,
+        created_by=runner,
+    )
+    assert "Closure notice" in words(client.get(url).content.decode())
