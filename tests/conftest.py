@@ -166,3 +166,31 @@ def child(csc):  # type: ignore[no-untyped-def]
 def outsiders(bob, district, board, admin_user):  # type: ignore[no-untyped-def]
     """Everyone who must get 404 on `child`."""
     return [bob, district, board, admin_user]
+
+
+# Personas the intelligence and disruption tests share: an analyst (reads, never changes, never
+# sees children or evidence), a health practitioner (sees children, not intelligence) and a
+# Colchester CSP officer (another district).
+
+
+@pytest.fixture
+def analyst(police):  # type: ignore[no-untyped-def]
+    return UserFactory(username="analyst", agency=police, roles=[Role.ANALYST])
+
+
+@pytest.fixture
+def nurse(db):  # type: ignore[no-untyped-def]
+    return UserFactory(
+        username="nurse",
+        agency=agency("Mid and South Essex Health Partners"),
+        roles=[Role.PRACTITIONER],
+    )
+
+
+@pytest.fixture
+def colchester(db):  # type: ignore[no-untyped-def]
+    return UserFactory(
+        username="colchester",
+        agency=agency("Colchester Community Safety Partnership"),
+        roles=[Role.DISTRICT_OFFICER],
+    )

@@ -77,6 +77,16 @@ def update_versioned[M: models.Model](
     return int(save_versioned(model_or_queryset, pk, expected_version, **changes).version)  # type: ignore[attr-defined]
 
 
+def differs(instance: models.Model, name: str, value: Any) -> bool:
+    """Whether setting `name` to `value` would change the record (comparing foreign keys by id,
+    so no related row is loaded to find out): a save that changes nothing writes no history."""
+    field = instance._meta.get_field(name)
+    if field.is_relation:
+        attname = field.attname  # type: ignore[union-attr]
+        return bool(getattr(instance, attname) != (value.pk if value is not None else None))
+    return bool(getattr(instance, name) != value)
+
+
 def require_version(instance: models.Model, expected_version: int) -> None:
     """Refuse a change made from an out-of-date copy even when it would change nothing (the person
     should see what changed before saying their version is right)."""

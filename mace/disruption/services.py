@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mace.access import policy
 from mace.accounts.choices import Role
-from mace.core.concurrency import require_version, save_versioned
+from mace.core.concurrency import differs, require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.core.notifications import notify
 from mace.disruption.choices import CLOSED_STATUSES, DisruptionStatus, DisruptionType, EvidenceKind
@@ -210,13 +210,6 @@ def disruption_record(
     return disruption
 
 
-def _differs(instance: Any, name: str, value: Any) -> bool:
-    field = instance._meta.get_field(name)
-    if field.is_relation:
-        return getattr(instance, field.attname) != (value.pk if value is not None else None)
-    return bool(getattr(instance, name) != value)
-
-
 @transaction.atomic
 def disruption_update(
     *, actor: User, disruption: Disruption, version: int, changes: Mapping[str, Any]
@@ -231,7 +224,7 @@ def disruption_update(
     values: dict[str, Any] = {name: getattr(disruption, name) for name in CHANGEABLE}
     values.update(changes)
     _clean(actor, values, old_child=disruption.child, old_action_id=disruption.action_id)
-    fields = {name: value for name, value in values.items() if _differs(disruption, name, value)}
+    fields = {name: value for name, value in values.items() if differs(disruption, name, value)}
     if not fields:
         require_version(disruption, version)
         return disruption

@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from mace.access import policy
-from mace.core.concurrency import require_version, save_versioned
+from mace.core.concurrency import differs, require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.intelligence.choices import (
     CHILD,
@@ -406,13 +406,6 @@ def record_create(*, actor: User, kind: str, data: Mapping[str, Any]) -> Intelli
     return record
 
 
-def _differs(instance: Any, name: str, value: Any) -> bool:
-    field = instance._meta.get_field(name)
-    if field.is_relation:
-        return getattr(instance, field.attname) != (value.pk if value is not None else None)
-    return bool(getattr(instance, name) != value)
-
-
 @transaction.atomic
 def record_update(
     *, actor: User, record: IntelligenceRecord, version: int, changes: Mapping[str, Any]
@@ -451,7 +444,7 @@ def record_update(
     _check_district(actor, kind, values)
     if duplicate := _duplicate(kind, values, exclude=record.pk):
         raise duplicate
-    fields = {name: value for name, value in values.items() if _differs(record, name, value)}
+    fields = {name: value for name, value in values.items() if differs(record, name, value)}
     if not fields:
         require_version(record, version)
         return record

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mace.access import policy
-from mace.core.concurrency import require_version, save_versioned
+from mace.core.concurrency import differs, require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.people.choices import EntryKind, IdentifierType, InvolvementReason
 from mace.people.identifiers import nhs_number_error, normalise_nhs_number, normalise_upn, upn_error
@@ -243,7 +243,7 @@ def child_update(*, actor: User, child: Child, version: int, changes: Mapping[st
     )
     if errors:
         raise DomainError(errors)
-    fields = {name: value for name, value in merged.items() if _differs(child, name, value)}
+    fields = {name: value for name, value in merged.items() if differs(child, name, value)}
     if not fields:
         require_version(child, version)
         return child
@@ -433,7 +433,7 @@ def child_address_update(
     elif by_postcode or merged["postcode"] != address.postcode or not address.placed_by_hand:
         merged["area"] = placed
         merged["placed_by_hand"] = False
-    fields = {name: value for name, value in merged.items() if _differs(address, name, value)}
+    fields = {name: value for name, value in merged.items() if differs(address, name, value)}
     return _save_address(actor=actor, address=address, version=version, fields=fields)
 
 
@@ -470,15 +470,6 @@ def child_address_place(
         version=version,
         fields={"area": area, "placed_by_hand": True},
     )
-
-
-def _differs(instance: Any, name: str, value: Any) -> bool:
-    """Whether setting `name` to `value` would change the record (comparing foreign keys by id,
-    so no related row is loaded to find out)."""
-    field = instance._meta.get_field(name)
-    if field.is_relation:
-        return getattr(instance, field.attname) != (value.pk if value is not None else None)
-    return bool(getattr(instance, name) != value)
 
 
 def _save_address(
