@@ -221,6 +221,7 @@ class _Answer:
             "evidence_to_collect": discussion.evidence_to_collect,
             "decision": discussion.decision,
             "decision_label": discussion.get_decision_display(),
+            "review_by": discussion.review_by,
             "recorded_by": discussion.recorded_by.display_name,
             "recorded_at": discussion.recorded_at,
             "version": discussion.version,

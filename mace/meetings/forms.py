@@ -132,6 +132,13 @@ class DiscussionForm(GovForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the decision: stay on MACE, step down or close"},
     )
+    review_by = DateField(
+        name="Review date",
+        label="Review date (optional)",
+        required=False,
+        help_text="If the child stays on MACE: review at the first meeting on or after this date. "
+        "Leave blank to review at the next meeting.",
+    )
 
 
 class ThreatForm(GovForm):

@@ -195,6 +195,12 @@ class Discussion(models.Model):
         blank=True, help_text="Evidence to collect for a prosecution"
     )
     decision = models.CharField(max_length=20, choices=Decision.choices)
+    review_by = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Staying on MACE: the panel reviews the child at its first meeting on or after "
+        "this date (blank: at the next meeting)",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -68,6 +68,9 @@ class DiscussionIn(Schema):
     disruption_opportunities: str = ""
     evidence_to_collect: str = Field("", description="Evidence to collect for a prosecution")
     decision: str = Field("", description="stay, step_down or close")
+    review_by: date | None = Field(
+        None, description="Staying on MACE: review at the first meeting on or after this date"
+    )
 
 
 class ThreatIn(Schema):
@@ -152,6 +155,7 @@ class DiscussionOut(Schema):
     evidence_to_collect: str
     decision: str
     decision_label: str
+    review_by: date | None
     recorded_by: str
     recorded_at: datetime
     version: int = Field(description="Send it back with a correction (PUT)")

@@ -376,7 +376,8 @@ def overdue_actions(meeting: Meeting) -> Any:
 
 def agenda_suggestions(meeting: Meeting) -> dict[int, list[str]]:
     """Child id -> why the MACE criteria put them on this part 1 agenda: newly eligible (never
-    discussed by this quadrant), due for review (last decided: stay on MACE), risk risen (a
+    discussed by this quadrant), due for review (last decided: stay on MACE, and its review date,
+    if the panel set one, has come), risk risen (a
     completed assessment since the last meeting rates them higher than before), or with actions
     overdue. A fixed number of queries."""
     from mace.assessments.models import Assessment
@@ -398,20 +399,24 @@ def agenda_suggestions(meeting: Meeting) -> dict[int, list[str]]:
     )
     # The last decision this quadrant's panel made about each child it has discussed.
     last: dict[int, tuple[str, str]] = {}
-    for child_id, decision, level in (
+    review_by: dict[int, dt.date | None] = {}
+    for child_id, decision, level, review_on in (
         Discussion.objects.filter(
             item__meeting__quadrant_id=meeting.quadrant_id,
             item__meeting__starts_at__lt=meeting.starts_at,
         )
         .order_by("item__meeting__starts_at", "id")
-        .values_list("item__child_id", "decision", "agreed_level")
+        .values_list("item__child_id", "decision", "agreed_level", "review_by")
     ):
         last[child_id] = (decision, level)
+        review_by[child_id] = review_on
     for child_id in eligible:
         if child_id not in last:
             add(child_id, AgendaReason.NEWLY_ELIGIBLE)
+    meeting_day = timezone.localdate(meeting.starts_at)
     for child_id, (decision, _) in last.items():
-        if decision == Decision.STAY:
+        due = review_by.get(child_id)
+        if decision == Decision.STAY and (due is None or due <= meeting_day):
             add(child_id, AgendaReason.DUE_REVIEW)
     # Risk risen: compare the latest completed assessment since the last meeting with the level
     # before it (the panel's agreed level, else the assessment before).
@@ -614,20 +619,27 @@ def discussion_record(
     *, actor: User, item: AgendaItem, data: Mapping[str, Any], version: int | None = None
 ) -> Discussion:
     """Record (or correct, before sign-off) what the panel agreed about a child: the risk
-    level, the plan, disruption opportunities, evidence to collect, and the decision."""
+    level, the plan, disruption opportunities, evidence to collect, the decision, and (staying
+    on MACE) when to review them."""
     meeting = item.meeting
     _recording(actor, meeting)
     if item.removed_at is not None:
         raise DomainError("This child was taken off the agenda")
     errors: dict[str, list[str]] = {}
-    values = {name: _text(data.get(name)) for name in DISCUSSION_FIELDS}
+    values: dict[str, Any] = {name: _text(data.get(name)) for name in DISCUSSION_FIELDS}
     if values["agreed_level"] not in RiskLevel.values:
         errors["agreed_level"] = ["Choose the risk level the panel agreed"]
     if not values["plan"]:
         errors["plan"] = ["Enter the plan the panel agreed"]
     if values["decision"] not in Decision.values:
         errors["decision"] = ["Choose the decision: stay on MACE, step down or close"]
+    review_by = data.get("review_by") or None
+    if values["decision"] != Decision.STAY:
+        review_by = None  # only a child who stays on MACE is reviewed
+    elif review_by is not None and review_by <= timezone.localdate(meeting.starts_at):
+        errors["review_by"] = ["The review date must be after the meeting"]
     _raise(errors)
+    values["review_by"] = review_by
     existing = Discussion.objects.filter(item=item).first()
     if existing is None:
         discussion = Discussion(item=item, recorded_by=actor, **values)
@@ -825,6 +837,8 @@ def _decision_entry_body(discussion: Discussion) -> str:
         f"Risk level agreed: {discussion.get_agreed_level_display()}",
         f"Plan: {discussion.plan}",
     ]
+    if discussion.review_by:
+        lines.append(f"Review from: {discussion.review_by:%d %B %Y}")
     if discussion.disruption_opportunities:
         lines.append(f"Disruption opportunities: {discussion.disruption_opportunities}")
     if discussion.evidence_to_collect:

@@ -400,6 +400,7 @@ def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
     initial: dict[str, Any] = {}
     if existing is not None:
         initial = {name: getattr(existing, name) for name in services.DISCUSSION_FIELDS}
+        initial["review_by"] = existing.review_by
         initial["version"] = existing.version
     form = forms.DiscussionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

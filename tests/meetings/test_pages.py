@@ -399,3 +399,17 @@ def test_an_action_page_offers_to_record_disruption_from_it_and_lists_what_follo
         created_by=runner,
     )
     assert "Closure notice" in words(client.get(url).content.decode())
+
+
+def test_the_discussion_page_takes_a_review_date_and_refuses_one_before_the_meeting(runner, child):
+    meeting, item = frozen_with(runner, child)
+    client = signed_in(runner)
+    url = reverse("meetings:discussion", args=[meeting.pk, item.pk])
+    refused = client.post(url, DISCUSSED | _date_fields("review_by", TODAY))
+    assert "The review date must be after the meeting" in refused.content.decode()
+    assert not Discussion.objects.exists()
+    review_by = TODAY + dt.timedelta(days=70)
+    client.post(url, DISCUSSED | _date_fields("review_by", review_by))
+    assert Discussion.objects.get(item=item).review_by == review_by
+    page = words(client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode())
+    assert "Review from" in page

@@ -243,6 +243,39 @@ def test_a_child_the_panel_kept_on_mace_is_due_for_review_and_a_closed_one_is_no
     assert services.agenda_suggestions(later) == {child.pk: [AgendaReason.DUE_REVIEW]}
 
 
+def test_a_review_date_keeps_a_child_off_agendas_until_it_comes(runner, child):
+    meeting_day = timezone.localdate() + dt.timedelta(days=3)
+    review_by = meeting_day + dt.timedelta(days=56)
+    decided(runner, child, days=3, review_by=review_by)
+    discussion = Discussion.objects.get(item__child=child)
+    assert discussion.review_by == review_by
+    entry = ChronologyEntry.objects.get(child=child, kind=EntryKind.MACE_DECISION)
+    assert f"Review from: {review_by:%d %B %Y}" in entry.body
+    next_month = a_meeting(runner, days=33)
+    assert child.pk not in services.agenda_suggestions(next_month)
+    in_two_months = a_meeting(runner, days=62)
+    assert services.agenda_suggestions(in_two_months) == {child.pk: [AgendaReason.DUE_REVIEW]}
+
+
+def test_a_review_date_must_follow_the_meeting_and_only_a_child_who_stays_has_one(
+    runner, child, csc
+):
+    meeting, item = frozen_with(runner, child)
+    with pytest.raises(DomainError) as refused:
+        services.discussion_record(
+            actor=runner, item=item, data=DISCUSSED | {"review_by": timezone.localdate()}
+        )
+    assert refused.value.errors == {"review_by": ["The review date must be after the meeting"]}
+    assert not Discussion.objects.exists()
+    stepped = services.discussion_record(
+        actor=runner,
+        item=item,
+        data=DISCUSSED
+        | {"decision": Decision.STEP_DOWN, "review_by": TODAY + dt.timedelta(days=90)},
+    )
+    assert stepped.review_by is None
+
+
 def test_risk_rose_after_a_higher_completed_assessment_since_the_last_meeting(
     runner, alice, child, csc
 ):
