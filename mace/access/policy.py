@@ -654,11 +654,7 @@ def can_update_action(user: User | None, action: Action) -> bool:
 
 def action_names_child(user: User | None, action: Action) -> bool:
     """Whether this user is told which child the action is about."""
-    return (
-        action.child_id is not None
-        and action.child is not None
-        and can_view_child(user, action.child)
-    )
+    return action.child is not None and can_view_child(user, action.child)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,16 +23,14 @@ if TYPE_CHECKING:
     from mace.meetings.models import Meeting
 
 
-def minutes_html(*, meeting: Meeting, user: User) -> str:
-    pack = selectors.meeting_pack(meeting)
+def minutes_html(*, pack: selectors.Pack, user: User) -> str:
+    meeting = pack.meeting
     return render_to_string(
         "meetings/minutes_pdf.html",
         {
             "meeting": meeting,
             "pack": pack,
-            "items": [
-                {"item": item, "actions": pack.actions_for_item(item)} for item in pack.items
-            ],
+            "items": pack.rows(),
             "printed_at": timezone.now(),
             "printed_by": user,
         },
@@ -48,7 +46,7 @@ def minutes_pdf(
     pack = selectors.meeting_pack(meeting)
     children = pack.children()
     what = "MACE minutes" if meeting.signed_off else "MACE agenda pack"
-    content = HTML(string=minutes_html(meeting=meeting, user=user)).write_pdf(
+    content = HTML(string=minutes_html(pack=pack, user=user)).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))]
     )
     export_record(

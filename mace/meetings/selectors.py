@@ -23,9 +23,7 @@ def meeting_or_404(user: User, meeting_id: int) -> Meeting:
     """A meeting the user may read (404 for any other, as for one that does not exist)."""
     meeting = (
         policy.scope_meetings(user, Meeting.objects.all())
-        .select_related(
-            "quadrant", "coordinator", "agenda_frozen_by", "signed_off_by", "created_by"
-        )
+        .select_related("quadrant", "coordinator", "agenda_frozen_by", "signed_off_by")
         .filter(pk=meeting_id)
         .first()
     )
@@ -80,6 +78,10 @@ class Pack:
     def actions_for_item(self, item: AgendaItem) -> list[Action]:
         return [a for a in self.actions if a.child_id == item.child_id]
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Each child on the agenda with the actions about them, as the page and PDF show."""
+        return [{"item": item, "actions": self.actions_for_item(item)} for item in self.items]
+
 
 def meeting_pack(meeting: Meeting) -> Pack:
     """The pack of a meeting the caller may read (a fixed number of queries, whatever the size
@@ -115,6 +117,17 @@ def meeting_pack(meeting: Meeting) -> Pack:
         amendments=list(meeting.amendments.select_related("author")),
         chairs=list(meeting.chairs.all()),
     )
+
+
+def threat_records(user: User, meeting: Meeting) -> list[tuple[int, str]]:
+    """(id, label) of the intelligence records the user sees in the meeting's quadrant, for a
+    part 2 threat to point at (the first 300 by name)."""
+    from mace.intelligence.models import Record
+
+    records = policy.scope_intelligence(user, Record.objects.all()).filter(
+        area__quadrant_id=meeting.quadrant_id
+    )
+    return [(r.pk, f"{r.label} ({r.get_kind_display()})") for r in records.order_by("label")[:300]]
 
 
 def actions_list(user: User, *, show: str = "open") -> QuerySet[Action]:

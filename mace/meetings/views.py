@@ -185,10 +185,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "meeting": meeting,
             "pack": pack,
-            "items": [
-                {"item": item, "actions": pack.actions_for_item(item)} for item in pack.items
-            ],
-            "general_actions": [a for a in pack.actions if a.child_id is None],
+            "items": pack.rows(),
             "runs": runs,
             "can_sign_off": policy.can_sign_off_minutes(user, meeting),
             "recording": runs and meeting.status in services.RECORDING,
@@ -221,7 +218,8 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if add.is_valid():
             from mace.people.models import Child
 
-            child = Child.objects.visible_to(user).filter(pk=add.cleaned_data["child"]).first()
+            # The service refuses a child the coordinator may not see, as one that is not there.
+            child = Child.objects.filter(pk=add.cleaned_data["child"]).first()
             find = forms.AgendaFindForm(request.POST)  # carries the search, to show again
             find.is_valid()
             item = _attempt(
@@ -428,20 +426,10 @@ def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
     )
 
 
-def _records_for(user: User, meeting: Meeting) -> list[tuple[int, str]]:
-    """Intelligence records the part 2 form offers: those the user sees in the quadrant."""
-    from mace.intelligence.models import Record
-
-    records = policy.scope_intelligence(user, Record.objects.all()).filter(
-        area__quadrant_id=meeting.quadrant_id
-    )
-    return [(r.pk, f"{r.label} ({r.get_kind_display()})") for r in records.order_by("label")[:300]]
-
-
 def threat_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = _user(request)
     meeting = _running(request, meeting_id)
-    form = forms.ThreatForm(request.POST or None, records=_records_for(user, meeting))
+    form = forms.ThreatForm(request.POST or None, records=selectors.threat_records(user, meeting))
     if request.method == "POST" and form.is_valid():
         from mace.intelligence.models import Record
 

@@ -323,7 +323,7 @@ def test_the_meeting_page_runs_a_fixed_number_of_queries(
     client = signed_in(runner)
     url = reverse("meetings:detail", args=[meeting.pk])
     client.get(url)  # warm the session and caches
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
     assert words(response.content.decode()).count("Fictionalby") >= children
