@@ -40,6 +40,7 @@ class SecurityAction(models.TextChoices):
     TOKEN_ISSUED = "token_issued", "API token issued"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     RATE_LIMITED = "rate_limited", "Too many requests"
+    AUDIT_TAMPERED = "audit_tampered", "Audit logs failed their check"
 
 
 class ChangeType(models.TextChoices):
