@@ -85,12 +85,21 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
         """Superuser ticked on an account that is not one yet (the administrator's own
-        included, and a revert from the history) is saved unticked and asked for instead."""
-        was_superuser = change and User.objects.filter(pk=obj.pk, is_superuser=True).exists()
+        included, and a revert from the history) is saved unticked and asked for instead. An
+        account moved to another agency has its case roles asked for again."""
+        before = User.objects.filter(pk=obj.pk).values("is_superuser", "agency_id").first()
+        was_superuser = bool(change and before and before["is_superuser"])
         wants_superuser = obj.is_superuser and not was_superuser
         if wants_superuser:
             obj.is_superuser = False
         super().save_model(request, obj, form, change)
+        if change and before is not None and before["agency_id"] != obj.agency_id:
+            self._say_waiting(
+                request,
+                services.user_agency_moved(
+                    user=obj, actor=cast(User, request.user), request=request
+                ),
+            )
         if wants_superuser:
             grant = services.role_grant_request(
                 user=obj, roles=[], superuser=True, actor=cast(User, request.user), request=request

@@ -153,6 +153,23 @@ def user_roles_change(
     )
 
 
+@transaction.atomic
+def user_agency_moved(
+    *, user: User, actor: User | None, request: HttpRequest | None = None
+) -> RoleGrantRequest | None:
+    """The account has just been moved to another agency: what its powerful roles see follows
+    the agency, so they lapse and are asked for again, for the new agency's managers (or a data
+    protection officer) to approve. Without this, moving an approved account would widen it to
+    any agency's children with nobody's approval."""
+    user.__dict__.pop("role_set", None)
+    moved = [role for role in user.role_set if policy.role_needs_approval(role)]
+    if not moved:
+        return None
+    RoleAssignment.objects.filter(user=user, role__in=moved).delete()
+    user.__dict__.pop("role_set", None)
+    return role_grant_request(user=user, roles=moved, actor=actor, request=request)
+
+
 def role_grant_request(
     *,
     user: User,

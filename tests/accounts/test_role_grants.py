@@ -232,3 +232,23 @@ def test_taking_a_role_away_needs_no_approval(sysadmin, alice):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert not RoleAssignment.objects.filter(user=alice).exists()
     assert not RoleGrantRequest.objects.exists()
+
+
+def test_moving_an_account_to_another_agency_asks_for_its_case_roles_again(
+    sysadmin, alice, child, police, police_manager, manager
+):
+    # Alice's practitioner role was for CSC's children; in the police it must be approved anew.
+    assert signed_in(alice).get(reverse("people:detail", args=[child.pk])).status_code == 200
+    response = signed_in(sysadmin).post(
+        f"/admin/accounts/user/{alice.pk}/change/", _change_form(alice, agency=str(police.pk))
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    alice = User.objects.get(pk=alice.pk)
+    assert alice.agency == police and alice.role_set == frozenset()
+    grant = RoleGrantRequest.objects.get(user=alice, status=RoleGrantStatus.PENDING)
+    assert grant.roles == [Role.PRACTITIONER]
+    # Now the police's manager decides, not CSC's.
+    page = reverse("accounts:role_grant", args=[grant.pk])
+    assert signed_in(manager).get(page).status_code == 404
+    assert signed_in(police_manager).post(page, {"decision": "approve"}).status_code == 302
+    assert User.objects.get(pk=alice.pk).role_set == {Role.PRACTITIONER}
