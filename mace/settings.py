@@ -268,7 +268,9 @@ SESSION_COOKIE_SECURE = envbool("MACE_SECURE_COOKIES", PRODUCTION or not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# The absolute limit on a session; the idle timeout below usually ends it first.
+# The absolute limit on a session, counted from sign-in however active it is since (checked by
+# mace.accounts.middleware against the sign-in time kept in the session); the idle timeout
+# below usually ends it first.
 SESSION_COOKIE_AGE = envint("MACE_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Signed out after this long without a request; pages warn two minutes before.

@@ -66,3 +66,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.message}"
+
+
+class RateLimitCounter(models.Model):
+    """How many requests one caller (a scope and an address, user or token hash) has made in
+    one fixed window of the rate limits (mace.core.ratelimit), when the cache is the database.
+    Counted with one atomic INSERT ... ON CONFLICT DO UPDATE, so parallel requests on any
+    number of app servers each get their own number. Old windows are pruned as new ones
+    start."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField(help_text="Seconds since the epoch.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="one_counter_per_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start}: {self.count}"
