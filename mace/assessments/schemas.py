@@ -19,7 +19,7 @@ from mace.people.schemas import FieldErrorOut
 # ---------------------------------------------------------------------------------------------
 
 
-class PersonIn(Schema):
+class AssessmentPersonIn(Schema):
     name: ShortText = ""
     role: ShortText = Field(
         "",
@@ -53,7 +53,7 @@ class AssessmentContentIn(Schema):
     list. A draft may leave anything out; completing needs everything."""
 
     assessed_on: EventDate | None = Field(None, description="The date of the assessment")
-    people: list[PersonIn] | None = None
+    people: list[AssessmentPersonIn] | None = None
     vulnerabilities: list[ShortText] | None = Field(
         None, description="Codes of the instrument's vulnerabilities, e.g. learning-disability"
     )
@@ -212,7 +212,7 @@ class AssessmentSummaryOut(Schema):
         return bool(obj.review_overdue())
 
 
-class PersonOut(Schema):
+class AssessmentPersonOut(Schema):
     name: str
     role: str
     role_label: str
@@ -327,7 +327,7 @@ class AssessmentOut(AssessmentSummaryOut):
     created_by: str
     created_at: datetime
     updated_at: datetime
-    people: list[PersonOut]
+    people: list[AssessmentPersonOut]
     vulnerabilities: list[CodeLabelOut]
     vulnerability_notes: str
     indicators: list[AssessmentIndicatorOut]

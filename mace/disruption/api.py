@@ -21,6 +21,7 @@ from mace.disruption import selectors, services
 from mace.disruption.models import Disruption, EvidenceItem
 from mace.disruption.schemas import (
     DisruptionConflictOut,
+    DisruptionEvidenceOut,
     DisruptionIn,
     DisruptionListOut,
     DisruptionListQuery,
@@ -28,7 +29,6 @@ from mace.disruption.schemas import (
     DisruptionPatchIn,
     EvidenceIn,
     EvidenceListOut,
-    EvidenceOut,
 )
 from mace.intelligence.models import Record
 from mace.meetings.models import Action
@@ -299,7 +299,7 @@ def evidence_list(request: HttpRequest, disruption_id: Id) -> Any:
 
 @router.post(
     "/{disruption_id}/evidence",
-    response={201: EvidenceOut, **ERROR_RESPONSES},
+    response={201: DisruptionEvidenceOut, **ERROR_RESPONSES},
     summary="Add an evidence item to a disruption",
     operation_id="disruption_evidence_create",
 )

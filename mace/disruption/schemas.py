@@ -84,13 +84,13 @@ class SubjectOut(Schema):
     label: str
 
 
-class ChildOut(Schema):
+class DisruptionChildOut(Schema):
     id: int | None = Field(description="Null when the child is not shown to you")
     name: str = Field(description="Their name, or 'a child (not shown)'")
     shown: bool
 
 
-class ActionOut(Schema):
+class DisruptionActionOut(Schema):
     id: int
     owner_agency: str
     due_on: date
@@ -102,7 +102,7 @@ class DisruptionOut(Schema):
     type: str
     type_label: str
     subject: SubjectOut
-    child: ChildOut | None
+    child: DisruptionChildOut | None
     lead_agency: str
     legal_basis: str
     applied_on: date | None
@@ -113,7 +113,7 @@ class DisruptionOut(Schema):
     status: str
     status_label: str
     outcome: str
-    action: ActionOut | None
+    action: DisruptionActionOut | None
     notes: str
     created_at: datetime
     created_by: str
@@ -133,14 +133,14 @@ class DisruptionConflictOut(Schema):
     current: DisruptionOut
 
 
-class EvidenceOut(Schema):
+class DisruptionEvidenceOut(Schema):
     id: int
     description: str
     kind: str
     kind_label: str
     collected_on: date
     collected_by: str
-    child: ChildOut | None
+    child: DisruptionChildOut | None
     person: SubjectOut | None
     action: int | None
     disruption: int | None
@@ -151,4 +151,4 @@ class EvidenceOut(Schema):
 
 class EvidenceListOut(Schema):
     count: int
-    items: list[EvidenceOut]
+    items: list[DisruptionEvidenceOut]

@@ -365,7 +365,7 @@ class EndOut(Schema):
     visible: bool
 
 
-class GradingOut(Schema):
+class IntelligenceGradingOut(Schema):
     source_evaluation: str = Field(description="1, 2 or 3; blank when not graded")
     intelligence_assessment: str = Field(description="A to E; blank when not graded")
     handling_code: str
@@ -394,7 +394,7 @@ class LinkOut(Schema):
     source_kind_label: str
     source_agency: str
     source_detail: str
-    grading: GradingOut
+    grading: IntelligenceGradingOut
     note: str
     origin: OriginOut | None
     agency: str = Field(description="The agency that recorded the link")

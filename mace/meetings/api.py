@@ -47,8 +47,6 @@ from mace.meetings.schemas import (
     AgendaItemIn,
     AgendaItemOut,
     AgendaOut,
-    AmendmentIn,
-    AmendmentOut,
     CancellationIn,
     DiscussionConflictOut,
     DiscussionIn,
@@ -58,6 +56,8 @@ from mace.meetings.schemas import (
     MeetingListOut,
     MeetingListQuery,
     MeetingOut,
+    MinutesAmendmentIn,
+    MinutesAmendmentOut,
     RemovalIn,
     ThreatIn,
     ThreatOut,
@@ -713,10 +713,10 @@ def minutes_sign_off(request: HttpRequest, meeting_id: Id, payload: VersionIn) -
 
 @router.post(
     "/{meeting_id}/amendments",
-    response={201: AmendmentOut, **ERROR_RESPONSES},
+    response={201: MinutesAmendmentOut, **ERROR_RESPONSES},
     summary="Amend signed-off minutes",
 )
-def minutes_amend(request: HttpRequest, meeting_id: Id, payload: AmendmentIn) -> Any:
+def minutes_amend(request: HttpRequest, meeting_id: Id, payload: MinutesAmendmentIn) -> Any:
     """For a MACE chair of the quadrant: what the minutes now say, and why. Never an edit: the
     amendment is shown with the minutes."""
     meeting = _meeting(request, meeting_id)

@@ -93,7 +93,7 @@ class ActionIn(Schema):
     threat_id: Int | None = Field(None, description="Part 2: the threat it answers")
 
 
-class AmendmentIn(Schema):
+class MinutesAmendmentIn(Schema):
     text: LongText = Field("", description="What the minutes now say")
     reason: LongText = Field("", description="Why they change")
 
@@ -227,7 +227,7 @@ class ActionListOut(Schema):
     items: list[ActionOut]
 
 
-class AmendmentOut(Schema):
+class MinutesAmendmentOut(Schema):
     id: int
     author: str
     made_at: datetime
@@ -252,7 +252,7 @@ class MeetingOut(MeetingSummaryOut):
     agenda_frozen_at: datetime | None
     signed_off_at: datetime | None
     signed_off_by: str | None
-    amendments: list[AmendmentOut] = Field(description="Changes made after sign-off")
+    amendments: list[MinutesAmendmentOut] = Field(description="Changes made after sign-off")
 
 
 class MeetingConflictOut(Schema):

@@ -16,8 +16,8 @@ import pytest
 from django.test import Client
 from django.urls import include, path
 
-from mace.core.bounds import LONG_TEXT, SHORT_TEXT
 from mace.core.api import SERVER_ERROR, new_api
+from mace.core.bounds import LONG_TEXT, SHORT_TEXT
 from tests.api import API, bearer, field_errors, row_counts, signed_in, token_for
 
 
