@@ -64,7 +64,7 @@ def test_the_chronology_is_newest_first_with_amendments_indicators_and_routes(al
 
 # Session or token (2), role check, visible child, access event (4: the child exists, the log's
 # head locked, the row, the head moved on), entries, amendments, indicators, routes: twelve, and
-# the same bound for a short and a long history (the page's count adds one). Plus the second factor's device (a session) and
+# the same bound for a short and a long history. Plus the second factor's device (a session) and
 # the rate-limit counter in the database cache (6 at most).
 QUERY_BOUND = 12 + 1 + 6 + 1  # and the page's count
 
