@@ -30,7 +30,7 @@ CHECKS = [
     checks.status_code_conformance,  # type: ignore[attr-defined]
     checks.response_schema_conformance,  # type: ignore[attr-defined]
 ]
-EXAMPLES = 3
+EXAMPLES = 10
 ROLES = [role for role, _ in demo.demo_accounts_by_role()]
 USERNAMES = dict(demo.demo_accounts_by_role())
 
@@ -71,7 +71,6 @@ def _no_rate_limit(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.usefixtures("_no_rate_limit")
 @schema.parametrize()
 @settings(
