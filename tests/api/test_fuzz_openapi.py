@@ -30,7 +30,7 @@ CHECKS = [
     checks.status_code_conformance,  # type: ignore[attr-defined]
     checks.response_schema_conformance,  # type: ignore[attr-defined]
 ]
-EXAMPLES = 10
+EXAMPLES = 3
 ROLES = [role for role, _ in demo.demo_accounts_by_role()]
 USERNAMES = dict(demo.demo_accounts_by_role())
 
