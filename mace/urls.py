@@ -1,12 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from mace.core.api import api
+from mace.core.api import api, not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The API authenticates itself (session or token) and answers 401, never a redirect.
     path("api/v1/", api.urls),
+    # Any other path under /api/ answers the API's JSON 404, not the site's page.
+    re_path(r"^api/", not_found),
     path("", include("mace.accounts.urls")),
     path("", include("mace.core.urls")),
     path("children/", include("mace.people.urls")),
