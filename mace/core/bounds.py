@@ -72,3 +72,32 @@ def text_problem(value: str | None, *, name: str = "Text", limit: int = LONG_TEX
     if len(value) > limit:
         return f"{name} must be {limit:,} characters or fewer"
     return None
+
+
+def localtime(value: dt.datetime) -> dt.datetime:
+    """The moment in UK time, for showing. A stored moment at the very ends of the calendar (year
+    1, year 9999) cannot be moved into another time zone without overflowing: it is shown as
+    stored (UTC) instead, so that the page still renders."""
+    try:
+        return timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return value
+
+
+def local_date(value: dt.date | dt.datetime) -> dt.date:
+    """The day a date or moment falls on in UK time (see localtime)."""
+    if isinstance(value, dt.datetime):
+        return localtime(value).date()
+    return value
+
+
+def shifted[T: (dt.date, dt.datetime)](value: T, delta: dt.timedelta) -> T:
+    """value + delta, held at the end of the calendar instead of overflowing: a due date worked
+    out from a stored moment in year 9999 is simply "never", not a crash."""
+    try:
+        return value + delta
+    except OverflowError:
+        end = dt.datetime.max if delta > dt.timedelta(0) else dt.datetime.min
+        if isinstance(value, dt.datetime):
+            return end.replace(tzinfo=value.tzinfo)
+        return end.date()
