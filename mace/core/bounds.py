@@ -23,6 +23,7 @@ the bounds apply to what is accepted, never to what is shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.utils import timezone
 
@@ -101,3 +102,38 @@ def shifted[T: (dt.date, dt.datetime)](value: T, delta: dt.timedelta) -> T:
         if isinstance(value, dt.datetime):
             return end.replace(tzinfo=value.tzinfo)
         return end.date()
+
+
+type Dated = dt.date | dt.datetime | None
+
+
+def date_errors(
+    *,
+    events: Mapping[str, tuple[Dated, str]] | None = None,
+    births: Mapping[str, tuple[dt.date | None, str]] | None = None,
+) -> dict[str, list[str]]:
+    """Field errors for the dates a service was given, in DomainError's shape: each key maps a
+    field to (value, how messages name it), e.g. {"occurred_at": (when, "The date of the note")}.
+    Services check these before any arithmetic on the dates."""
+    errors: dict[str, list[str]] = {}
+    for field, (value, name) in (events or {}).items():
+        if problem := event_date_problem(value, name=name):
+            errors[field] = [problem]
+    for field, (born, name) in (births or {}).items():
+        if problem := birth_date_problem(born, name=name):
+            errors[field] = [problem]
+    return errors
+
+
+def text_errors(
+    *,
+    short: Mapping[str, tuple[str | None, str]] | None = None,
+    long: Mapping[str, tuple[str | None, str]] | None = None,
+) -> dict[str, list[str]]:
+    """Field errors for free text (too long, or a NUL character), in DomainError's shape."""
+    errors: dict[str, list[str]] = {}
+    for limit, fields in ((SHORT_TEXT, short), (LONG_TEXT, long)):
+        for field, (value, name) in (fields or {}).items():
+            if problem := text_problem(value, name=name, limit=limit):
+                errors[field] = [problem]
+    return errors

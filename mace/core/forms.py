@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from mace.core.bounds import birth_date_problem, event_date_problem
 from mace.core.errors import DomainError
 
 
@@ -28,12 +30,18 @@ class DateInput(forms.MultiWidget):
 
 class DateField(forms.MultiValueField):
     """A date typed into three boxes, with GOV.UK's error messages ("... must include a month",
-    "... must be a real date"). `name` is how messages refer to it: "Date of birth"."""
+    "... must be a real date"). `name` is how messages refer to it: "Date of birth".
+
+    Every date keeps the documented bounds of mace.core.bounds: an event date (the default)
+    lies between 1990 and 2100, a birth date (`bounds="birth"`) between 1900 and today."""
 
     widget = DateInput
 
-    def __init__(self, *, name: str = "Date", **kwargs: Any) -> None:
+    def __init__(
+        self, *, name: str = "Date", bounds: Literal["event", "birth"] = "event", **kwargs: Any
+    ) -> None:
         self.name = name
+        self.bounds = bounds
         kwargs.setdefault("error_messages", {"required": f"Enter the {name.lower()}"})
         super().__init__(
             fields=(
@@ -56,9 +64,18 @@ class DateField(forms.MultiValueField):
             day, month, year = (int(p) for p in parts)
             if year < 1000:
                 raise ValidationError(f"{self.name} year must include 4 numbers")
-            return dt.date(year, month, day)
-        except ValueError:
+            value = dt.date(year, month, day)
+        except (ValueError, OverflowError):
             raise ValidationError(f"{self.name} must be a real date") from None
+        if self.bounds == "birth":
+            # A birth date after today is refused by the services ("must be today or in the
+            # past"), alongside the form's other errors; here only what no service could use.
+            problem = birth_date_problem(min(value, timezone.localdate()), name=self.name)
+        else:
+            problem = event_date_problem(value, name=self.name)
+        if problem:
+            raise ValidationError(problem)
+        return value
 
 
 class GovFormMixin:
