@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from mace.core.bounds import birth_date_problem, event_date_problem
+from mace.core.bounds import LONG_TEXT, SHORT_TEXT, birth_date_problem, event_date_problem
 from mace.core.errors import DomainError
 
 
@@ -89,6 +90,36 @@ class GovFormMixin:
         kwargs.setdefault("auto_id", "%s")
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.bound_free_text()
+
+    def full_clean(self) -> None:
+        # Again here: many forms add their fields in __init__ after this mixin's has run.
+        self.bound_free_text()
+        super().full_clean()  # type: ignore[misc]
+
+    def bound_free_text(self) -> None:
+        """Give every free-text field the documented maximum length (mace.core.bounds): a
+        field that names none gets SHORT_TEXT (a box) or LONG_TEXT (a text area), and none may
+        exceed LONG_TEXT. NUL characters are refused by every CharField already (Django's
+        ProhibitNullCharactersValidator), the date input's boxes included."""
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            default = LONG_TEXT if isinstance(field.widget, forms.Textarea) else SHORT_TEXT
+            limit = min(field.max_length or default, LONG_TEXT)
+            if field.max_length == limit:
+                continue
+            field.max_length = limit
+            field.validators = [
+                v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
+            ]
+            field.validators.append(validators.MaxLengthValidator(limit))
+            field.widget.attrs.update(field.widget_attrs(field.widget))
+            if "max_length" not in field.error_messages:
+                name = str(field.label or "").removesuffix(" (optional)")
+                if not name or "?" in name or len(name) > 40:
+                    name = "The text"
+                field.error_messages["max_length"] = f"{name} must be {limit:,} characters or fewer"
 
     def anchor_for(self, name: str) -> str:
         """The id of the element an error summary link for this field should move focus to."""
