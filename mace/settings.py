@@ -17,6 +17,9 @@ VAR_DIR = Path(envstr("MACE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("MACE_DEBUG", False)
 PRODUCTION = envbool("MACE_PRODUCTION", False)
+# Where a demo is running (`make demo`, synthetic data only); pages show a banner. A demo runs
+# with DEBUG off like any other: a 404 or a 500 shows the service's own page, never Django's.
+MACE_DEMO = envbool("MACE_DEMO", False)
 SECRET_KEY = envsecret("MACE_SECRET_KEY") or (
     "insecure-development-key-only-for-demo-and-tests" if not PRODUCTION else ""
 )
@@ -262,9 +265,10 @@ SECURE_SSL_REDIRECT = envbool("MACE_SSL_REDIRECT", PRODUCTION)
 if envbool("MACE_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-# Cookies travel only over HTTPS unless this is a development server (DEBUG, as `make demo`
-# runs) outside production. Browsers and the test client still send them to http://localhost.
-SESSION_COOKIE_SECURE = envbool("MACE_SECURE_COOKIES", PRODUCTION or not DEBUG)
+# Cookies travel only over HTTPS unless this is a development server (DEBUG) or the demo (which
+# `make demo` serves at http://127.0.0.1:8000) outside production. Browsers and the test client
+# still send them to http://localhost.
+SESSION_COOKIE_SECURE = envbool("MACE_SECURE_COOKIES", PRODUCTION or not (DEBUG or MACE_DEMO))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -309,9 +313,6 @@ MACE_RATE_LIMIT_API = envint("MACE_RATE_LIMIT_API", 600)  # per token or signed-
 
 # Ninja: the OpenAPI document and docs live under /api/v1/.
 NINJA_PAGINATION_PER_PAGE = 50
-
-# Where a demo is running; pages show a banner.
-MACE_DEMO = envbool("MACE_DEMO", False)
 
 LOGGING = {
     "version": 1,

@@ -21,3 +21,9 @@ urlpatterns = [
     path("meetings/", include("mace.meetings.urls")),
     path("disruption/", include("mace.disruption.urls")),
 ]
+
+# The service's own error pages (JSON under /api/); never Django's debug pages.
+handler400 = "mace.core.error_pages.bad_request"
+handler403 = "mace.core.error_pages.permission_denied"
+handler404 = "mace.core.error_pages.page_not_found"
+handler500 = "mace.core.error_pages.server_error"
