@@ -227,6 +227,14 @@ def notification_emails_sweep(*, limit: int = 500, stop_after_failures: int = 3)
     }
 
 
+def notification_emails_retry_given_up() -> int:
+    """Put every given-up email back in line with a fresh count of attempts (after the mail
+    server is mended: `mace send_notification_emails --retry-given-up`). Answers how many."""
+    return Notification.objects.filter(email_status=EmailStatus.GAVE_UP).update(
+        email_status=EmailStatus.PENDING, email_attempts=0, next_attempt_at=None, claimed_at=None
+    )
+
+
 def undelivered_email_count() -> int:
     """How many notification emails were given up: for the administrators' attention."""
     return Notification.objects.filter(email_status=EmailStatus.GAVE_UP).count()

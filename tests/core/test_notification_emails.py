@@ -200,6 +200,24 @@ def test_giving_up_after_the_configured_attempts_shows_to_administrators(
     assert "Something is waiting for you" in signed_in(manager).get("/").content.decode()
 
 
+def test_an_operator_can_put_given_up_emails_back_in_line_once_the_mail_server_works(
+    manager, flaky_mail, settings
+):
+    settings.MACE_EMAIL_MAX_ATTEMPTS = 1
+    flaky_mail(1)
+    notification = a_notification(manager)
+    notification_email.call([notification.pk])
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.GAVE_UP
+    output = StringIO()
+    call_command("send_notification_emails", "--retry-given-up", stdout=output)
+    assert "1 given-up email(s) put back in line" in output.getvalue()
+    (email,) = mail.outbox
+    assert email.to == [manager.email]
+    notification.refresh_from_db()
+    assert (notification.email_status, notification.email_attempts) == (EmailStatus.SENT, 1)
+
+
 def test_a_working_mail_server_leaves_nothing_for_administrators(admin_user, manager, mailoutbox):
     notification_email.call([a_notification(manager).pk])
     page = signed_in(admin_user).get(reverse("core:dashboard")).content.decode()
