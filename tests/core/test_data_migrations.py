@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Migrations whose RunPython changes existing rows rather than loading any.
 NOT_LOADERS = {
     "mace.access.migrations.0005_audit_chain_heads",
-    "mace.core.migrations.0004_notification_email_delivery",
+    "mace.core.migrations.0005_notification_email_delivery",
 }
 
 

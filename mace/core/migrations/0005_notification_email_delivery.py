@@ -18,7 +18,7 @@ def existing_emails(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_notification_emailed_at'),
+        ('core', '0004_rate_limit_counter'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
