@@ -188,6 +188,8 @@ MAILERS = {
                 "username": envstr("MACE_EMAIL_USER") or None,
                 "password": envsecret("MACE_EMAIL_PASSWORD") or None,
                 "use_tls": envbool("MACE_EMAIL_TLS", True),
+                # Without a timeout a hung mail server holds a worker (and its claim) for ever.
+                "timeout": envint("MACE_EMAIL_TIMEOUT", 30),
             },
         }
         if _EMAIL_HOST
@@ -195,9 +197,18 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = envstr("MACE_EMAIL_FROM", "MACE platform <no-reply@mace.invalid>")
+# A notification email that fails is tried again after MACE_EMAIL_RETRY_SECONDS, then twice as
+# long each time (never more than an hour apart), and given up after MACE_EMAIL_MAX_ATTEMPTS
+# attempts (the defaults try for about six hours). Given-up emails show on system
+# administrators' "My work" page and in the administration pages.
+MACE_EMAIL_RETRY_SECONDS = envint("MACE_EMAIL_RETRY_SECONDS", 60)
+MACE_EMAIL_MAX_ATTEMPTS = envint("MACE_EMAIL_MAX_ATTEMPTS", 12)
+if MACE_EMAIL_RETRY_SECONDS < 1 or MACE_EMAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("MACE_EMAIL_RETRY_SECONDS and MACE_EMAIL_MAX_ATTEMPTS must be 1+")
 
 # The idempotent sweeps `uv run mace periodic` runs (hourly, from cron or a systemd timer).
 MACE_PERIODIC_COMMANDS = [
+    "send_notification_emails",
     "refresh_mace_eligibility",
     "purge_drafts",
     "disruption_reminders",
