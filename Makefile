@@ -25,10 +25,13 @@ demo: seed
 	@MACE_DEMO=1 $(MACE) demo_accounts
 	@echo "Starting the platform at http://127.0.0.1:$(PORT), the task worker and the hourly sweeps. Ctrl-C stops them."
 	@# Synthetic data only: demo accounts sign in without a second factor, and every page says so.
+	@# DEBUG stays off (MACE_DEBUG=0): errors show the service's own pages, never Django's debug
+	@# pages; WhiteNoise serves the static files from their finders (WHITENOISE_USE_FINDERS), and
+	@# session cookies work over http because MACE_DEMO is set (mace/settings.py).
 	@trap 'kill 0' EXIT INT TERM; \
 	  MACE_DEMO=1 $(MACE) db_worker & \
 	  MACE_DEMO=1 $(MACE) periodic --every 3600 > /dev/null & \
-	  MACE_DEMO=1 MACE_DEMO_SKIP_TWO_FACTOR=1 MACE_DEBUG=1 $(MACE) runserver --noreload 127.0.0.1:$(PORT)
+	  MACE_DEMO=1 MACE_DEMO_SKIP_TWO_FACTOR=1 MACE_DEBUG=0 $(MACE) runserver --noreload 127.0.0.1:$(PORT)
 
 test: install
 	uv run --frozen pytest

@@ -17,6 +17,9 @@ VAR_DIR = Path(envstr("MACE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("MACE_DEBUG", False)
 PRODUCTION = envbool("MACE_PRODUCTION", False)
+# Where a demo is running (`make demo`, synthetic data only); pages show a banner. A demo runs
+# with DEBUG off like any other: a 404 or a 500 shows the service's own page, never Django's.
+MACE_DEMO = envbool("MACE_DEMO", False)
 SECRET_KEY = envsecret("MACE_SECRET_KEY") or (
     "insecure-development-key-only-for-demo-and-tests" if not PRODUCTION else ""
 )
@@ -185,6 +188,8 @@ MAILERS = {
                 "username": envstr("MACE_EMAIL_USER") or None,
                 "password": envsecret("MACE_EMAIL_PASSWORD") or None,
                 "use_tls": envbool("MACE_EMAIL_TLS", True),
+                # Without a timeout a hung mail server holds a worker (and its claim) for ever.
+                "timeout": envint("MACE_EMAIL_TIMEOUT", 30),
             },
         }
         if _EMAIL_HOST
@@ -192,9 +197,18 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = envstr("MACE_EMAIL_FROM", "MACE platform <no-reply@mace.invalid>")
+# A notification email that fails is tried again after MACE_EMAIL_RETRY_SECONDS, then twice as
+# long each time (never more than an hour apart), and given up after MACE_EMAIL_MAX_ATTEMPTS
+# attempts (the defaults try for about six hours). Given-up emails show on system
+# administrators' "My work" page and in the administration pages.
+MACE_EMAIL_RETRY_SECONDS = envint("MACE_EMAIL_RETRY_SECONDS", 60)
+MACE_EMAIL_MAX_ATTEMPTS = envint("MACE_EMAIL_MAX_ATTEMPTS", 12)
+if MACE_EMAIL_RETRY_SECONDS < 1 or MACE_EMAIL_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("MACE_EMAIL_RETRY_SECONDS and MACE_EMAIL_MAX_ATTEMPTS must be 1+")
 
 # The idempotent sweeps `uv run mace periodic` runs (hourly, from cron or a systemd timer).
 MACE_PERIODIC_COMMANDS = [
+    "send_notification_emails",
     "refresh_mace_eligibility",
     "purge_drafts",
     "disruption_reminders",
@@ -269,13 +283,16 @@ SECURE_SSL_REDIRECT = envbool("MACE_SSL_REDIRECT", PRODUCTION)
 if envbool("MACE_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-# Cookies travel only over HTTPS unless this is a development server (DEBUG, as `make demo`
-# runs) outside production. Browsers and the test client still send them to http://localhost.
-SESSION_COOKIE_SECURE = envbool("MACE_SECURE_COOKIES", PRODUCTION or not DEBUG)
+# Cookies travel only over HTTPS unless this is a development server (DEBUG) or the demo (which
+# `make demo` serves at http://127.0.0.1:8000) outside production. Browsers and the test client
+# still send them to http://localhost.
+SESSION_COOKIE_SECURE = envbool("MACE_SECURE_COOKIES", PRODUCTION or not (DEBUG or MACE_DEMO))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# The absolute limit on a session; the idle timeout below usually ends it first.
+# The absolute limit on a session, counted from sign-in however active it is since (checked by
+# mace.accounts.middleware against the sign-in time kept in the session); the idle timeout
+# below usually ends it first.
 SESSION_COOKIE_AGE = envint("MACE_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Signed out after this long without a request; pages warn two minutes before.
@@ -314,9 +331,6 @@ MACE_RATE_LIMIT_API = envint("MACE_RATE_LIMIT_API", 600)  # per token or signed-
 
 # Ninja: the OpenAPI document and docs live under /api/v1/.
 NINJA_PAGINATION_PER_PAGE = 50
-
-# Where a demo is running; pages show a banner.
-MACE_DEMO = envbool("MACE_DEMO", False)
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from mace.core.api import api
+from mace.core.api import api, not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The API authenticates itself (session or token) and answers 401, never a redirect.
     path("api/v1/", api.urls),
+    # Any other path under /api/ answers the API's JSON 404, not the site's page.
+    re_path(r"^api/", not_found),
     path("", include("mace.accounts.urls")),
     path("", include("mace.core.urls")),
     path("children/", include("mace.people.urls")),
@@ -19,3 +21,9 @@ urlpatterns = [
     path("meetings/", include("mace.meetings.urls")),
     path("disruption/", include("mace.disruption.urls")),
 ]
+
+# The service's own error pages (JSON under /api/); never Django's debug pages.
+handler400 = "mace.core.error_pages.bad_request"
+handler403 = "mace.core.error_pages.permission_denied"
+handler404 = "mace.core.error_pages.page_not_found"
+handler500 = "mace.core.error_pages.server_error"

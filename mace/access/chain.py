@@ -12,7 +12,7 @@ The chain proves the logs were not changed by anyone who cannot also recompute e
 It cannot show a log deleted with its head row, a tail cut off with the head rewritten, or an
 older copy put back: for those each head is copied outside the database (mace.access.anchor:
 `verify_audit --print-head`, the hourly `anchor_audit`) and `verify(expect=...)` holds the log to
-it. On PostgreSQL the tables also refuse UPDATE and DELETE (migration access 0007)."""
+it. On PostgreSQL the tables also refuse UPDATE and DELETE (migration access 0008)."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ class SecurityAction(models.TextChoices):
     SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
     SIGNED_OUT = "signed_out", "Signed out"
     SESSION_EXPIRED = "session_expired", "Session expired (idle)"
+    SESSION_LIMIT = "session_limit", "Session ended at its time limit"
     LOCKED_OUT = "locked_out", "Locked out after failed attempts"
     UNLOCKED = "unlocked", "Unlocked by an administrator"
     TWO_FACTOR_ENROLLED = "2fa_enrolled", "Set up two-factor sign-in"
@@ -40,6 +41,9 @@ class SecurityAction(models.TextChoices):
     TOKEN_ISSUED = "token_issued", "API token issued"
     TOKEN_REVOKED = "token_revoked", "API token revoked"
     RATE_LIMITED = "rate_limited", "Too many requests"
+    ROLE_REQUESTED = "role_requested", "Powerful role or superuser requested"
+    ROLE_APPROVED = "role_approved", "Powerful role or superuser approved"
+    ROLE_REFUSED = "role_refused", "Powerful role or superuser refused"
     AUDIT_TAMPERED = "audit_tampered", "Audit logs failed their check"
 
 

@@ -15,6 +15,10 @@ Every page, API route, export and search asks this module. Rules for now:
 - agency managers and the data protection role read the audit: the data protection role for
   every child and user, an agency manager for the children their agency works or has worked
   with and the users of their own agency; they also review break-glass uses.
+- two people give power: a role that sees case content, the data protection role or superuser
+  takes effect only when someone other than the person who asked for it (and other than the
+  account's holder) approves it: an agency manager of the account's agency or a data protection
+  officer. Taking a role away needs nobody's approval.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from mace.accounts.choices import Role
 
 if TYPE_CHECKING:
     from mace.access.models import BreakGlassGrant
-    from mace.accounts.models import User
+    from mace.accounts.models import RoleGrantRequest, User
     from mace.assessments.models import Assessment
     from mace.concerns.models import Concern
     from mace.meetings.models import Action, Meeting
@@ -239,6 +243,50 @@ def can_review_break_glass(user: User | None, grant: BreakGlassGrant) -> bool:
     if user is None or grant.user_id == user.pk:
         return False
     return break_glass_for_review(user, GrantModel.objects.filter(pk=grant.pk)).exists()
+
+
+# Roles whose granting needs a second person's approval (mace.accounts.services): every role
+# that sees case content, and the data protection role (it reads every child's audit and
+# approves these requests itself). Superuser needs approval too.
+ROLES_NEEDING_APPROVAL = CASE_ROLES | {Role.DATA_PROTECTION}
+
+
+def role_needs_approval(role: str) -> bool:
+    return role in ROLES_NEEDING_APPROVAL
+
+
+def can_view_role_grants(user: User | None) -> bool:
+    """Agency managers and data protection officers approve powerful roles."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.role_set & {Role.AGENCY_MANAGER, Role.DATA_PROTECTION})
+
+
+def role_grants_for_approval(
+    user: User | None, queryset: QuerySet[RoleGrantRequest]
+) -> QuerySet[RoleGrantRequest]:
+    """The role requests this user may see and decide: every one for a data protection
+    officer; an agency manager's, those about accounts of their own agency. Never one about
+    their own account or one they asked for themselves."""
+    if not can_view_role_grants(user):
+        return queryset.none()
+    assert user is not None
+    queryset = queryset.exclude(user_id=user.pk).exclude(requested_by_id=user.pk)
+    if Role.DATA_PROTECTION in user.role_set:
+        return queryset
+    if user.agency_id is None:
+        return queryset.none()
+    return queryset.filter(user__agency_id=user.agency_id)
+
+
+def can_approve_role_grant(user: User | None, grant: RoleGrantRequest) -> bool:
+    """Whether the user may approve or refuse this request: a second person, never the one who
+    asked nor the account's holder, with the standing to approve it."""
+    from mace.accounts.models import RoleGrantRequest as RequestModel
+
+    if user is None or grant.user_id == user.pk or grant.requested_by_id == user.pk:
+        return False
+    return role_grants_for_approval(user, RequestModel.objects.filter(pk=grant.pk)).exists()
 
 
 def can_amend_entry(user: User | None, entry: ChronologyEntry) -> bool:

@@ -1,6 +1,11 @@
 """Users and their API tokens in the admin. A token's hash is never shown; a token can only be
 revoked here, never created or edited (tokens are issued with `mace issue_token`).
 
+Roles and superuser go through mace.accounts.services: a role that sees case content, the data
+protection role or superuser ticked here becomes a request that a second person approves on
+the "Roles waiting for approval" page (an agency manager of the account's agency or a data
+protection officer); the account does not hold it until then. Taking one away is at once.
+
 Second factors are not shown at all (their secrets are worth as much as a password): an
 administrator can only reset them, or lift a lockout, with the audited actions on users."""
 
@@ -12,6 +17,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,7 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from mace.accounts import services
-from mace.accounts.models import ApiToken, RoleAssignment, User
+from mace.accounts.choices import RoleGrantStatus
+from mace.accounts.models import ApiToken, RoleAssignment, RoleGrantRequest, User
 
 for _device in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device):
@@ -28,6 +35,9 @@ for _device in (TOTPDevice, StaticDevice):
 
 
 class RoleAssignmentInline(admin.TabularInline):
+    """The roles the account holds. Rows added here for a role that needs approval are not
+    saved: they become a request (UserAdmin.save_related)."""
+
     model = RoleAssignment
     extra = 1
     verbose_name = "role"
@@ -40,7 +50,9 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         ("Agency and quadrant", {"fields": ("agency", "quadrant", "job_title")}),
+        ("Waiting for approval", {"fields": ("waiting_for_approval",)}),
     )
+    readonly_fields = ["waiting_for_approval"]
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         ("Agency and quadrant", {"fields": ("agency", "quadrant", "job_title")}),
@@ -70,6 +82,74 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("role_assignments")
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        """Superuser ticked on an account that is not one yet (the administrator's own
+        included, and a revert from the history) is saved unticked and asked for instead. An
+        account moved to another agency has its case roles asked for again."""
+        before = User.objects.filter(pk=obj.pk).values("is_superuser", "agency_id").first()
+        was_superuser = bool(change and before and before["is_superuser"])
+        wants_superuser = obj.is_superuser and not was_superuser
+        if wants_superuser:
+            obj.is_superuser = False
+        super().save_model(request, obj, form, change)
+        if change and before is not None and before["agency_id"] != obj.agency_id:
+            self._say_waiting(
+                request,
+                services.user_agency_moved(
+                    user=obj, actor=cast(User, request.user), request=request
+                ),
+            )
+        if wants_superuser:
+            grant = services.role_grant_request(
+                user=obj, roles=[], superuser=True, actor=cast(User, request.user), request=request
+            )
+            self._say_waiting(request, grant)
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseInlineFormSet], change: bool
+    ) -> None:
+        """The roles go through the service, never straight to the table: the powerful ones
+        become a request for a second person to approve."""
+        form.save_m2m()
+        wanted: set[str] | None = None
+        for formset in formsets:
+            if formset.model is not RoleAssignment:
+                self.save_formset(request, form, formset, change=change)
+                continue
+            # Sets what the admin's change message reads (new, changed and deleted rows)
+            # without writing anything.
+            formset.save(commit=False)
+            wanted = {
+                row.cleaned_data["role"]
+                for row in formset.forms
+                if row.cleaned_data
+                and row.cleaned_data.get("role")
+                and not row.cleaned_data.get("DELETE")
+            }
+        if wanted is None:
+            return
+        grant = services.user_roles_change(
+            user=form.instance, roles=wanted, actor=cast(User, request.user), request=request
+        )
+        self._say_waiting(request, grant)
+
+    def _say_waiting(self, request: HttpRequest, grant: RoleGrantRequest | None) -> None:
+        if grant is not None:
+            self.message_user(
+                request,
+                f"{grant.summary[:1].upper()}{grant.summary[1:]} for {grant.user.username} "
+                "waits for approval by an agency manager of their agency or a data protection "
+                "officer. It does not take effect until then.",
+                messages.WARNING,
+            )
+
+    @admin.display(description="waiting for approval")
+    def waiting_for_approval(self, obj: User) -> str:
+        if not obj.pk:
+            return "-"
+        waiting = obj.role_grant_requests.filter(status=RoleGrantStatus.PENDING)
+        return "; ".join(grant.summary for grant in waiting) or "Nothing"
 
     @admin.action(description="Unlock after failed sign-ins", permissions=["change"])
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

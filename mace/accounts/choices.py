@@ -15,3 +15,9 @@ class Role(models.TextChoices):
     WORKFORCE_LEAD = "workforce_lead", "Workforce lead"
     SYSTEM_ADMIN = "system_admin", "System administrator"
     DATA_PROTECTION = "data_protection", "Data protection officer"
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"

@@ -44,3 +44,28 @@ class RecoveryCodeForm(GovForm):
         required=False,
         max_length=40,
     )
+
+
+class RoleGrantDecisionForm(GovForm):
+    decision = forms.ChoiceField(
+        label="Do you approve this?",
+        choices=[
+            ("approve", "Yes, approve it: the account holds it from now"),
+            ("refuse", "No, refuse it"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason (required when you refuse)",
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="It goes in the audit with your decision",
+    )
+
+    def clean_decision(self) -> str:
+        decision = self.cleaned_data.get("decision") or ""
+        if decision not in ("approve", "refuse"):
+            raise forms.ValidationError("Choose whether to approve or refuse the request")
+        return decision

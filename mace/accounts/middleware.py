@@ -1,6 +1,6 @@
-"""Two pieces of sign-in security that apply to every request: the idle timeout, and the rule
-that a user asked for a second factor reaches nothing but the two-factor pages until they pass
-it."""
+"""Sign-in security that applies to every request: the idle timeout, the absolute session limit,
+and the rule that a user asked for a second factor reaches nothing but the two-factor pages
+until they pass it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from mace.access.choices import SecurityAction
 from mace.accounts import two_factor
 
 LAST_SEEN = "mace_last_seen"
+# When this session signed in (seconds since the epoch), for the absolute session limit.
+SIGNED_IN_AT = "mace_signed_in_at"
 # The session is written at most this often just to note activity (it is a database write).
 TOUCH_SECONDS = 60
 
@@ -35,14 +37,39 @@ def note_activity(request: HttpRequest) -> None:
     request.session[LAST_SEEN] = int(time.time())
 
 
+def note_sign_in(request: HttpRequest) -> None:
+    """Start both clocks: the idle timeout's and the absolute limit's."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now
+
+
+def session_limit_seconds() -> int:
+    return int(settings.SESSION_COOKIE_AGE)
+
+
+def _duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not parts:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
 def idle_timeout_seconds() -> int:
     return int(settings.MACE_IDLE_TIMEOUT_MINUTES) * 60
 
 
 class IdleTimeoutMiddleware:
-    """Signs out a session that has made no request for MACE_IDLE_TIMEOUT_MINUTES, records it,
-    and tells the user why on the sign-in page. Checked against the session's last request
-    rather than the cookie's age, so the event can be recorded."""
+    """Signs out a session that has made no request for MACE_IDLE_TIMEOUT_MINUTES, or that
+    signed in more than MACE_SESSION_SECONDS ago however busy it has been since, records it,
+    and tells the user why on the sign-in page. Checked against the times kept in the session
+    rather than the cookie's age: Django renews a session's expiry whenever it is saved, so
+    activity would stretch the absolute limit, and an expiry by cookie records nothing.
+
+    A signed-in session with no sign-in time predates the limit; its age is unknown, so it
+    ends too. The API answers 401 to a session ended here (it is no longer signed in)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -52,7 +79,10 @@ class IdleTimeoutMiddleware:
         if SESSION_KEY in session:
             now = int(time.time())
             last_seen = session.get(LAST_SEEN)
-            if last_seen is not None and now - int(last_seen) > idle_timeout_seconds():
+            signed_in_at = session.get(SIGNED_IN_AT)
+            if signed_in_at is None or now - int(signed_in_at) >= session_limit_seconds():
+                self._end_at_limit(request)
+            elif last_seen is not None and now - int(last_seen) > idle_timeout_seconds():
                 self._expire(request)
             elif last_seen is None or now - int(last_seen) >= TOUCH_SECONDS:
                 session[LAST_SEEN] = now
@@ -72,6 +102,23 @@ class IdleTimeoutMiddleware:
         messages.info(
             request,
             f"You were signed out after {minutes} minutes without activity. "
+            "Sign in again to carry on.",
+        )
+
+    def _end_at_limit(self, request: HttpRequest) -> None:
+        user = request.user if request.user.is_authenticated else None
+        request.mace_idle_expired = True  # type: ignore[attr-defined]  # not a sign-out
+        logout(request)
+        limit = _duration(session_limit_seconds())
+        security_event_record(
+            action=SecurityAction.SESSION_LIMIT,
+            user=user,  # type: ignore[arg-type]
+            request=request,
+            detail=f"Signed in more than {limit} ago",
+        )
+        messages.info(
+            request,
+            f"You were signed out because a session lasts at most {limit}. "
             "Sign in again to carry on.",
         )
 

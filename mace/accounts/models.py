@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from mace.accounts.choices import Role
+from mace.accounts.choices import Role, RoleGrantStatus
 
 
 class User(AbstractUser):
@@ -58,6 +58,54 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+
+class RoleGrantRequest(models.Model):
+    """A request to give an account roles that see children's case content (or the data
+    protection role, or superuser), which takes effect only when a second person approves it:
+    an agency manager of the account's agency or a data protection officer, never the person
+    who asked nor the account's holder (mace.access.policy.can_approve_role_grant). Until then
+    the roles are not the account's. Kept after the decision, for the record."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grant_requests")
+    roles = models.JSONField(default=list, blank=True, help_text="Role values asked for.")
+    superuser = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="role_grants_requested"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="role_grants_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="The approver's reason for the decision.")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "requested_at"], name="role_grant_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.summary} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RoleGrantStatus.PENDING
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels.get(role, role)) for role in self.roles]
+
+    @property
+    def summary(self) -> str:
+        """What is asked for, in words: "Practitioner, Agency manager and superuser"."""
+        parts = [*self.role_labels, *(["superuser"] if self.superuser else [])]
+        if not parts:
+            return "nothing"
+        return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
 
 
 def _hash_token(raw: str) -> str:

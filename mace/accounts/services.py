@@ -1,24 +1,29 @@
-"""What happens to accounts: personal API tokens issued and revoked, second factors set up,
-checked and reset, lockouts lifted. The commands, the admin and the account pages call these;
+"""What happens to accounts: roles given and taken away (the powerful ones only on a second
+person's approval), personal API tokens issued and revoked, second factors set up, checked and
+reset, lockouts lifted. The commands, the admin and the account pages call these;
 each writes its security event to the audit.
 
 Only a hash of a token is stored and the token itself is returned once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mace.access import policy
 from mace.access.audit import security_event_record
 from mace.access.choices import SecurityAction
 from mace.accounts import two_factor
-from mace.accounts.models import ApiToken, User
+from mace.accounts.choices import Role, RoleGrantStatus
+from mace.accounts.models import ApiToken, RoleAssignment, RoleGrantRequest, User
 from mace.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -108,6 +113,155 @@ def api_token_revoke(
             detail=f"{token.name} ({token.hint}…)",
         )
     return len(revoked)
+
+
+# Roles. Every path a person uses to give roles (the admin, any page or command) comes here, so
+# a role that sees case content, the data protection role or superuser is only ever asked for:
+# it takes effect when a second person approves it (mace.access.policy.can_approve_role_grant).
+# Demo and test data set roles on the models directly; they are not a person's path.
+
+
+@transaction.atomic
+def user_roles_change(
+    *,
+    user: User,
+    roles: Iterable[str],
+    superuser: bool | None = None,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> RoleGrantRequest | None:
+    """Make the account's roles (and, when given, its superuser flag) what `actor` asked for.
+    Roles taken away go at once; roles that need no approval are given at once; the rest, and
+    superuser, become one request for a second person to approve, returned (None when nothing
+    needs approval). The account does not hold what was asked for until then."""
+    wanted = {str(role) for role in roles}
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise DomainError(f"There is no role {sorted(unknown)[0]!r}", "roles")
+    held = set(user.role_assignments.values_list("role", flat=True))
+    RoleAssignment.objects.filter(user=user, role__in=held - wanted).delete()
+    to_add = wanted - held
+    for role in sorted(role for role in to_add if not policy.role_needs_approval(role)):
+        RoleAssignment.objects.create(user=user, role=role)
+    if superuser is False and user.is_superuser:
+        User.objects.filter(pk=user.pk).update(is_superuser=False)
+        user.is_superuser = False
+    user.__dict__.pop("role_set", None)
+    asked = {role for role in to_add if policy.role_needs_approval(role)}
+    return role_grant_request(
+        user=user, roles=asked, superuser=bool(superuser), actor=actor, request=request
+    )
+
+
+@transaction.atomic
+def user_agency_moved(
+    *, user: User, actor: User | None, request: HttpRequest | None = None
+) -> RoleGrantRequest | None:
+    """The account has just been moved to another agency: what its powerful roles see follows
+    the agency, so they lapse and are asked for again, for the new agency's managers (or a data
+    protection officer) to approve. Without this, moving an approved account would widen it to
+    any agency's children with nobody's approval."""
+    user.__dict__.pop("role_set", None)
+    moved = [role for role in user.role_set if policy.role_needs_approval(role)]
+    if not moved:
+        return None
+    RoleAssignment.objects.filter(user=user, role__in=moved).delete()
+    user.__dict__.pop("role_set", None)
+    return role_grant_request(user=user, roles=moved, actor=actor, request=request)
+
+
+def role_grant_request(
+    *,
+    user: User,
+    roles: Iterable[str],
+    superuser: bool = False,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> RoleGrantRequest | None:
+    """Ask for powerful roles (or superuser) for an account, for a second person to approve.
+    What the account already holds, or a request already waiting asks for, is not asked again.
+    Recorded in the security audit; the people who may approve it are told."""
+    from mace.core.notifications import notify
+
+    waiting = RoleGrantRequest.objects.filter(user=user, status=RoleGrantStatus.PENDING)
+    already = {role for grant in waiting for role in grant.roles}
+    held = set(user.role_assignments.values_list("role", flat=True))
+    asked = sorted(
+        (set(roles) - held - already) & set(policy.ROLES_NEEDING_APPROVAL),
+        key=list(Role.values).index,
+    )
+    superuser = superuser and not user.is_superuser and not waiting.filter(superuser=True).exists()
+    if not asked and not superuser:
+        return None
+    grant = RoleGrantRequest.objects.create(
+        user=user, roles=asked, superuser=superuser, requested_by=actor
+    )
+    security_event_record(
+        action=SecurityAction.ROLE_REQUESTED,
+        user=user,
+        actor=actor,
+        request=request,
+        detail=f"Asked for {grant.summary}; waiting for approval",
+    )
+    approvers = [
+        person
+        for person in User.objects.filter(is_active=True)
+        .filter(role_assignments__role__in=[Role.AGENCY_MANAGER, Role.DATA_PROTECTION])
+        .distinct()
+        if policy.can_approve_role_grant(person, grant)
+    ]
+    notify(
+        recipients=approvers,
+        kind="role_grant",
+        message=f"{user.display_name} has been put forward for {grant.summary}: it needs your "
+        "approval before it takes effect",
+        url=reverse("accounts:role_grant", kwargs={"pk": grant.pk}),
+    )
+    return grant
+
+
+@transaction.atomic
+def role_grant_decide(
+    *,
+    grant: RoleGrantRequest,
+    actor: User,
+    approve: bool,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> RoleGrantRequest:
+    """Approve (the roles and superuser take effect now) or refuse a waiting request. Only a
+    second person with the standing to approve it may; a refusal says why."""
+    if not policy.can_approve_role_grant(actor, grant):
+        raise PermissionError("You cannot decide this request: someone else must approve it")
+    grant = RoleGrantRequest.objects.select_for_update().get(pk=grant.pk)
+    if not grant.is_pending:
+        raise DomainError("This request has already been decided", "decision")
+    reason = reason.strip()
+    if not approve and not reason:
+        raise DomainError("Say why you are refusing this request", "reason")
+    if len(reason) > 2000:
+        raise DomainError("Keep the reason to 2,000 characters or fewer", "reason")
+    user = User.objects.select_for_update().get(pk=grant.user_id)
+    if approve:
+        for role in grant.roles:
+            RoleAssignment.objects.get_or_create(user=user, role=role)
+        if grant.superuser and not user.is_superuser:
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+    grant.status = RoleGrantStatus.APPROVED if approve else RoleGrantStatus.REFUSED
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.reason = reason
+    grant.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    verb = "Approved" if approve else "Refused"
+    security_event_record(
+        action=SecurityAction.ROLE_APPROVED if approve else SecurityAction.ROLE_REFUSED,
+        user=user,
+        actor=actor,
+        request=request,
+        detail=f"{verb} {grant.summary}" + (f": {reason}" if reason else ""),
+    )
+    return grant
 
 
 # Second factors.

@@ -15,14 +15,14 @@ from django.http import HttpRequest
 from mace.access.audit import security_event_record
 from mace.access.choices import SecurityAction
 from mace.accounts import two_factor
-from mace.accounts.middleware import note_activity
+from mace.accounts.middleware import note_sign_in
 from mace.accounts.models import User
 
 
 @receiver(user_logged_in, dispatch_uid="mace_signed_in")
 def on_signed_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     if getattr(request, "session", None) is not None:
-        note_activity(request)
+        note_sign_in(request)
     detail = (
         "Password accepted; second factor next"
         if two_factor.two_factor_needed(user)
@@ -49,7 +49,7 @@ def on_sign_in_failed(
 @receiver(user_logged_out, dispatch_uid="mace_signed_out")
 def on_signed_out(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if getattr(request, "mace_idle_expired", False):
-        return  # the idle timeout records its own event
+        return  # the idle timeout and the session limit record their own event
     security_event_record(action=SecurityAction.SIGNED_OUT, user=user, request=request)
 
 

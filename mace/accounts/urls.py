@@ -15,4 +15,7 @@ urlpatterns = [
     path("account/recovery-codes/new/", views.recovery_codes_new, name="recovery_codes_new"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/keep-alive/", views.keep_alive, name="keep_alive"),
+    # Powerful roles wait here for a second person's approval.
+    path("role-requests/", views.role_grants, name="role_grants"),
+    path("role-requests/<int:pk>/", views.role_grant, name="role_grant"),
 ]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,16 +19,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from mace.access import policy
 from mace.access.audit import security_event_record
 from mace.access.choices import SecurityAction
 from mace.accounts import services, two_factor
-from mace.accounts.forms import AuthenticatorCodeForm, RecoveryCodeForm, SignInForm
+from mace.accounts.choices import RoleGrantStatus
+from mace.accounts.forms import (
+    AuthenticatorCodeForm,
+    RecoveryCodeForm,
+    RoleGrantDecisionForm,
+    SignInForm,
+)
 from mace.accounts.middleware import (
     idle_timeout_seconds,
     note_activity,
     two_factor_not_required,
 )
-from mace.accounts.models import ApiToken, User
+from mace.accounts.models import ApiToken, RoleGrantRequest, User
 from mace.core import ratelimit
 from mace.core.errors import DomainError
 
@@ -268,6 +276,58 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"The token {token.name} has been revoked.")
         return redirect("accounts:account")
     return render(request, "accounts/token_revoke.html", {"token": token})
+
+
+def role_grants(request: HttpRequest) -> HttpResponse:
+    """Powerful roles waiting for this manager's or data protection officer's approval, and the
+    latest decided ones they could have decided."""
+    user = cast(User, request.user)
+    if not policy.can_view_role_grants(user):
+        raise PermissionDenied("Only agency managers and data protection officers approve roles")
+    grants = policy.role_grants_for_approval(user, RoleGrantRequest.objects.all()).select_related(
+        "user__agency", "requested_by", "decided_by"
+    )
+    return render(
+        request,
+        "accounts/role_grants.html",
+        {
+            "pending": list(grants.filter(status=RoleGrantStatus.PENDING)[:200]),
+            "decided": list(grants.exclude(status=RoleGrantStatus.PENDING)[:50]),
+        },
+    )
+
+
+def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """One request for powerful roles: approve or refuse it. 404 for a request this user may not
+    decide (their own, one about their own account, another agency's)."""
+    user = cast(User, request.user)
+    grant = get_object_or_404(
+        policy.role_grants_for_approval(user, RoleGrantRequest.objects.all()).select_related(
+            "user__agency", "requested_by", "decided_by"
+        ),
+        pk=pk,
+    )
+    form = RoleGrantDecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and grant.is_pending and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.role_grant_decide(
+                grant=grant,
+                actor=user,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except DomainError as error:
+            form.apply_domain_error(error)
+        else:
+            messages.success(
+                request,
+                f"{'Approved' if approve else 'Refused'}: {grant.summary} for "
+                f"{grant.user.display_name}",
+            )
+            return redirect("accounts:role_grants")
+    return render(request, "accounts/role_grant.html", {"grant": grant, "form": form})
 
 
 @require_POST

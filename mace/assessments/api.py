@@ -48,6 +48,7 @@ from mace.assessments.services import (
     review_interval,
 )
 from mace.core.concurrency import ConflictError
+from mace.core.schemas import Id
 from mace.people.api import CONFLICT_DETAIL
 from mace.people.schemas import ERROR_RESPONSES
 
@@ -62,7 +63,7 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.auth)  # type: ignore[attr-defined]
 
 
-def _child(request: HttpRequest, child_id: int, action: str) -> Child:
+def _child(request: HttpRequest, child_id: Id, action: str) -> Child:
     return child_read(
         user=_user(request),
         child_id=child_id,
@@ -83,14 +84,14 @@ def _shown(assessments: Iterable[Assessment]) -> list[Assessment]:
     return items
 
 
-def _one(child: Child, assessment_id: int) -> Assessment:
+def _one(child: Child, assessment_id: Id) -> Assessment:
     """The assessment within the child already read, so an id cannot reach another child."""
     assessment = get_object_or_404(assessments_shown(), pk=assessment_id, child=child)
     assessment.child = child
     return _shown([assessment])[0]
 
 
-def _read(request: HttpRequest, assessment_id: int, action: str) -> Assessment:
+def _read(request: HttpRequest, assessment_id: Id, action: str) -> Assessment:
     """The assessment, if the user may see its child: 404 (and a logged refusal) otherwise,
     and for an id that does not exist."""
     child_id = (
@@ -188,7 +189,7 @@ def instrument_current(request: HttpRequest) -> Instrument:
     response={200: InstrumentOut, **ERROR_RESPONSES},
     summary="One version of the assessment tool",
 )
-def instrument_detail(request: HttpRequest, instrument_id: int) -> Instrument:
+def instrument_detail(request: HttpRequest, instrument_id: Id) -> Instrument:
     """Past versions stay readable: each assessment names the version it used."""
     return _instrument(Instrument.objects.filter(pk=instrument_id))
 
@@ -204,7 +205,7 @@ def instrument_detail(request: HttpRequest, instrument_id: int) -> Instrument:
     summary="A child's assessments, newest first",
 )
 def child_assessments(
-    request: HttpRequest, child_id: int, params: Query[AssessmentListQuery]
+    request: HttpRequest, child_id: Id, params: Query[AssessmentListQuery]
 ) -> dict[str, Any]:
     """The history of levels over time (drafts and those awaiting sign-off included, marked by
     their status), and the current level: the latest completed assessment."""
@@ -231,7 +232,7 @@ def child_assessments(
     summary="Start an assessment of a child",
 )
 def assessment_create(
-    request: HttpRequest, child_id: int, payload: AssessmentIn
+    request: HttpRequest, child_id: Id, payload: AssessmentIn
 ) -> Status[Assessment]:
     """A draft on the version of the tool in force, with whatever you give so far. Your agency
     becomes involved with the child."""
@@ -255,7 +256,7 @@ def assessment_create(
     response={200: AssessmentOut, **ERROR_RESPONSES},
     summary="Read an assessment",
 )
-def assessment_detail(request: HttpRequest, assessment_id: int) -> Assessment:
+def assessment_detail(request: HttpRequest, assessment_id: Id) -> Assessment:
     """With its advisory summary: how many indicators, how recent, from which sources, and
     which guard rules apply."""
     return _read(request, assessment_id, AccessAction.VIEW)
@@ -266,7 +267,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> Assessment:
     response={200: AssessmentOut, 409: AssessmentConflictOut, **ERROR_RESPONSES},
     summary="Change a draft assessment",
 )
-def assessment_patch(request: HttpRequest, assessment_id: int, payload: AssessmentPatchIn) -> Any:
+def assessment_patch(request: HttpRequest, assessment_id: Id, payload: AssessmentPatchIn) -> Any:
     """Send the `version` you read and only what you change (a list replaces the whole list).
     Only a draft changes, by the agency making it. A stale version answers 409 with the
     assessment as it is now."""
@@ -289,7 +290,7 @@ def assessment_patch(request: HttpRequest, assessment_id: int, payload: Assessme
     summary="Complete a draft assessment",
 )
 def assessment_completion(
-    request: HttpRequest, assessment_id: int, payload: AssessmentPatchIn
+    request: HttpRequest, assessment_id: Id, payload: AssessmentPatchIn
 ) -> Any:
     """With any last changes. Everything must be recorded and the level must pass the guard
     rules, or the answer is 422 with the reasons (on `level` for a guard rule). An override of
@@ -314,7 +315,7 @@ def assessment_completion(
     response={201: AssessmentOut, 409: AssessmentConflictOut, **ERROR_RESPONSES},
     summary="Sign off, or return, an override",
 )
-def assessment_sign_off_route(request: HttpRequest, assessment_id: int, payload: SignOffIn) -> Any:
+def assessment_sign_off_route(request: HttpRequest, assessment_id: Id, payload: SignOffIn) -> Any:
     """For an agency manager of the assessor's agency who is not the assessor (403 for anyone
     else who sees the child). `agreed` completes the assessment; `returned` makes it a draft
     again for the assessor. The decision and your reasons are recorded on it."""

@@ -11,6 +11,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from mace.assessments.choices import RiskLevel
+from mace.core.schemas import EventDate, LongText, Offset, ShortText, Version
 from mace.people.schemas import FieldErrorOut
 
 # ---------------------------------------------------------------------------------------------
@@ -18,54 +19,58 @@ from mace.people.schemas import FieldErrorOut
 # ---------------------------------------------------------------------------------------------
 
 
-class PersonIn(Schema):
-    name: str = ""
-    role: str = Field(
+class AssessmentPersonIn(Schema):
+    name: ShortText = ""
+    role: ShortText = Field(
         "",
         description=(
             "parent, carer, sibling, relative, friend, professional, person_of_concern or other"
         ),
     )
-    details: str = Field("", description="What is known: for a person of concern, an age, a car")
+    details: LongText = Field(
+        "", description="What is known: for a person of concern, an age, a car"
+    )
 
 
 class IndicatorIn(Schema):
-    indicator: str = Field(description="The indicator's code in the instrument, e.g. drug-running")
-    last_seen: date | None = Field(
+    indicator: ShortText = Field(
+        description="The indicator's code in the instrument, e.g. drug-running"
+    )
+    last_seen: EventDate | None = Field(
         None,
         description="When it was last seen; it makes the indicator current or previous against "
         "the instrument's windows, counted back from the assessment date",
     )
-    source: str = Field(
+    source: ShortText = Field(
         "",
         description="observed, child, parent, professional, records, peer or anonymous",
     )
-    note: str = ""
+    note: LongText = ""
 
 
 class AssessmentContentIn(Schema):
     """The parts of an assessment. Give only what you set or change; a list replaces the whole
     list. A draft may leave anything out; completing needs everything."""
 
-    assessed_on: date | None = Field(None, description="The date of the assessment")
-    people: list[PersonIn] | None = None
-    vulnerabilities: list[str] | None = Field(
+    assessed_on: EventDate | None = Field(None, description="The date of the assessment")
+    people: list[AssessmentPersonIn] | None = None
+    vulnerabilities: list[ShortText] | None = Field(
         None, description="Codes of the instrument's vulnerabilities, e.g. learning-disability"
     )
-    vulnerability_notes: str | None = None
+    vulnerability_notes: LongText | None = None
     indicators: list[IndicatorIn] | None = None
-    child_view: str | None = Field(None, description="The child's own view, in their words")
-    factors: list[str] | None = Field(
+    child_view: LongText | None = Field(None, description="The child's own view, in their words")
+    factors: list[ShortText] | None = Field(
         None, description="CIN assessment factor codes, e.g. 11A; 21 (no factors) stands alone"
     )
-    level: str | None = Field(None, description="high, medium or low: your judgement")
-    rationale: str | None = Field(None, description="Why you chose the level")
-    override_reason: str | None = Field(
+    level: ShortText | None = Field(None, description="high, medium or low: your judgement")
+    rationale: LongText | None = Field(None, description="Why you chose the level")
+    override_reason: LongText | None = Field(
         None,
         description="Only when a current indicator of actual exploitation is recorded and the "
         "level is not high: why; a manager of your agency must sign it off",
     )
-    review_requested_on: date | None = Field(
+    review_requested_on: EventDate | None = Field(
         None, description="An earlier review date than the level's usual interval"
     )
 
@@ -79,7 +84,7 @@ class AssessmentIn(AssessmentContentIn):
 
 
 class AssessmentPatchIn(AssessmentContentIn):
-    version: int = Field(
+    version: Version = Field(
         ge=1, description="The version of the assessment you read; a stale one answers 409"
     )
 
@@ -90,13 +95,13 @@ MAX_LIMIT = 100
 
 class AssessmentListQuery(Schema):
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class SignOffIn(Schema):
-    version: int = Field(ge=1, description="The version of the assessment you read")
-    decision: str = Field("", description="agreed (the override stands) or returned")
-    note: str = Field("", description="Your reasons")
+    version: Version = Field(ge=1, description="The version of the assessment you read")
+    decision: LongText = Field("", description="agreed (the override stands) or returned")
+    note: LongText = Field("", description="Your reasons")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +212,7 @@ class AssessmentSummaryOut(Schema):
         return bool(obj.review_overdue())
 
 
-class PersonOut(Schema):
+class AssessmentPersonOut(Schema):
     name: str
     role: str
     role_label: str
@@ -322,7 +327,7 @@ class AssessmentOut(AssessmentSummaryOut):
     created_by: str
     created_at: datetime
     updated_at: datetime
-    people: list[PersonOut]
+    people: list[AssessmentPersonOut]
     vulnerabilities: list[CodeLabelOut]
     vulnerability_notes: str
     indicators: list[AssessmentIndicatorOut]

@@ -40,6 +40,7 @@ from mace.assessments.models import (
 )
 from mace.assessments.rules import AdvisorySummary, Seen, level_errors, override_needed, summarise
 from mace.concerns.choices import IndicatorSource
+from mace.core.bounds import event_date_problem
 from mace.core.concurrency import require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.core.templatetags.govuk import gov_date
@@ -290,6 +291,9 @@ def _evaluate(
     assessed_on = content.assessed_on
     if assessed_on is None:
         add("assessed_on", "Enter the date of the assessment")
+    elif problem := event_date_problem(assessed_on, name="The date of the assessment"):
+        add("assessed_on", problem)
+        assessed_on = None
     elif assessed_on > today:
         add("assessed_on", "The date of the assessment must be today or in the past")
     elif child.dob and assessed_on < child.dob:
@@ -336,6 +340,10 @@ def _evaluate(
         if line.last_seen is None:
             if complete:
                 add(f"{key}.last_seen", f"Enter when “{item.label}” was last seen")
+        elif problem := event_date_problem(
+            line.last_seen, name=f"The date “{item.label}” was last seen"
+        ):
+            add(f"{key}.last_seen", problem)
         elif line.last_seen > today:
             add(f"{key}.last_seen", f"The date “{item.label}” was last seen must be in the past")
         elif assessed_on and line.last_seen > assessed_on:
@@ -387,7 +395,9 @@ def _evaluate(
         if assessed_on and content.level in RiskLevel.values
         else None
     )
-    if content.review_requested_on is not None and assessed_on is not None:
+    if problem := event_date_problem(content.review_requested_on, name="The review date"):
+        add("review_requested_on", problem)
+    elif content.review_requested_on is not None and assessed_on is not None:
         if content.review_requested_on <= assessed_on:
             add("review_requested_on", "The review date must be after the date of the assessment")
         elif default_due and content.review_requested_on > default_due:

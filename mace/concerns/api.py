@@ -12,6 +12,7 @@ from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
 from mace.concerns.models import Concern, ConcernIndicator
 from mace.concerns.schemas import ConcernOut
+from mace.core.schemas import Id
 from mace.people.restricted import withhold
 from mace.people.schemas import ERROR_RESPONSES
 
@@ -31,7 +32,7 @@ def concerns_shown() -> QuerySet[Concern]:
 @router.get(
     "/{concern_id}", response={200: ConcernOut, **ERROR_RESPONSES}, summary="Read a concern"
 )
-def concern_detail(request: HttpRequest, concern_id: int) -> Concern:
+def concern_detail(request: HttpRequest, concern_id: Id) -> Concern:
     """404 for a concern about a child you may not see, as for one that does not exist."""
     user = request.auth  # type: ignore[attr-defined]
     child_id = Concern.objects.filter(pk=concern_id).values_list("child_id", flat=True).first()

@@ -8,6 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from mace.core.schemas import EventDate, LongText, ShortText
 from mace.people.restricted import withheld
 
 # ---------------------------------------------------------------------------------------------
@@ -19,20 +20,20 @@ class IndicatorSeenIn(Schema):
     """One indicator seen. Values are checked by the service (concern_record), so the messages a
     client gets are the same ones the page shows; only the shape is checked here."""
 
-    indicator: str = Field(description="The indicator's code, e.g. multiple-phones")
-    seen_on: date | None = Field(None, description="When it was seen (today or earlier)")
-    source: str = Field(
+    indicator: ShortText = Field(description="The indicator's code, e.g. multiple-phones")
+    seen_on: EventDate | None = Field(None, description="When it was seen (today or earlier)")
+    source: ShortText = Field(
         "",
         description=(
             "How you came to know: observed, child, parent, professional, records, peer, anonymous"
         ),
     )
-    note: str = ""
+    note: LongText = ""
 
 
 class RouteToIn(Schema):
-    route: str = Field(description="Where the concern is sent: csc, police or care")
-    target_date: date | None = Field(None, description="When that service should respond by")
+    route: ShortText = Field(description="Where the concern is sent: csc, police or care")
+    target_date: EventDate | None = Field(None, description="When that service should respond by")
 
 
 RESTRICTED_HELP = "Only your agency and the MACE chairs of the child's quadrant read it"
@@ -40,11 +41,11 @@ RESTRICTION_REASON_HELP = "Why, when restricted: disclosure, sexual_health, thir
 
 
 class ConcernIn(Schema):
-    narrative: str = Field("", description="What you saw or were told")
+    narrative: LongText = Field("", description="What you saw or were told")
     indicators: list[IndicatorSeenIn] = Field(default_factory=list)
     routes: list[RouteToIn] = Field(default_factory=list)
     restricted: bool = Field(False, description=RESTRICTED_HELP)
-    restriction_reason: str = Field("", description=RESTRICTION_REASON_HELP)
+    restriction_reason: LongText = Field("", description=RESTRICTION_REASON_HELP)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import timezone
 from mace.access import policy
 from mace.concerns.choices import IndicatorSource, Route
 from mace.concerns.models import Concern, ConcernIndicator, ConcernRoute
+from mace.core.bounds import event_date_problem, text_errors
 from mace.core.errors import DomainError
 from mace.people.choices import EntryKind, InvolvementReason
 from mace.people.restricted import restriction_errors
@@ -58,7 +59,7 @@ def concern_record(
     # involved agency (or, in an emergency, uses break-glass access).
     if not policy.can_view_child(actor, child):
         raise PermissionError("You cannot see this child's record")
-    errors: dict[str, list[str]] = {}
+    errors = text_errors(long={"narrative": (narrative, "The description")})
     if not narrative.strip():
         errors["narrative"] = ["Describe what you saw or were told"]
     if not indicators:
@@ -79,6 +80,8 @@ def concern_record(
         label = indicator.label if indicator else "this indicator"
         if item.seen_on is None:
             errors.setdefault(f"{key}.seen_on", []).append(f"Enter when you saw '{label}'")
+        elif problem := event_date_problem(item.seen_on, name=f"The date '{label}' was seen"):
+            errors.setdefault(f"{key}.seen_on", []).append(problem)
         elif item.seen_on > today:
             errors.setdefault(f"{key}.seen_on", []).append(
                 f"The date '{label}' was seen must be today or in the past"
@@ -101,6 +104,8 @@ def concern_record(
         seen_routes.add(route.route)
         if route.target_date is None:
             errors.setdefault(f"{key}.target_date", []).append("Enter the target date")
+        elif problem := event_date_problem(route.target_date, name="The target date"):
+            errors.setdefault(f"{key}.target_date", []).append(problem)
         elif route.target_date < today:
             errors.setdefault(f"{key}.target_date", []).append(
                 "The target date must be today or in the future"

@@ -23,6 +23,7 @@ the bounds apply to what is accepted, never to what is shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.utils import timezone
 
@@ -72,3 +73,67 @@ def text_problem(value: str | None, *, name: str = "Text", limit: int = LONG_TEX
     if len(value) > limit:
         return f"{name} must be {limit:,} characters or fewer"
     return None
+
+
+def localtime(value: dt.datetime) -> dt.datetime:
+    """The moment in UK time, for showing. A stored moment at the very ends of the calendar (year
+    1, year 9999) cannot be moved into another time zone without overflowing: it is shown as
+    stored (UTC) instead, so that the page still renders."""
+    try:
+        return timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return value
+
+
+def local_date(value: dt.date | dt.datetime) -> dt.date:
+    """The day a date or moment falls on in UK time (see localtime)."""
+    if isinstance(value, dt.datetime):
+        return localtime(value).date()
+    return value
+
+
+def shifted[T: (dt.date, dt.datetime)](value: T, delta: dt.timedelta) -> T:
+    """value + delta, held at the end of the calendar instead of overflowing: a due date worked
+    out from a stored moment in year 9999 is simply "never", not a crash."""
+    try:
+        return value + delta
+    except OverflowError:
+        end = dt.datetime.max if delta > dt.timedelta(0) else dt.datetime.min
+        if isinstance(value, dt.datetime):
+            return end.replace(tzinfo=value.tzinfo)
+        return end.date()
+
+
+type Dated = dt.date | dt.datetime | None
+
+
+def date_errors(
+    *,
+    events: Mapping[str, tuple[Dated, str]] | None = None,
+    births: Mapping[str, tuple[dt.date | None, str]] | None = None,
+) -> dict[str, list[str]]:
+    """Field errors for the dates a service was given, in DomainError's shape: each key maps a
+    field to (value, how messages name it), e.g. {"occurred_at": (when, "The date of the note")}.
+    Services check these before any arithmetic on the dates."""
+    errors: dict[str, list[str]] = {}
+    for field, (value, name) in (events or {}).items():
+        if problem := event_date_problem(value, name=name):
+            errors[field] = [problem]
+    for field, (born, name) in (births or {}).items():
+        if problem := birth_date_problem(born, name=name):
+            errors[field] = [problem]
+    return errors
+
+
+def text_errors(
+    *,
+    short: Mapping[str, tuple[str | None, str]] | None = None,
+    long: Mapping[str, tuple[str | None, str]] | None = None,
+) -> dict[str, list[str]]:
+    """Field errors for free text (too long, or a NUL character), in DomainError's shape."""
+    errors: dict[str, list[str]] = {}
+    for limit, fields in ((SHORT_TEXT, short), (LONG_TEXT, long)):
+        for field, (value, name) in (fields or {}).items():
+            if problem := text_problem(value, name=name, limit=limit):
+                errors[field] = [problem]
+    return errors

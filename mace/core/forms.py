@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from mace.core.bounds import LONG_TEXT, SHORT_TEXT, birth_date_problem, event_date_problem
 from mace.core.errors import DomainError
 
 
@@ -28,12 +31,18 @@ class DateInput(forms.MultiWidget):
 
 class DateField(forms.MultiValueField):
     """A date typed into three boxes, with GOV.UK's error messages ("... must include a month",
-    "... must be a real date"). `name` is how messages refer to it: "Date of birth"."""
+    "... must be a real date"). `name` is how messages refer to it: "Date of birth".
+
+    Every date keeps the documented bounds of mace.core.bounds: an event date (the default)
+    lies between 1990 and 2100, a birth date (`bounds="birth"`) between 1900 and today."""
 
     widget = DateInput
 
-    def __init__(self, *, name: str = "Date", **kwargs: Any) -> None:
+    def __init__(
+        self, *, name: str = "Date", bounds: Literal["event", "birth"] = "event", **kwargs: Any
+    ) -> None:
         self.name = name
+        self.bounds = bounds
         kwargs.setdefault("error_messages", {"required": f"Enter the {name.lower()}"})
         super().__init__(
             fields=(
@@ -56,9 +65,18 @@ class DateField(forms.MultiValueField):
             day, month, year = (int(p) for p in parts)
             if year < 1000:
                 raise ValidationError(f"{self.name} year must include 4 numbers")
-            return dt.date(year, month, day)
-        except ValueError:
+            value = dt.date(year, month, day)
+        except (ValueError, OverflowError):
             raise ValidationError(f"{self.name} must be a real date") from None
+        if self.bounds == "birth":
+            # A birth date after today is refused by the services ("must be today or in the
+            # past"), alongside the form's other errors; here only what no service could use.
+            problem = birth_date_problem(min(value, timezone.localdate()), name=self.name)
+        else:
+            problem = event_date_problem(value, name=self.name)
+        if problem:
+            raise ValidationError(problem)
+        return value
 
 
 class GovFormMixin:
@@ -72,6 +90,36 @@ class GovFormMixin:
         kwargs.setdefault("auto_id", "%s")
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.bound_free_text()
+
+    def full_clean(self) -> None:
+        # Again here: many forms add their fields in __init__ after this mixin's has run.
+        self.bound_free_text()
+        super().full_clean()  # type: ignore[misc]
+
+    def bound_free_text(self) -> None:
+        """Give every free-text field the documented maximum length (mace.core.bounds): a
+        field that names none gets SHORT_TEXT (a box) or LONG_TEXT (a text area), and none may
+        exceed LONG_TEXT. NUL characters are refused by every CharField already (Django's
+        ProhibitNullCharactersValidator), the date input's boxes included."""
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            default = LONG_TEXT if isinstance(field.widget, forms.Textarea) else SHORT_TEXT
+            limit = min(field.max_length or default, LONG_TEXT)
+            if field.max_length == limit:
+                continue
+            field.max_length = limit
+            field.validators = [
+                v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)
+            ]
+            field.validators.append(validators.MaxLengthValidator(limit))
+            field.widget.attrs.update(field.widget_attrs(field.widget))
+            if "max_length" not in field.error_messages:
+                name = str(field.label or "").removesuffix(" (optional)")
+                if not name or "?" in name or len(name) > 40:
+                    name = "The text"
+                field.error_messages["max_length"] = f"{name} must be {limit:,} characters or fewer"
 
     def anchor_for(self, name: str) -> str:
         """The id of the element an error summary link for this field should move focus to."""

@@ -19,7 +19,7 @@ from mace.accounts.models import User
 from mace.assessments.selectors import assessment_follow_up
 from mace.concerns.models import Concern, ConcernRoute
 from mace.core.models import Notification
-from mace.core.notifications import notification_open
+from mace.core.notifications import notification_open, undelivered_email_count
 from mace.intelligence.sections import dashboard_panel
 from mace.meetings.sections import dashboard_panel as meetings_panel
 from mace.missing.selectors import overdue_interviews, repeat_missing_children
@@ -54,13 +54,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # LoginRequiredMiddleware lets only signed-in users reach this view.
     user = cast(User, request.user)
     if not policy.sees_case_content(user):
+        is_admin = user.has_role(Role.SYSTEM_ADMIN)
         return render(
             request,
             "core/dashboard_no_case_content.html",
             {
                 "is_district": user.has_role(Role.DISTRICT_OFFICER),
                 "is_board": user.has_role(Role.BOARD_MEMBER),
-                "is_admin": user.has_role(Role.SYSTEM_ADMIN),
+                "is_admin": is_admin,
+                "undelivered_emails": undelivered_email_count() if is_admin else 0,
                 "notices": _notices(user),
                 # --- intelligence ---
                 "intelligence": dashboard_panel(user),

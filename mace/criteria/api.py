@@ -13,6 +13,7 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.core.errors import DomainError
+from mace.core.schemas import Id
 from mace.criteria import selectors
 from mace.criteria.schemas import ChildCriteriaOut, EligibleListOut, EligibleQuery
 from mace.people.schemas import ERROR_RESPONSES
@@ -66,7 +67,7 @@ def eligible(request: HttpRequest, params: Query[EligibleQuery]) -> EligibleList
     response={200: ChildCriteriaOut, **ERROR_RESPONSES},
     summary="Whether a child meets the MACE criteria, and why",
 )
-def child_criteria(request: HttpRequest, child_id: int) -> ChildCriteriaOut:
+def child_criteria(request: HttpRequest, child_id: Id) -> ChildCriteriaOut:
     child = child_read(
         user=_user(request),
         child_id=child_id,

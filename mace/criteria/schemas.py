@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from mace.core.schemas import Offset, ShortText
+
 
 class EvidenceOut(Schema):
     kind: str = Field(description="assessment or missing_episode")
@@ -70,9 +72,11 @@ class EligibleListOut(Schema):
 
 
 class EligibleQuery(Schema):
-    quadrant: str = Field(description="The quadrant's name or code: Mid, North, South or West")
+    quadrant: ShortText = Field(
+        description="The quadrant's name or code: Mid, North, South or West"
+    )
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class ChildCriteriaOut(Schema):

@@ -16,10 +16,12 @@ from mace.access.services import children_listed
 from mace.accounts.models import User
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError
+from mace.core.schemas import Id
 from mace.disruption import selectors, services
 from mace.disruption.models import Disruption, EvidenceItem
 from mace.disruption.schemas import (
     DisruptionConflictOut,
+    DisruptionEvidenceOut,
     DisruptionIn,
     DisruptionListOut,
     DisruptionListQuery,
@@ -27,7 +29,6 @@ from mace.disruption.schemas import (
     DisruptionPatchIn,
     EvidenceIn,
     EvidenceListOut,
-    EvidenceOut,
 )
 from mace.intelligence.models import Record
 from mace.meetings.models import Action
@@ -45,7 +46,7 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-def _read(request: HttpRequest, disruption_id: int, action: str) -> Disruption:
+def _read(request: HttpRequest, disruption_id: Id, action: str) -> Disruption:
     return selectors.disruption_read(
         user=_user(request),
         pk=disruption_id,
@@ -226,7 +227,7 @@ def disruption_create(request: HttpRequest, payload: DisruptionIn) -> Any:
     summary="Read a disruption",
     operation_id="disruption_read",
 )
-def disruption_read(request: HttpRequest, disruption_id: int) -> Any:
+def disruption_read(request: HttpRequest, disruption_id: Id) -> Any:
     disruption = _read(request, disruption_id, AccessAction.VIEW)
     return _disruption_out(disruption, _shown(request, [disruption]))
 
@@ -237,7 +238,7 @@ def disruption_read(request: HttpRequest, disruption_id: int) -> Any:
     summary="Change a disruption",
     operation_id="disruption_change",
 )
-def disruption_change(request: HttpRequest, disruption_id: int, payload: DisruptionPatchIn) -> Any:
+def disruption_change(request: HttpRequest, disruption_id: Id, payload: DisruptionPatchIn) -> Any:
     """Send the `version` you read and only the fields you change. If someone changed the
     disruption since, nothing is written and the answer is 409 with it as it is now."""
     user = _user(request)
@@ -285,7 +286,7 @@ def _evidence_allowed(user: User) -> None:
     summary="A disruption's evidence items",
     operation_id="disruption_evidence_list",
 )
-def evidence_list(request: HttpRequest, disruption_id: int) -> Any:
+def evidence_list(request: HttpRequest, disruption_id: Id) -> Any:
     """Only for roles that see evidence for prosecutions; an item about a child you may not see
     is left out."""
     user = _user(request)
@@ -298,11 +299,11 @@ def evidence_list(request: HttpRequest, disruption_id: int) -> Any:
 
 @router.post(
     "/{disruption_id}/evidence",
-    response={201: EvidenceOut, **ERROR_RESPONSES},
+    response={201: DisruptionEvidenceOut, **ERROR_RESPONSES},
     summary="Add an evidence item to a disruption",
     operation_id="disruption_evidence_create",
 )
-def evidence_create(request: HttpRequest, disruption_id: int, payload: EvidenceIn) -> Any:
+def evidence_create(request: HttpRequest, disruption_id: Id, payload: EvidenceIn) -> Any:
     user = _user(request)
     disruption = _read(request, disruption_id, AccessAction.CHANGE)
     _evidence_allowed(user)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from mace.core.schemas import EventDate, Int, LongText, Offset, ShortText, Version
 from mace.people.schemas import FieldErrorOut
 
 # A page of disruption is bounded so one request cannot pull the county's.
@@ -16,65 +17,65 @@ MAX_LIMIT = 100
 
 
 class DisruptionListQuery(Schema):
-    type: str = Field("", description="Only this type, e.g. closure_notice")
-    status: str = Field("", description="Only this status, e.g. granted")
-    lead_agency: str = Field("", description="Only those led by this agency (its name)")
+    type: ShortText = Field("", description="Only this type, e.g. closure_notice")
+    status: ShortText = Field("", description="Only this status, e.g. granted")
+    lead_agency: ShortText = Field("", description="Only those led by this agency (its name)")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class DisruptionIn(Schema):
-    subject: int = Field(description="The id of the person, location or vehicle record")
-    type: str = Field(
+    subject: Int = Field(description="The id of the person, location or vehicle record")
+    type: ShortText = Field(
         "",
         description="cawn, sro, stro, closure_notice, closure_order, hotel_notice, "
         "licence_review, housing, cpn, nrm, arrest, charge, intelligence or other",
     )
-    lead_agency: str | None = Field(None, description="The lead agency's name; yours if null")
-    legal_basis: str = ""
-    applied_on: date | None = None
-    granted_on: date | None = None
-    served_on: date | None = None
-    expires_on: date | None = Field(None, description="Reminded 14 days before")
-    review_on: date | None = Field(None, description="Reminded 7 days before")
-    status: str = Field(
+    lead_agency: ShortText | None = Field(None, description="The lead agency's name; yours if null")
+    legal_basis: LongText = ""
+    applied_on: EventDate | None = None
+    granted_on: EventDate | None = None
+    served_on: EventDate | None = None
+    expires_on: EventDate | None = Field(None, description="Reminded 14 days before")
+    review_on: EventDate | None = Field(None, description="Reminded 7 days before")
+    status: ShortText = Field(
         "planned",
         description="planned, applied, granted, served, refused, expired, withdrawn or completed",
     )
-    outcome: str = ""
-    child: int | None = Field(None, description="The id of the child it protects")
-    action: int | None = Field(None, description="The id of the MACE action it came from")
-    notes: str = ""
+    outcome: LongText = ""
+    child: Int | None = Field(None, description="The id of the child it protects")
+    action: Int | None = Field(None, description="The id of the MACE action it came from")
+    notes: LongText = ""
 
 
 class DisruptionPatchIn(Schema):
-    version: int = Field(ge=1, description="The version you read; a stale one answers 409")
-    type: str = ""
-    lead_agency: str | None = None
-    legal_basis: str = ""
-    applied_on: date | None = None
-    granted_on: date | None = None
-    served_on: date | None = None
-    expires_on: date | None = None
-    review_on: date | None = None
-    status: str = ""
-    outcome: str = ""
-    child: int | None = None
-    action: int | None = None
-    notes: str = ""
+    version: Version = Field(ge=1, description="The version you read; a stale one answers 409")
+    type: ShortText = ""
+    lead_agency: ShortText | None = None
+    legal_basis: LongText = ""
+    applied_on: EventDate | None = None
+    granted_on: EventDate | None = None
+    served_on: EventDate | None = None
+    expires_on: EventDate | None = None
+    review_on: EventDate | None = None
+    status: ShortText = ""
+    outcome: LongText = ""
+    child: Int | None = None
+    action: Int | None = None
+    notes: LongText = ""
 
 
 class EvidenceIn(Schema):
-    description: str = ""
-    kind: str = Field(
+    description: LongText = ""
+    kind: ShortText = Field(
         "",
         description="statement, cctv, phone_download, anpr, document, photograph or other",
     )
-    collected_on: date | None = None
-    collected_by: str | None = Field(None, description="The agency's name; yours if null")
-    child: int | None = Field(None, description="The id of the child it is about")
-    person: int | None = Field(None, description="The id of the person of concern it is about")
-    storage_reference: str = ""
+    collected_on: EventDate | None = None
+    collected_by: ShortText | None = Field(None, description="The agency's name; yours if null")
+    child: Int | None = Field(None, description="The id of the child it is about")
+    person: Int | None = Field(None, description="The id of the person of concern it is about")
+    storage_reference: ShortText = ""
 
 
 class SubjectOut(Schema):
@@ -83,13 +84,13 @@ class SubjectOut(Schema):
     label: str
 
 
-class ChildOut(Schema):
+class DisruptionChildOut(Schema):
     id: int | None = Field(description="Null when the child is not shown to you")
     name: str = Field(description="Their name, or 'a child (not shown)'")
     shown: bool
 
 
-class ActionOut(Schema):
+class DisruptionActionOut(Schema):
     id: int
     owner_agency: str
     due_on: date
@@ -101,7 +102,7 @@ class DisruptionOut(Schema):
     type: str
     type_label: str
     subject: SubjectOut
-    child: ChildOut | None
+    child: DisruptionChildOut | None
     lead_agency: str
     legal_basis: str
     applied_on: date | None
@@ -112,7 +113,7 @@ class DisruptionOut(Schema):
     status: str
     status_label: str
     outcome: str
-    action: ActionOut | None
+    action: DisruptionActionOut | None
     notes: str
     created_at: datetime
     created_by: str
@@ -132,14 +133,14 @@ class DisruptionConflictOut(Schema):
     current: DisruptionOut
 
 
-class EvidenceOut(Schema):
+class DisruptionEvidenceOut(Schema):
     id: int
     description: str
     kind: str
     kind_label: str
     collected_on: date
     collected_by: str
-    child: ChildOut | None
+    child: DisruptionChildOut | None
     person: SubjectOut | None
     action: int | None
     disruption: int | None
@@ -150,4 +151,4 @@ class EvidenceOut(Schema):
 
 class EvidenceListOut(Schema):
     count: int
-    items: list[EvidenceOut]
+    items: list[DisruptionEvidenceOut]

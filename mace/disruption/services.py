@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mace.access import policy
 from mace.accounts.choices import Role
+from mace.core.bounds import event_date_problem, text_problem
 from mace.core.concurrency import differs, require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.core.notifications import notify
@@ -77,6 +78,8 @@ def _check_dates(values: dict[str, Any], errors: dict[str, list[str]]) -> None:
     for name, day in values.items():
         if name in DATE_NAMES and day is not None and day.year < 2000:
             errors.setdefault(name, []).append(f"{DATE_NAMES[name]} must be after 2000")
+        elif name in DATE_NAMES and (problem := event_date_problem(day, name=DATE_NAMES[name])):
+            errors.setdefault(name, []).append(problem)
     applied = values.get("applied_on")
     for name in ("granted_on", "served_on"):
         day = values.get(name)
@@ -119,8 +122,8 @@ def _clean(
         if name == "legal_basis":
             text = " ".join(text.split())
         values[name] = text
-        if len(text) > limit:
-            errors[name] = [f"This must be {limit:,} characters or fewer"]
+        if problem := text_problem(text, name="This", limit=limit):
+            errors[name] = [problem]
     _check_dates(values, errors)
     child = values.get("child")
     if (
@@ -273,6 +276,8 @@ def evidence_record(
         errors["collected_on"] = ["The date collected must be today or in the past"]
     elif collected_on.year < 2000:
         errors["collected_on"] = ["The date collected must be after 2000"]
+    elif problem := event_date_problem(collected_on, name="The date collected"):
+        errors["collected_on"] = [problem]
     storage_reference = " ".join((storage_reference or "").split())
     if len(storage_reference) > 200:
         errors["storage_reference"] = ["This must be 200 characters or fewer"]

@@ -18,6 +18,7 @@ from mace.access.services import child_read, children_listed
 from mace.accounts.models import User
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError
+from mace.core.schemas import Id
 from mace.intelligence import schemas, selectors, services
 from mace.intelligence.choices import RecordKind
 from mace.intelligence.kinds import KINDS
@@ -87,7 +88,7 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-def _read(request: HttpRequest, kind: str, record_id: int, action: str) -> Any:
+def _read(request: HttpRequest, kind: str, record_id: Id, action: str) -> Any:
     return selectors.record_read(
         user=_user(request),
         kind=kind,
@@ -234,10 +235,10 @@ def _add_routes(kind: str) -> None:
         # The answer shows the new record, so it is read (and logged) like any other.
         return Status(201, _read(request, kind, created.pk, AccessAction.CHANGE))
 
-    def read_record(request: HttpRequest, record_id: int) -> Any:
+    def read_record(request: HttpRequest, record_id: Id) -> Any:
         return _read(request, kind, record_id, AccessAction.VIEW)
 
-    def change_record(request: HttpRequest, record_id: int, payload: spec.patch_in) -> Any:  # type: ignore[name-defined]
+    def change_record(request: HttpRequest, record_id: Id, payload: spec.patch_in) -> Any:  # type: ignore[name-defined]
         user = _user(request)
         record = _read(request, kind, record_id, AccessAction.CHANGE)
         changes = _service_data(payload.model_dump(exclude_unset=True, exclude={"version"}))
@@ -265,7 +266,7 @@ def _add_routes(kind: str) -> None:
             raise _duplicate(user, duplicate) from None
         return selectors.records_of(kind).get(pk=record.pk)
 
-    def record_links(request: HttpRequest, record_id: int) -> Any:
+    def record_links(request: HttpRequest, record_id: Id) -> Any:
         user = _user(request)
         record = _read(request, kind, record_id, AccessAction.VIEW)
         result = selectors.links_for_record(user, record.record)
@@ -345,7 +346,7 @@ for _kind in KINDS:
     operation_id="intelligence_child_links",
     tags=["intelligence: links"],
 )
-def child_links(request: HttpRequest, child_id: int) -> Any:
+def child_links(request: HttpRequest, child_id: Id) -> Any:
     """404 for a child you may not see, as for one that does not exist."""
     user = _user(request)
     child = child_read(

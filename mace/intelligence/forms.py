@@ -77,6 +77,7 @@ class PersonForm(GovForm):
     dob = DateField(
         label="Date of birth (optional)",
         name="Date of birth",
+        bounds="birth",
         required=False,
         help_text="For example, 27 3 1994. Leave blank if not known",
     )

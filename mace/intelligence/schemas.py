@@ -10,6 +10,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from mace.core.schemas import BirthDate, EventDate, Int, LongText, Offset, ShortText, Version
 from mace.people.schemas import AreaOut, FieldErrorOut
 
 # A page of records is bounded so one request cannot pull the county's intelligence.
@@ -17,9 +18,9 @@ MAX_LIMIT = 100
 
 
 class RecordListQuery(Schema):
-    q: str = Field("", description="Search by name, registration, number, handle or address")
+    q: ShortText = Field("", description="Search by name, registration, number, handle or address")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 AREA_IN = Field(
@@ -37,92 +38,103 @@ DESCRIPTION_IN = Field("", description="What else is known")
 
 
 class PersonIn(Schema):
-    name: str = Field("", description="Their name, or the name they are known by")
-    aliases: str = Field("", description="Other names, nicknames, street names")
-    category: str = Field("", description="adult or peer (under 18)")
-    dob: date | None = Field(None, description="Date of birth, if known")
-    age_estimate: int | None = Field(
+    name: ShortText = Field("", description="Their name, or the name they are known by")
+    aliases: LongText = Field("", description="Other names, nicknames, street names")
+    category: ShortText = Field("", description="adult or peer (under 18)")
+    dob: BirthDate | None = Field(None, description="Date of birth, if known")
+    age_estimate: Int | None = Field(
         None, description="Approximate age, if the date of birth is not known"
     )
-    sex: str = Field("U", description="M, F or U")
-    status: str = Field("active", description="active, dormant or closed")
-    area: str | None = AREA_IN
-    description: str = DESCRIPTION_IN
+    sex: ShortText = Field("U", description="M, F or U")
+    status: ShortText = Field("active", description="active, dormant or closed")
+    area: ShortText | None = AREA_IN
+    description: LongText = DESCRIPTION_IN
 
 
 class LocationIn(Schema):
-    kind: str = Field(
+    kind: ShortText = Field(
         "", description="address, hotel, takeaway, licensed, park, school, transport or other"
     )
-    name: str = ""
-    line1: str = ""
-    line2: str = ""
-    town: str = ""
-    postcode: str = ""
-    latitude: Decimal | None = Field(None, description="With longitude: a point, e.g. 51.5761")
-    longitude: Decimal | None = Field(None, description="e.g. 0.4887")
-    area: str | None = AREA_IN
-    description: str = DESCRIPTION_IN
+    name: ShortText = ""
+    line1: ShortText = ""
+    line2: ShortText = ""
+    town: ShortText = ""
+    postcode: ShortText = ""
+    latitude: Decimal | None = Field(
+        None,
+        ge=-90,
+        le=90,
+        max_digits=9,
+        decimal_places=6,
+        description="With longitude: a point, e.g. 51.5761",
+    )
+    longitude: Decimal | None = Field(
+        None, ge=-180, le=180, max_digits=9, decimal_places=6, description="e.g. 0.4887"
+    )
+    area: ShortText | None = AREA_IN
+    description: LongText = DESCRIPTION_IN
 
 
 class VehicleIn(Schema):
-    registration: str = Field("", description="Any spacing or case: ZZ19 FKE, zz19fke")
+    registration: ShortText = Field("", description="Any spacing or case: ZZ19 FKE, zz19fke")
     partial: bool = Field(False, description="Only part of the registration is known")
-    make: str = ""
-    model: str = ""
-    colour: str = ""
-    area: str | None = AREA_IN
-    description: str = DESCRIPTION_IN
+    make: ShortText = ""
+    model: ShortText = ""
+    colour: ShortText = ""
+    area: ShortText | None = AREA_IN
+    description: LongText = DESCRIPTION_IN
 
 
 class PhoneIn(Schema):
-    number: str = Field("", description="A UK number in any form (07700 900123, +44 7700 900123)")
-    description: str = DESCRIPTION_IN
+    number: ShortText = Field(
+        "", description="A UK number in any form (07700 900123, +44 7700 900123)"
+    )
+    description: LongText = DESCRIPTION_IN
 
 
 class AccountIn(Schema):
-    platform: str = Field(
+    platform: ShortText = Field(
         "",
         description="snapchat, instagram, tiktok, whatsapp, facebook, x, telegram, discord or "
         "other",
     )
-    platform_name: str = Field("", description="The platform's name, when platform is other")
-    handle: str = Field("", description="As the platform shows it; a leading @ is optional")
-    display_name: str = ""
-    description: str = DESCRIPTION_IN
+    platform_name: ShortText = Field("", description="The platform's name, when platform is other")
+    handle: ShortText = Field("", description="As the platform shows it; a leading @ is optional")
+    display_name: ShortText = ""
+    description: LongText = DESCRIPTION_IN
 
 
 VERSION_IN = Field(ge=1, description="The version you read; a stale one answers 409")
 
 
 class PersonPatchIn(PersonIn):
-    version: int = VERSION_IN
+    version: Version = VERSION_IN
 
 
 class LocationPatchIn(LocationIn):
-    version: int = VERSION_IN
+    version: Version = VERSION_IN
 
 
 class VehiclePatchIn(VehicleIn):
-    version: int = VERSION_IN
+    version: Version = VERSION_IN
 
 
 class PhonePatchIn(PhoneIn):
-    version: int = VERSION_IN
+    version: Version = VERSION_IN
 
 
 class AccountPatchIn(AccountIn):
-    version: int = VERSION_IN
+    version: Version = VERSION_IN
 
 
 class EndIn(Schema):
-    kind: str = Field(description="person, location, vehicle, phone or account")
-    id: int
+    kind: ShortText = Field(description="person, location, vehicle, phone or account")
+    id: Int
 
 
 class OriginIn(Schema):
-    type: str = Field(description="The kind of record it came from, e.g. concerns.concern")
-    id: int
+    type: ShortText = Field(description="The kind of record it came from, e.g. concerns.concern")
+    id: Int
 
 
 class LinkIn(Schema):
@@ -130,30 +142,32 @@ class LinkIn(Schema):
     `child` (a child's id), and `target`."""
 
     subject: EndIn | None = Field(None, description="The record the sentence is about")
-    child: int | None = Field(None, description="Or: the child the sentence is about")
-    relationship: str = Field(
+    child: Int | None = Field(None, description="Or: the child the sentence is about")
+    relationship: ShortText = Field(
         "",
         description="seen_with, associated_with, related_to, uses, owns, lives_at, works_at, "
         "seen_at, found_at, goes_to, contacted_by, given_lifts_by or given_gifts_by",
     )
     target: EndIn
-    information_date: date | None = Field(None, description="When it was seen or happened")
-    source_kind: str = Field(
+    information_date: EventDate | None = Field(None, description="When it was seen or happened")
+    source_kind: ShortText = Field(
         "",
         description="officer, practitioner, child, return_interview, parent, professional, "
         "public, anonymous, systems, online or covert",
     )
-    source_agency: str | None = Field(
+    source_agency: ShortText | None = Field(
         None, description="The agency that holds the source, by name; yours if not given"
     )
-    source_detail: str = Field("", description="More about the source; never a confidential name")
-    source_evaluation: str = Field("", description="3x5x2: 1, 2 or 3; blank while not graded")
-    intelligence_assessment: str = Field(
+    source_detail: LongText = Field(
+        "", description="More about the source; never a confidential name"
+    )
+    source_evaluation: ShortText = Field("", description="3x5x2: 1, 2 or 3; blank while not graded")
+    intelligence_assessment: LongText = Field(
         "", description="3x5x2: A, B, C, D or E; blank while not graded"
     )
-    handling_code: str = Field("", description="3x5x2: P, or C with handling_conditions")
-    handling_conditions: str = ""
-    note: str = Field("", description="What was seen or said")
+    handling_code: ShortText = Field("", description="3x5x2: P, or C with handling_conditions")
+    handling_conditions: LongText = ""
+    note: LongText = Field("", description="What was seen or said")
     origin: OriginIn | None = Field(None, description="The record it was made from, if any")
 
 
@@ -351,7 +365,7 @@ class EndOut(Schema):
     visible: bool
 
 
-class GradingOut(Schema):
+class IntelligenceGradingOut(Schema):
     source_evaluation: str = Field(description="1, 2 or 3; blank when not graded")
     intelligence_assessment: str = Field(description="A to E; blank when not graded")
     handling_code: str
@@ -380,7 +394,7 @@ class LinkOut(Schema):
     source_kind_label: str
     source_agency: str
     source_detail: str
-    grading: GradingOut
+    grading: IntelligenceGradingOut
     note: str
     origin: OriginOut | None
     agency: str = Field(description="The agency that recorded the link")

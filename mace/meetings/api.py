@@ -24,6 +24,7 @@ from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError
+from mace.core.schemas import Id
 from mace.meetings import services
 from mace.meetings.choices import ActionStatus, MeetingStatus
 from mace.meetings.models import (
@@ -46,8 +47,6 @@ from mace.meetings.schemas import (
     AgendaItemIn,
     AgendaItemOut,
     AgendaOut,
-    AmendmentIn,
-    AmendmentOut,
     CancellationIn,
     DiscussionConflictOut,
     DiscussionIn,
@@ -57,6 +56,8 @@ from mace.meetings.schemas import (
     MeetingListOut,
     MeetingListQuery,
     MeetingOut,
+    MinutesAmendmentIn,
+    MinutesAmendmentOut,
     RemovalIn,
     ThreatIn,
     ThreatOut,
@@ -139,14 +140,14 @@ def meetings_loaded() -> QuerySet[Meeting]:
     )
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def _meeting(request: HttpRequest, meeting_id: Id) -> Meeting:
     """A meeting the user may read; 404 for any other, as for one that does not exist."""
     return get_object_or_404(
         policy.scope_meetings(_user(request), meetings_loaded()), pk=meeting_id
     )
 
 
-def _action(request: HttpRequest, action_id: int) -> Action:
+def _action(request: HttpRequest, action_id: Id) -> Action:
     """An action the user reads and works on; 404 for any other."""
     return get_object_or_404(policy.scope_actions(_user(request), actions_loaded()), pk=action_id)
 
@@ -324,7 +325,7 @@ class _Answer:
         }
 
 
-def _meeting_answer(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def _meeting_answer(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """The meeting as the user may read it, now; the children it names are recorded as listed."""
     answer = _Answer(request)
     body = answer.meeting(_meeting(request, meeting_id))
@@ -332,7 +333,7 @@ def _meeting_answer(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     return body
 
 
-def _item_answer(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def _item_answer(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     answer = _Answer(request)
     item = AgendaItem.objects.select_related("child", "discussion__recorded_by").get(pk=item_id)
     body = answer.item(item)
@@ -340,7 +341,7 @@ def _item_answer(request: HttpRequest, item_id: int) -> dict[str, Any]:
     return body
 
 
-def _action_answer(request: HttpRequest, action_id: int) -> dict[str, Any]:
+def _action_answer(request: HttpRequest, action_id: Id) -> dict[str, Any]:
     answer = _Answer(request)
     body = answer.action(actions_loaded().get(pk=action_id))
     answer.listed()
@@ -389,7 +390,7 @@ def actions_list(request: HttpRequest, params: Query[ActionListQuery]) -> dict[s
     response={200: ActionOut, **ERROR_RESPONSES},
     summary="Read a MACE action",
 )
-def action_detail(request: HttpRequest, action_id: int) -> dict[str, Any]:
+def action_detail(request: HttpRequest, action_id: Id) -> dict[str, Any]:
     """With the meeting that decided it and its updates. 404 for an action you do not work on,
     as for one that does not exist."""
     return _action_answer(request, _action(request, action_id).pk)
@@ -400,7 +401,7 @@ def action_detail(request: HttpRequest, action_id: int) -> dict[str, Any]:
     response={201: ActionOut, 409: ActionConflictOut, **ERROR_RESPONSES},
     summary="Update a MACE action",
 )
-def action_update(request: HttpRequest, action_id: int, payload: ActionUpdateIn) -> Any:
+def action_update(request: HttpRequest, action_id: Id, payload: ActionUpdateIn) -> Any:
     """A note of what has been done and the status it leaves the action in; the answer is the
     action with its updates. Send the `version` you read: a stale one answers 409 with the action
     as it is now."""
@@ -485,7 +486,7 @@ def meeting_schedule(request: HttpRequest, payload: MeetingIn) -> Any:
     response={200: MeetingOut, **ERROR_RESPONSES},
     summary="Read a MACE meeting: its agenda pack and minutes",
 )
-def meeting_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     """Members and attendance, the agenda (a child named only if you may see them), the
     discussions, threats, actions, actions carried forward, and amendments. 404 for a meeting you
     may not read, as for one that does not exist."""
@@ -497,7 +498,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
     response={201: AgendaOut, **ERROR_RESPONSES},
     summary="Draft the part 1 agenda from the MACE criteria",
 )
-def agenda_draft(request: HttpRequest, meeting_id: int) -> Any:
+def agenda_draft(request: HttpRequest, meeting_id: Id) -> Any:
     """Brings the agenda up to date with who meets the criteria: newly eligible, due for review,
     risk risen, actions overdue. Children the coordinator took off stay off. Answers the agenda."""
     meeting = _meeting(request, meeting_id)
@@ -513,7 +514,7 @@ def agenda_draft(request: HttpRequest, meeting_id: int) -> Any:
     response={201: AgendaItemOut, **ERROR_RESPONSES},
     summary="Put a child on the part 1 agenda",
 )
-def agenda_item_add(request: HttpRequest, meeting_id: int, payload: AgendaItemIn) -> Any:
+def agenda_item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn) -> Any:
     """Before the agenda is frozen. A child you may not see answers 404, as one that does not
     exist; one already on the agenda answers 422."""
     meeting = _meeting(request, meeting_id)
@@ -537,7 +538,7 @@ def agenda_item_add(request: HttpRequest, meeting_id: int, payload: AgendaItemIn
     summary="Take a child off the part 1 agenda",
 )
 def agenda_item_remove(
-    request: HttpRequest, meeting_id: int, item_id: int, payload: RemovalIn
+    request: HttpRequest, meeting_id: Id, item_id: int, payload: RemovalIn
 ) -> Any:
     """Before the agenda is frozen, with why. The item stays (with the reason), so redrafting
     does not put the child back."""
@@ -554,7 +555,7 @@ def agenda_item_remove(
     response={201: MeetingOut, 409: MeetingConflictOut, **ERROR_RESPONSES},
     summary="Freeze the agenda",
 )
-def agenda_freeze(request: HttpRequest, meeting_id: int, payload: VersionIn) -> Any:
+def agenda_freeze(request: HttpRequest, meeting_id: Id, payload: VersionIn) -> Any:
     """The pack goes to the members, overdue actions are carried forward, and the meeting records
     its discussions from now on. Send the meeting's `version`: a stale one answers 409."""
     meeting = _meeting(request, meeting_id)
@@ -570,7 +571,7 @@ def agenda_freeze(request: HttpRequest, meeting_id: int, payload: VersionIn) -> 
     response={201: MeetingOut, 409: MeetingConflictOut, **ERROR_RESPONSES},
     summary="Cancel a meeting whose agenda is not yet frozen",
 )
-def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancellationIn) -> Any:
+def meeting_cancel(request: HttpRequest, meeting_id: Id, payload: CancellationIn) -> Any:
     """Only before the agenda freezes, with a reason (kept in the meeting's minutes). Send the
     meeting's `version`: a stale one answers 409."""
     meeting = _meeting(request, meeting_id)
@@ -589,7 +590,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancellationI
     summary="Record or correct what the panel agreed about a child",
 )
 def discussion_put(
-    request: HttpRequest, meeting_id: int, item_id: int, payload: DiscussionIn
+    request: HttpRequest, meeting_id: Id, item_id: int, payload: DiscussionIn
 ) -> Any:
     """The whole discussion: the risk level agreed, the plan, disruption opportunities, evidence
     to collect and the decision. `version` null records it; the version you read corrects it
@@ -618,7 +619,7 @@ def discussion_put(
     response={201: ThreatOut, **ERROR_RESPONSES},
     summary="Put a threat on a part 2 meeting",
 )
-def threat_add(request: HttpRequest, meeting_id: int, payload: ThreatIn) -> Any:
+def threat_add(request: HttpRequest, meeting_id: Id, payload: ThreatIn) -> Any:
     """A person, location, vehicle or online space, with its intelligence record if it has one
     (one you may not see answers 422, as one that does not exist), and what the panel
     concluded."""
@@ -646,7 +647,7 @@ def threat_add(request: HttpRequest, meeting_id: int, payload: ThreatIn) -> Any:
     response={201: ActionOut, **ERROR_RESPONSES},
     summary="Give an agency an action",
 )
-def action_create(request: HttpRequest, meeting_id: int, payload: ActionIn) -> Any:
+def action_create(request: HttpRequest, meeting_id: Id, payload: ActionIn) -> Any:
     """Once the agenda is frozen: what the agency (and, if known, a named person in it) is to do
     and by when. A part 1 action may be about a child on the agenda (`item_id`); a part 2 action
     may answer a threat (`threat_id`). The owners are told."""
@@ -698,7 +699,7 @@ def action_create(request: HttpRequest, meeting_id: int, payload: ActionIn) -> A
     response={201: MeetingOut, 409: MeetingConflictOut, **ERROR_RESPONSES},
     summary="Sign the minutes off",
 )
-def minutes_sign_off(request: HttpRequest, meeting_id: int, payload: VersionIn) -> Any:
+def minutes_sign_off(request: HttpRequest, meeting_id: Id, payload: VersionIn) -> Any:
     """For a MACE chair of the quadrant (403 for its coordinator). Each child's decision goes to
     their chronology, and the minutes change only by amendment from now on. Send the meeting's
     `version`: a stale one answers 409."""
@@ -712,10 +713,10 @@ def minutes_sign_off(request: HttpRequest, meeting_id: int, payload: VersionIn) 
 
 @router.post(
     "/{meeting_id}/amendments",
-    response={201: AmendmentOut, **ERROR_RESPONSES},
+    response={201: MinutesAmendmentOut, **ERROR_RESPONSES},
     summary="Amend signed-off minutes",
 )
-def minutes_amend(request: HttpRequest, meeting_id: int, payload: AmendmentIn) -> Any:
+def minutes_amend(request: HttpRequest, meeting_id: Id, payload: MinutesAmendmentIn) -> Any:
     """For a MACE chair of the quadrant: what the minutes now say, and why. Never an edit: the
     amendment is shown with the minutes."""
     meeting = _meeting(request, meeting_id)

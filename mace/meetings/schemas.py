@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from mace.core.schemas import EventDate, EventDateTime, Int, LongText, Offset, ShortText, Version
 from mace.people.schemas import FieldErrorOut
 
 MAX_LIMIT = 100
@@ -18,93 +19,95 @@ MAX_LIMIT = 100
 
 
 class MeetingListQuery(Schema):
-    quadrant: str | None = Field(None, description="A quadrant's code, like south")
-    part: int | None = Field(None, description="1 or 2")
-    status: str | None = Field(
+    quadrant: ShortText | None = Field(None, description="A quadrant's code, like south")
+    part: Int | None = Field(None, description="1 or 2")
+    status: ShortText | None = Field(
         None, description="scheduled, agenda_frozen, held, signed_off or cancelled"
     )
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class MeetingIn(Schema):
     """A new meeting of a quadrant's panel (its chairs and coordinator become its members).
     Values are checked by the service."""
 
-    quadrant: str = Field("", description="The quadrant's code, like south")
-    part: int = Field(0, description="1: individual children; 2: threats, trends and hotspots")
-    starts_at: datetime | None = Field(None, description="When it starts; not in the past")
-    place: str = Field("", description="Where, or 'Online'; the quadrant's usual place if empty")
-    invited_agency_ids: list[int] = Field(
+    quadrant: ShortText = Field("", description="The quadrant's code, like south")
+    part: Int = Field(0, description="1: individual children; 2: threats, trends and hotspots")
+    starts_at: EventDateTime | None = Field(None, description="When it starts; not in the past")
+    place: ShortText = Field(
+        "", description="Where, or 'Online'; the quadrant's usual place if empty"
+    )
+    invited_agency_ids: list[Int] = Field(
         default_factory=list, description="The agencies asked to attend, by id"
     )
 
 
 class VersionIn(Schema):
-    version: int = Field(ge=1, description="The meeting's version you read; a stale one is 409")
+    version: Version = Field(ge=1, description="The meeting's version you read; a stale one is 409")
 
 
 class CancellationIn(Schema):
-    version: int = Field(ge=1, description="The meeting's version you read; a stale one is 409")
-    reason: str = Field("", description="Why the meeting is cancelled (required)")
+    version: Version = Field(ge=1, description="The meeting's version you read; a stale one is 409")
+    reason: LongText = Field("", description="Why the meeting is cancelled (required)")
 
 
 class AgendaItemIn(Schema):
-    child_id: int = Field(description="The child to discuss; one you may not see answers 404")
-    detail: str = Field("", description="What the coordinator wants the panel to know")
+    child_id: Int = Field(description="The child to discuss; one you may not see answers 404")
+    detail: LongText = Field("", description="What the coordinator wants the panel to know")
 
 
 class RemovalIn(Schema):
-    reason: str = Field("", description="Why the child comes off the agenda")
+    reason: LongText = Field("", description="Why the child comes off the agenda")
 
 
 class DiscussionIn(Schema):
     """What the panel agreed about the child. `version` null records it; the version you read
     corrects it (before sign-off)."""
 
-    version: int | None = Field(None, description="null for a new discussion; else its version")
-    agreed_level: str = Field("", description="low, medium or high")
-    plan: str = ""
-    disruption_opportunities: str = ""
-    evidence_to_collect: str = Field("", description="Evidence to collect for a prosecution")
-    decision: str = Field("", description="stay, step_down or close")
-    review_by: date | None = Field(
+    version: Version | None = Field(None, description="null for a new discussion; else its version")
+    agreed_level: ShortText = Field("", description="low, medium or high")
+    plan: LongText = ""
+    disruption_opportunities: LongText = ""
+    evidence_to_collect: LongText = Field("", description="Evidence to collect for a prosecution")
+    decision: LongText = Field("", description="stay, step_down or close")
+    review_by: EventDate | None = Field(
         None, description="Staying on MACE: review at the first meeting on or after this date"
     )
 
 
 class ThreatIn(Schema):
-    title: str = Field("", description="What the threat is; the record's name if empty")
-    record_id: int | None = Field(
+    title: ShortText = Field("", description="What the threat is; the record's name if empty")
+    record_id: Int | None = Field(
         None, description="The intelligence record (person, location, vehicle...), if any"
     )
-    discussion: str = Field("", description="What the panel concluded")
+    discussion: LongText = Field("", description="What the panel concluded")
 
 
 class ActionIn(Schema):
-    description: str = Field("", description="What the agency is to do")
-    owner_agency_id: int | None = Field(None, description="The agency that owns the action")
-    owner_id: int | None = Field(None, description="A named person in that agency, if known")
-    due_on: date | None = Field(None, description="Not in the past")
-    item_id: int | None = Field(None, description="Part 1: the agenda item (child) it is about")
-    threat_id: int | None = Field(None, description="Part 2: the threat it answers")
+    description: LongText = Field("", description="What the agency is to do")
+    owner_agency_id: Int | None = Field(None, description="The agency that owns the action")
+    owner_id: Int | None = Field(None, description="A named person in that agency, if known")
+    due_on: EventDate | None = Field(None, description="Not in the past")
+    item_id: Int | None = Field(None, description="Part 1: the agenda item (child) it is about")
+    threat_id: Int | None = Field(None, description="Part 2: the threat it answers")
 
 
-class AmendmentIn(Schema):
-    text: str = Field("", description="What the minutes now say")
-    reason: str = Field("", description="Why they change")
+class MinutesAmendmentIn(Schema):
+    text: LongText = Field("", description="What the minutes now say")
+    reason: LongText = Field("", description="Why they change")
 
 
 class ActionListQuery(Schema):
-    status: str = Field("open", description="open (the default), overdue or all")
+    status: ShortText = Field("open", description="open (the default), overdue or all")
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class ActionUpdateIn(Schema):
-    version: int = Field(ge=1, description="The action's version you read; a stale one is 409")
-    status: str = Field("", description="open, in_progress, done or cancelled")
-    note: str = Field("", description="What has been done")
+    version: Version = Field(ge=1, description="The action's version you read; a stale one is 409")
+    status: ShortText = Field("", description="open, in_progress, done or cancelled")
+    note: LongText = Field("", description="What has been done")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +227,7 @@ class ActionListOut(Schema):
     items: list[ActionOut]
 
 
-class AmendmentOut(Schema):
+class MinutesAmendmentOut(Schema):
     id: int
     author: str
     made_at: datetime
@@ -249,7 +252,7 @@ class MeetingOut(MeetingSummaryOut):
     agenda_frozen_at: datetime | None
     signed_off_at: datetime | None
     signed_off_by: str | None
-    amendments: list[AmendmentOut] = Field(description="Changes made after sign-off")
+    amendments: list[MinutesAmendmentOut] = Field(description="Changes made after sign-off")
 
 
 class MeetingConflictOut(Schema):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from mace.access import policy
 from mace.accounts.choices import Role
 from mace.assessments.choices import AssessmentStatus, RiskLevel
+from mace.core.bounds import event_date_problem
 from mace.core.concurrency import require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.core.notifications import notify
@@ -151,6 +152,8 @@ def meeting_schedule(
         errors["part"] = ["Choose part 1 or part 2"]
     if starts_at is None:
         errors["starts_at"] = ["Enter the date and time the meeting starts"]
+    elif problem := event_date_problem(starts_at, name="The date of the meeting"):
+        errors["starts_at"] = [problem]
     elif starts_at < timezone.now():
         errors["starts_at"] = ["A meeting cannot be scheduled in the past"]
     elif (
@@ -636,6 +639,8 @@ def discussion_record(
     review_by = data.get("review_by") or None
     if values["decision"] != Decision.STAY:
         review_by = None  # only a child who stays on MACE is reviewed
+    elif problem := event_date_problem(review_by, name="Review date"):
+        errors["review_by"] = [problem]
     elif review_by is not None and review_by <= timezone.localdate(meeting.starts_at):
         errors["review_by"] = ["The review date must be after the meeting"]
     _raise(errors)
@@ -775,6 +780,8 @@ def action_create(
         errors["owner"] = [f"{owner.display_name} does not work for {owner_agency}"]
     if due_on is None:
         errors["due_on"] = ["Enter the date the action is due"]
+    elif problem := event_date_problem(due_on, name="Due date"):
+        errors["due_on"] = [problem]
     elif due_on < timezone.localdate():
         errors["due_on"] = ["The due date cannot be in the past"]
     if item is not None and (item.meeting_id != meeting.pk or item.removed_at is not None):

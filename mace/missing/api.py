@@ -16,6 +16,7 @@ from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError
+from mace.core.schemas import Id
 from mace.missing import services
 from mace.missing.models import MissingEpisode, ReturnInterview, RiskGrading
 from mace.missing.schemas import (
@@ -48,7 +49,7 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.auth)  # type: ignore[attr-defined]
 
 
-def _read(request: HttpRequest, child_id: int, action: str) -> Child:
+def _read(request: HttpRequest, child_id: Id, action: str) -> Child:
     return child_read(
         user=_user(request),
         child_id=child_id,
@@ -72,7 +73,7 @@ def episodes_loaded() -> QuerySet[MissingEpisode]:
     )
 
 
-def _episode(request: HttpRequest, child: Child, episode_id: int) -> MissingEpisode:
+def _episode(request: HttpRequest, child: Child, episode_id: Id) -> MissingEpisode:
     # Looked up within the child already read, so an episode id cannot reach another child.
     episode = get_object_or_404(episodes_loaded(), pk=episode_id, child=child)
     access_record(
@@ -115,7 +116,7 @@ def _conflict(current: Any) -> dict[str, Any]:
     summary="A child's missing episodes, newest first",
 )
 def episodes_list(
-    request: HttpRequest, child_id: int, params: Query[EpisodeListQuery]
+    request: HttpRequest, child_id: Id, params: Query[EpisodeListQuery]
 ) -> dict[str, Any]:
     """Paginated (limit, offset), with the child's standing against the repeat missing rule."""
     child = _read(request, child_id, AccessAction.VIEW)
@@ -134,7 +135,7 @@ def episodes_list(
     response={201: EpisodeOut, **ERROR_RESPONSES},
     summary="Record a missing episode",
 )
-def episode_add(request: HttpRequest, child_id: int, payload: EpisodeIn) -> Status[MissingEpisode]:
+def episode_add(request: HttpRequest, child_id: Id, payload: EpisodeIn) -> Status[MissingEpisode]:
     """It goes on the child's chronology and involves your agency. An end before the start, an
     overlap with another of the child's episodes, a start in the future or on or before the
     date of birth answer 422."""
@@ -154,7 +155,7 @@ def episode_add(request: HttpRequest, child_id: int, payload: EpisodeIn) -> Stat
     response={200: EpisodeOut, **ERROR_RESPONSES},
     summary="Read a missing episode",
 )
-def episode_detail(request: HttpRequest, child_id: int, episode_id: int) -> MissingEpisode:
+def episode_detail(request: HttpRequest, child_id: Id, episode_id: int) -> MissingEpisode:
     child = _read(request, child_id, AccessAction.VIEW)
     return _episode(request, child, episode_id)
 
@@ -165,7 +166,7 @@ def episode_detail(request: HttpRequest, child_id: int, episode_id: int) -> Miss
     summary="Close or correct a missing episode",
 )
 def episode_change(
-    request: HttpRequest, child_id: int, episode_id: int, payload: EpisodePatchIn
+    request: HttpRequest, child_id: Id, episode_id: int, payload: EpisodePatchIn
 ) -> Any:
     """Send the `version` you read and only the fields you change. A stale version answers
     409 with the episode as it is now."""
@@ -191,7 +192,7 @@ def episode_change(
     summary="Grade or regrade an episode's risk",
 )
 def grading_add(
-    request: HttpRequest, child_id: int, episode_id: int, payload: GradingIn
+    request: HttpRequest, child_id: Id, episode_id: int, payload: GradingIn
 ) -> Status[RiskGrading]:
     """Gradings are never changed: each regrading is added, with when, by whom and why (a
     reason is required for a regrading). The latest is the current grade."""
@@ -216,7 +217,7 @@ def _interview_loaded(episode: MissingEpisode) -> ReturnInterview:
     response={200: InterviewOut, **ERROR_RESPONSES},
     summary="Read the return home interview",
 )
-def interview_detail(request: HttpRequest, child_id: int, episode_id: int) -> ReturnInterview:
+def interview_detail(request: HttpRequest, child_id: Id, episode_id: int) -> ReturnInterview:
     """404 when none has been recorded yet (the episode's interview_status says whether one is
     due or overdue)."""
     child = _read(request, child_id, AccessAction.VIEW)
@@ -238,9 +239,7 @@ def interview_detail(request: HttpRequest, child_id: int, episode_id: int) -> Re
     response={200: InterviewOut, 409: InterviewConflictOut, **ERROR_RESPONSES},
     summary="Record or change the return home interview",
 )
-def interview_put(
-    request: HttpRequest, child_id: int, episode_id: int, payload: InterviewIn
-) -> Any:
+def interview_put(request: HttpRequest, child_id: Id, episode_id: int, payload: InterviewIn) -> Any:
     """The whole interview: `version` null records the first one; the version you read changes
     it (409 if someone changed or recorded it since). Held within 72 hours of the return by
     someone independent of the child's care, as statutory guidance requires."""

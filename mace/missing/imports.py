@@ -29,6 +29,7 @@ from django.utils import timezone
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessOutcome
 from mace.access.services import access_record
+from mace.core.bounds import event_date_problem
 from mace.core.errors import DomainError
 from mace.missing import services
 from mace.missing.choices import EpisodeEnd, EpisodeType, RiskGrade
@@ -191,6 +192,10 @@ def _parse_row(line: int, raw: dict[str, str], reasons: list[str]) -> _Row:
         except ValueError:
             values[name] = None
             reasons.append(f"{name}: '{raw[name]}' is not a date and time like 27/03/2026 14:30")
+            continue
+        if problem := event_date_problem(values[name], name="The date and time"):
+            values[name] = None
+            reasons.append(f"{name}: {problem}")
     type_ = raw.get("type", "").upper()
     if type_ not in EpisodeType.values:
         reasons.append("type: must be M (missing) or A (away without authorisation)")

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from mace.core.bounds import shifted
 from mace.missing.choices import (
     EpisodeEnd,
     EpisodeType,
@@ -109,7 +110,7 @@ class MissingEpisode(models.Model):
 
     @property
     def interview_due_at(self) -> dt.datetime | None:
-        return self.ended_at + RETURN_INTERVIEW_DUE if self.ended_at else None
+        return shifted(self.ended_at, RETURN_INTERVIEW_DUE) if self.ended_at else None
 
     @property
     def duration(self) -> dt.timedelta | None:
@@ -237,7 +238,7 @@ def interview_status(
     now = now or timezone.now()
     if episode.ended_at is None:
         return InterviewStatus.NOT_DUE
-    due_at = episode.ended_at + RETURN_INTERVIEW_DUE
+    due_at = shifted(episode.ended_at, RETURN_INTERVIEW_DUE)
     if interview is not None:
         if interview.held_at is not None:
             return (

@@ -16,7 +16,6 @@ the date of birth) keep the rest true."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -30,6 +29,7 @@ from django.utils import timezone
 from mace.access import policy
 from mace.access.audit import export_record
 from mace.core.errors import DomainError
+from mace.core.spreadsheets import CsvDictWriter
 from mace.missing.models import MissingEpisode
 from mace.people.choices import IdentifierType
 from mace.people.models import Child, ChildIdentifier
@@ -88,7 +88,7 @@ class Ssda903Missing:
             (self.header, HEADER_COLUMNS) if table == "header" else (self.missing, MISSING_COLUMNS)
         )
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+        writer = CsvDictWriter(out, fieldnames=columns, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(rows)
         return out.getvalue()

@@ -9,6 +9,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from mace.core.schemas import EventDateTime, LongText, Offset, ShortText, Version
 from mace.missing.selectors import interview_of, status_of
 from mace.people.schemas import FieldErrorOut
 
@@ -21,85 +22,97 @@ MAX_LIMIT = 100
 
 class EpisodeListQuery(Schema):
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class EpisodeIn(Schema):
     """A new episode. It starts at the later of `left_at` and `last_seen_at` (give one or
     both); it may be recorded already ended. Values are checked by the service."""
 
-    type: str = Field(
+    type: ShortText = Field(
         "",
         description=(
             "M: missing (whereabouts unknown); A: away without authorisation (whereabouts known)"
         ),
     )
-    left_at: datetime | None = Field(None, description="When the child left")
-    last_seen_at: datetime | None = Field(None, description="When the child was last seen")
-    reported_at: datetime | None = Field(None, description="When it was reported")
-    reported_by: str = Field("", description="Who reported it (name or role)")
-    reported_by_agency: str | None = Field(
+    left_at: EventDateTime | None = Field(None, description="When the child left")
+    last_seen_at: EventDateTime | None = Field(None, description="When the child was last seen")
+    reported_at: EventDateTime | None = Field(None, description="When it was reported")
+    reported_by: ShortText = Field("", description="Who reported it (name or role)")
+    reported_by_agency: ShortText | None = Field(
         None, description="The reporting agency's name, if an agency reported it"
     )
-    police_reference: str = Field("", description="Unique within your agency")
+    police_reference: ShortText = Field("", description="Unique within your agency")
     looked_after: bool = Field(
         False, description="Whether the child was looked after when it started"
     )
-    ended_at: datetime | None = Field(
+    ended_at: EventDateTime | None = Field(
         None, description="When found or returned; null while missing"
     )
-    end_reason: str = Field("", description="found or returned (with ended_at)")
-    found_where: str = ""
-    found_with: str = ""
-    risk_grade: str = Field("", description="The first risk grade: very_low, low, medium or high")
-    risk_reason: str = Field("", description="Why that grade")
+    end_reason: LongText = Field("", description="found or returned (with ended_at)")
+    found_where: LongText = ""
+    found_with: LongText = ""
+    risk_grade: ShortText = Field(
+        "", description="The first risk grade: very_low, low, medium or high"
+    )
+    risk_reason: LongText = Field("", description="Why that grade")
 
 
 class EpisodePatchIn(Schema):
     """Close or correct an episode: the version you read, and only the fields you change.
     Closing it is setting `ended_at` and `end_reason` (and where and with whom found)."""
 
-    version: int = Field(ge=1, description="The version you read; a stale one answers 409")
-    type: str = ""
-    left_at: datetime | None = None
-    last_seen_at: datetime | None = None
-    reported_at: datetime | None = None
-    reported_by: str = ""
-    reported_by_agency: str | None = None
-    police_reference: str = ""
+    version: Version = Field(ge=1, description="The version you read; a stale one answers 409")
+    type: ShortText = ""
+    left_at: EventDateTime | None = None
+    last_seen_at: EventDateTime | None = None
+    reported_at: EventDateTime | None = None
+    reported_by: ShortText = ""
+    reported_by_agency: ShortText | None = None
+    police_reference: ShortText = ""
     looked_after: bool = False
-    ended_at: datetime | None = None
-    end_reason: str = ""
-    found_where: str = ""
-    found_with: str = ""
+    ended_at: EventDateTime | None = None
+    end_reason: LongText = ""
+    found_where: LongText = ""
+    found_with: LongText = ""
 
 
 class GradingIn(Schema):
-    grade: str = Field("", description="very_low, low, medium or high")
-    graded_at: datetime | None = Field(None, description="When it was graded; now if not given")
-    reason: str = Field("", description="Why (required for a regrading)")
+    grade: ShortText = Field("", description="very_low, low, medium or high")
+    graded_at: EventDateTime | None = Field(
+        None, description="When it was graded; now if not given"
+    )
+    reason: LongText = Field("", description="Why (required for a regrading)")
 
 
 class InterviewIn(Schema):
     """The return home interview, whole (PUT replaces it). Send `version` null to record the
     first one, and the version you read to change it."""
 
-    version: int | None = Field(
+    version: Version | None = Field(
         None, description="null for a new interview; else the version you read"
     )
-    offered: str = Field("", description="Y, N or NA")
-    accepted: str = Field("", description="Y, N or NA (NA when not offered)")
-    held_at: datetime | None = Field(None, description="When it was held (only if accepted)")
-    interviewer: str | None = Field(None, description="The username of who held it")
+    offered: LongText = Field("", description="Y, N or NA")
+    accepted: LongText = Field("", description="Y, N or NA (NA when not offered)")
+    held_at: EventDateTime | None = Field(None, description="When it was held (only if accepted)")
+    interviewer: ShortText | None = Field(None, description="The username of who held it")
     independent: bool | None = Field(
         None, description="Whether the interviewer was independent of the child's care"
     )
-    child_account: str = Field("", description="What the child said")
-    push_factors: list[str] = Field(default_factory=list, description="What pushed the child away")
-    pull_factors: list[str] = Field(default_factory=list, description="What pulled the child away")
-    people_named: list[str] = Field(default_factory=list, description="People the child named")
-    places_named: list[str] = Field(default_factory=list, description="Places the child named")
-    actions_agreed: str = ""
+    child_account: LongText = Field("", description="What the child said")
+    push_factors: list[ShortText] = Field(
+        default_factory=list, description="What pushed the child away"
+    )
+    pull_factors: list[ShortText] = Field(
+        default_factory=list, description="What pulled the child away"
+    )
+    people_named: list[ShortText] = Field(
+        default_factory=list, description="People the child named"
+    )
+    places_named: list[ShortText] = Field(
+        default_factory=list, description="Places the child named"
+    )
+    actions_agreed: LongText = ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mace.access import policy
+from mace.core.bounds import date_errors, event_date_problem
 from mace.core.concurrency import ConflictError, require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.core.templatetags.govuk import gov_date, gov_datetime
@@ -78,10 +79,23 @@ def _episode_errors(
     *, child: Child, agency: Agency, values: Mapping[str, Any], exclude_pk: int | None = None
 ) -> dict[str, list[str]]:
     """Every rule an episode meets, whether recorded, corrected, closed or imported."""
-    errors: dict[str, list[str]] = {}
-    now = timezone.now()
+    errors = date_errors(
+        events={
+            name: (values.get(name), f"The time {what}")
+            for name, what in (
+                ("left_at", "the child left"),
+                ("last_seen_at", "the child was last seen"),
+                ("ended_at", "the child was found or returned"),
+                ("reported_at", "it was reported"),
+            )
+        }
+    )
     if values["type"] not in EpisodeType.values:
         errors["type"] = ["Choose whether the child was missing or away without authorisation"]
+    if errors.keys() - {"type"}:
+        # A moment out of bounds (year 1) cannot be compared or moved into UK time safely.
+        return errors
+    now = timezone.now()
     left_at, last_seen_at = values.get("left_at"), values.get("last_seen_at")
     start = derived_start(left_at, last_seen_at)
     for name, moment, what in (
@@ -471,7 +485,9 @@ def risk_grade_record(
     errors: dict[str, list[str]] = {}
     if grade not in RiskGrade.values:
         errors["grade"] = ["Choose a risk grade from the list"]
-    if graded_at > timezone.now():
+    if problem := event_date_problem(graded_at, name="The time of the grading"):
+        errors["graded_at"] = [problem]
+    elif graded_at > timezone.now():
         errors["graded_at"] = ["The time of the grading must be in the past"]
     elif graded_at < episode.started_at:
         errors["graded_at"] = [
@@ -579,7 +595,9 @@ def _interview_errors(episode: MissingEpisode, values: Mapping[str, Any]) -> dic
             errors.setdefault("accepted", []).append(
                 "An interview can only be held if the child accepted it"
             )
-        if held_at > timezone.now():
+        if problem := event_date_problem(held_at, name="The time the interview was held"):
+            errors["held_at"] = [problem]
+        elif held_at > timezone.now():
             errors["held_at"] = ["The time the interview was held must be in the past"]
         elif episode.ended_at is not None and held_at < episode.ended_at:
             errors["held_at"] = [

@@ -21,6 +21,7 @@ from mace.concerns.schemas import ConcernIn, ConcernOut
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError
+from mace.core.schemas import Id
 from mace.people import services
 from mace.people.models import (
     AgencyInvolvement,
@@ -45,12 +46,14 @@ from mace.people.schemas import (
     ChildOut,
     ChildPatchIn,
     ChronologyEntryOut,
+    ChronologyListOut,
+    ChronologyQuery,
     IdentifierIn,
     IdentifierOut,
     NoteIn,
     RecordElsewhereOut,
 )
-from mace.people.selectors import child_search, chronology_for, chronology_shown
+from mace.people.selectors import child_search, chronology_for
 from mace.reference.models import Area
 
 if TYPE_CHECKING:
@@ -64,7 +67,7 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.auth)  # type: ignore[attr-defined]
 
 
-def _read(request: HttpRequest, child_id: int, action: str) -> Child:
+def _read(request: HttpRequest, child_id: Id, action: str) -> Child:
     """The child, if the policy lets this user see them, with the read (or refusal) logged."""
     return child_read(
         user=_user(request),
@@ -153,7 +156,7 @@ def child_create(request: HttpRequest, payload: ChildIn) -> Status[Child]:
 
 
 @router.get("/{child_id}", response={200: ChildOut, **ERROR_RESPONSES}, summary="Read a child")
-def child_detail(request: HttpRequest, child_id: int) -> Child:
+def child_detail(request: HttpRequest, child_id: Id) -> Child:
     return _with_record(_read(request, child_id, AccessAction.VIEW))
 
 
@@ -178,7 +181,7 @@ def _conflict(current: Any) -> dict[str, Any]:
     response={200: ChildOut, 409: ChildConflictOut, **ERROR_RESPONSES},
     summary="Change a child's details",
 )
-def child_update(request: HttpRequest, child_id: int, payload: ChildPatchIn) -> Any:
+def child_update(request: HttpRequest, child_id: Id, payload: ChildPatchIn) -> Any:
     """Send the `version` you read and only the fields you change. If someone changed the record
     since, nothing is written and the answer is 409 with the record as it is now."""
     child = _read(request, child_id, AccessAction.CHANGE)
@@ -198,7 +201,7 @@ def child_update(request: HttpRequest, child_id: int, payload: ChildPatchIn) -> 
     summary="Change or end an address",
 )
 def address_update(
-    request: HttpRequest, child_id: int, address_id: int, payload: AddressPatchIn
+    request: HttpRequest, child_id: Id, address_id: int, payload: AddressPatchIn
 ) -> Any:
     """Send the `version` you read and only the fields you change: `end_date` ends the address,
     `area` places it by hand. A stale version answers 409 with the address as it is now."""
@@ -224,7 +227,7 @@ def address_update(
     response={200: list[IdentifierOut], **ERROR_RESPONSES},
     summary="A child's identifiers",
 )
-def identifiers_list(request: HttpRequest, child_id: int) -> list[ChildIdentifier]:
+def identifiers_list(request: HttpRequest, child_id: Id) -> list[ChildIdentifier]:
     child = _read(request, child_id, AccessAction.VIEW)
     return list(child.identifiers.select_related("agency"))
 
@@ -235,7 +238,7 @@ def identifiers_list(request: HttpRequest, child_id: int) -> list[ChildIdentifie
     summary="Add an identifier",
 )
 def identifier_add(
-    request: HttpRequest, child_id: int, payload: IdentifierIn
+    request: HttpRequest, child_id: Id, payload: IdentifierIn
 ) -> Status[ChildIdentifier]:
     """An NHS number must pass its modulus-11 check and a UPN its check letter; an identifier
     that already belongs to another child is refused."""
@@ -251,7 +254,7 @@ def identifier_add(
     response={200: list[AddressOut], **ERROR_RESPONSES},
     summary="A child's addresses, newest first",
 )
-def addresses_list(request: HttpRequest, child_id: int) -> list[ChildAddress]:
+def addresses_list(request: HttpRequest, child_id: Id) -> list[ChildAddress]:
     child = _read(request, child_id, AccessAction.VIEW)
     return list(child.addresses.select_related("area__quadrant"))
 
@@ -261,7 +264,7 @@ def addresses_list(request: HttpRequest, child_id: int) -> list[ChildAddress]:
     response={201: AddressOut, **ERROR_RESPONSES},
     summary="Add an address",
 )
-def address_add(request: HttpRequest, child_id: int, payload: AddressIn) -> Status[ChildAddress]:
+def address_add(request: HttpRequest, child_id: Id, payload: AddressIn) -> Status[ChildAddress]:
     """The postcode places the address in a council area (and so a quadrant). When it cannot,
     the answer says the address is not placed; give `area` to place it by hand."""
     child = _read(request, child_id, AccessAction.CHANGE)
@@ -277,7 +280,7 @@ def address_add(request: HttpRequest, child_id: int, payload: AddressIn) -> Stat
     response={200: list[ConcernOut], **ERROR_RESPONSES},
     summary="Concerns recorded about a child, newest first",
 )
-def concerns_list(request: HttpRequest, child_id: int) -> list[Concern]:
+def concerns_list(request: HttpRequest, child_id: Id) -> list[Concern]:
     """A restricted concern you may not read shows only that it exists (`withheld`)."""
     child = _read(request, child_id, AccessAction.VIEW_CONCERN)
     concerns = list(concerns_shown().filter(child=child))
@@ -290,7 +293,7 @@ def concerns_list(request: HttpRequest, child_id: int) -> list[Concern]:
     response={201: ConcernOut, **ERROR_RESPONSES},
     summary="Record a concern",
 )
-def concern_add(request: HttpRequest, child_id: int, payload: ConcernIn) -> Status[Concern]:
+def concern_add(request: HttpRequest, child_id: Id, payload: ConcernIn) -> Status[Concern]:
     """The indicators seen (each with when and how you know), what you saw or were told, and
     where the concern goes. It goes on the child's chronology and involves your agency."""
     child = _read(request, child_id, AccessAction.CHANGE)
@@ -310,14 +313,23 @@ def concern_add(request: HttpRequest, child_id: int, payload: ConcernIn) -> Stat
 
 @router.get(
     "/{child_id}/chronology",
-    response={200: list[ChronologyEntryOut], **ERROR_RESPONSES},
+    response={200: ChronologyListOut, **ERROR_RESPONSES},
     summary="A child's chronology, newest first",
 )
-def chronology(request: HttpRequest, child_id: int) -> list[ChronologyEntry]:
-    """Original entries newest first, each with its amendments nested under it and, for a
-    concern, the indicators and routes. A fixed number of queries however long it is."""
+def chronology(
+    request: HttpRequest, child_id: Id, params: Query[ChronologyQuery]
+) -> ChronologyListOut:
+    """Original entries newest first, a page at a time (`limit`, `offset`; `count` is how many
+    there are in all), each with its amendments nested under it and, for a concern, the
+    indicators and routes. A fixed number of queries however long it is."""
     child = _read(request, child_id, AccessAction.VIEW_CHRONOLOGY)
-    return chronology_shown(_user(request), child)
+    entries = chronology_for(child)
+    limit, offset = params.limit, params.offset
+    page = list(entries[offset : offset + limit])
+    withhold(_user(request), child, page)
+    return ChronologyListOut.model_validate(
+        {"count": entries.count(), "limit": limit, "offset": offset, "items": page}
+    )
 
 
 @router.post(
@@ -325,7 +337,7 @@ def chronology(request: HttpRequest, child_id: int) -> list[ChronologyEntry]:
     response={201: ChronologyEntryOut, **ERROR_RESPONSES},
     summary="Add a note to a child's chronology",
 )
-def note_add(request: HttpRequest, child_id: int, payload: NoteIn) -> Status[ChronologyEntry]:
+def note_add(request: HttpRequest, child_id: Id, payload: NoteIn) -> Status[ChronologyEntry]:
     """A note (a conversation, a sighting, a decision). `restricted` keeps its content to your
     agency and the MACE chairs of the child's quadrant (say why in `restriction_reason`); others
     who see the child see only that it exists. Adding a note involves your agency."""
@@ -340,7 +352,7 @@ def note_add(request: HttpRequest, child_id: int, payload: NoteIn) -> Status[Chr
     summary="Correct a chronology entry",
 )
 def chronology_amend(
-    request: HttpRequest, child_id: int, entry_id: int, payload: AmendmentIn
+    request: HttpRequest, child_id: Id, entry_id: int, payload: AmendmentIn
 ) -> Status[ChronologyEntry]:
     """Entries are never edited: the correction is a new entry and the original stays. Only
     the agency that made the entry may correct it."""

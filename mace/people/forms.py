@@ -38,6 +38,7 @@ class ChildCreateForm(GovForm):
     dob = DateField(
         label="Date of birth (optional)",
         name="Date of birth",
+        bounds="birth",
         required=False,
         help_text="For example, 27 3 2011. Leave blank if not known",
     )

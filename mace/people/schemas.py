@@ -16,6 +16,19 @@ from mace.concerns.schemas import (
     ConcernIndicatorOut,
     ConcernRouteOut,
 )
+from mace.core.schemas import ERROR_RESPONSES as ERROR_RESPONSES
+from mace.core.schemas import (
+    BirthDate,
+    EventDate,
+    EventDateTime,
+    LongText,
+    Offset,
+    ShortText,
+    Version,
+)
+from mace.core.schemas import DetailOut as DetailOut
+from mace.core.schemas import ErrorsOut as ErrorsOut
+from mace.core.schemas import FieldErrorOut as FieldErrorOut
 from mace.people.restricted import withheld
 
 # ---------------------------------------------------------------------------------------------
@@ -23,21 +36,9 @@ from mace.people.restricted import withheld
 # ---------------------------------------------------------------------------------------------
 
 
-class FieldErrorOut(Schema):
-    field: str = Field(description="The input field, dotted for nested ones; __all__ for none")
-    message: str
+# FieldErrorOut, ErrorsOut, DetailOut and ERROR_RESPONSES live in mace.core.schemas; they are
+# imported here too because every app's API has always imported them from here.
 
-
-class ErrorsOut(Schema):
-    errors: list[FieldErrorOut]
-
-
-class DetailOut(Schema):
-    detail: str
-
-
-# Every route can refuse in these ways; listing them puts them in the OpenAPI document.
-ERROR_RESPONSES: dict[int, Any] = {401: DetailOut, 403: DetailOut, 404: DetailOut, 422: ErrorsOut}
 
 # ---------------------------------------------------------------------------------------------
 # Input
@@ -49,41 +50,50 @@ MAX_LIMIT = 100
 
 
 class ChildListQuery(Schema):
-    q: str = Field("", description="A name, a date of birth or an exact identifier")
-    dob: date | None = Field(None, description="Date of birth (YYYY-MM-DD)")
+    q: ShortText = Field("", description="A name, a date of birth or an exact identifier")
+    dob: BirthDate | None = Field(None, description="Date of birth (YYYY-MM-DD)")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
+
+
+# A page of a chronology: a long history is read a page at a time, like every other list.
+MAX_CHRONOLOGY_LIMIT = 200
+
+
+class ChronologyQuery(Schema):
+    limit: int = Field(50, ge=1, le=MAX_CHRONOLOGY_LIMIT)
+    offset: Offset = 0
 
 
 class ChildIn(Schema):
     """A new child's record. Codes are checked against the national code lists by the service."""
 
-    forename: str = ""
-    surname: str = ""
-    other_names: str = ""
-    dob: date | None = Field(None, description="Date of birth")
-    sex: str = Field("U", description="SSD sex code: M, F or U")
-    gender: str = Field("", description="SSD gender code: 00, 01, 02 or 09")
-    ethnicity: str = Field("", description="DfE ethnicity code, e.g. WBRI")
-    upn_unknown: str = Field("", description="Why there is no UPN: UN1 to UN5")
+    forename: ShortText = ""
+    surname: ShortText = ""
+    other_names: ShortText = ""
+    dob: BirthDate | None = Field(None, description="Date of birth")
+    sex: ShortText = Field("U", description="SSD sex code: M, F or U")
+    gender: ShortText = Field("", description="SSD gender code: 00, 01, 02 or 09")
+    ethnicity: ShortText = Field("", description="DfE ethnicity code, e.g. WBRI")
+    upn_unknown: ShortText = Field("", description="Why there is no UPN: UN1 to UN5")
 
 
 class IdentifierIn(Schema):
-    type: str = Field(description="nhs, upn, police, la, yj or other")
-    value: str = ""
-    valid_from: date | None = None
-    valid_to: date | None = None
+    type: ShortText = Field(description="nhs, upn, police, la, yj or other")
+    value: ShortText = ""
+    valid_from: EventDate | None = None
+    valid_to: EventDate | None = None
 
 
 class AddressIn(Schema):
-    line1: str = ""
-    line2: str = ""
-    town: str = ""
-    postcode: str = ""
-    uprn: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
-    area: str | None = Field(
+    line1: ShortText = ""
+    line2: ShortText = ""
+    town: ShortText = ""
+    postcode: ShortText = ""
+    uprn: ShortText = ""
+    start_date: EventDate | None = None
+    end_date: EventDate | None = None
+    area: ShortText | None = Field(
         None,
         description=(
             "A council area code (e.g. basildon) to place the address by hand, when its postcode "
@@ -95,49 +105,51 @@ class AddressIn(Schema):
 class ChildPatchIn(Schema):
     """A change to a child's details: the version you read, and only the fields you change."""
 
-    version: int = Field(
+    version: Version = Field(
         ge=1, description="The version of the record you read; a stale one answers 409"
     )
-    forename: str = ""
-    surname: str = ""
-    other_names: str = ""
-    dob: date | None = Field(None, description="Date of birth (null to clear it)")
-    sex: str = Field("U", description="SSD sex code: M, F or U")
-    gender: str = Field("", description="SSD gender code: 00, 01, 02 or 09")
-    ethnicity: str = Field("", description="DfE ethnicity code, e.g. WBRI")
-    upn_unknown: str = Field("", description="Why there is no UPN: UN1 to UN5")
+    forename: ShortText = ""
+    surname: ShortText = ""
+    other_names: ShortText = ""
+    dob: BirthDate | None = Field(None, description="Date of birth (null to clear it)")
+    sex: ShortText = Field("U", description="SSD sex code: M, F or U")
+    gender: ShortText = Field("", description="SSD gender code: 00, 01, 02 or 09")
+    ethnicity: ShortText = Field("", description="DfE ethnicity code, e.g. WBRI")
+    upn_unknown: ShortText = Field("", description="Why there is no UPN: UN1 to UN5")
 
 
 class AddressPatchIn(Schema):
     """A change to an address (ending it is setting end_date): the version you read, and only
     the fields you change."""
 
-    version: int = Field(
+    version: Version = Field(
         ge=1, description="The version of the address you read; a stale one answers 409"
     )
-    line1: str = ""
-    line2: str = ""
-    town: str = ""
-    postcode: str = ""
-    uprn: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
-    area: str | None = Field(
+    line1: ShortText = ""
+    line2: ShortText = ""
+    town: ShortText = ""
+    postcode: ShortText = ""
+    uprn: ShortText = ""
+    start_date: EventDate | None = None
+    end_date: EventDate | None = None
+    area: ShortText | None = Field(
         None, description="A council area code to place the address by hand, e.g. basildon"
     )
 
 
 class NoteIn(Schema):
-    title: str = Field("", description="A short title")
-    body: str = Field("", description="The note")
-    occurred_at: datetime | None = Field(None, description="When it happened; now if not given")
+    title: ShortText = Field("", description="A short title")
+    body: LongText = Field("", description="The note")
+    occurred_at: EventDateTime | None = Field(
+        None, description="When it happened; now if not given"
+    )
     restricted: bool = Field(False, description=RESTRICTED_HELP)
-    restriction_reason: str = Field("", description=RESTRICTION_REASON_HELP)
+    restriction_reason: LongText = Field("", description=RESTRICTION_REASON_HELP)
 
 
 class AmendmentIn(Schema):
-    body: str = Field("", description="The corrected text")
-    reason: str = Field("", description="Why the entry is being corrected")
+    body: LongText = Field("", description="The corrected text")
+    reason: LongText = Field("", description="Why the entry is being corrected")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,3 +410,12 @@ class ChronologyEntryOut(RestrictedFieldsMixin):
     @staticmethod
     def resolve_amendments(obj: Any) -> list[Any]:
         return [] if withheld(obj) else list(obj.amendments.all())
+
+
+class ChronologyListOut(Schema):
+    """A page of a child's chronology, newest first, like every other list."""
+
+    count: int = Field(description="How many original entries the chronology has in all")
+    limit: int
+    offset: int
+    items: list[ChronologyEntryOut]

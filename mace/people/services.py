@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mace.access import policy
+from mace.core.bounds import birth_date_problem, date_errors, text_errors
 from mace.core.concurrency import differs, require_version, save_versioned
 from mace.core.errors import DomainError
 from mace.people.choices import EntryKind, IdentifierType, InvolvementReason
@@ -98,14 +99,15 @@ def chronology_note_add(
         policy.can_record_concern(actor) and policy.can_view_child(actor, child),
         "You cannot add to this child's record",
     )
-    errors: dict[str, list[str]] = {}
+    errors = date_errors(events={"occurred_at": (occurred_at, "The date of the note")})
+    errors |= text_errors(long={"body": (body, "The note")})
     if not title.strip():
         errors["title"] = ["Enter a short title for the note"]
     elif len(title.strip()) > 200:
         errors["title"] = ["The title must be 200 characters or fewer"]
     if not body.strip():
         errors["body"] = ["Enter the note"]
-    if occurred_at is not None and occurred_at > timezone.now():
+    if "occurred_at" not in errors and occurred_at is not None and occurred_at > timezone.now():
         errors["occurred_at"] = ["The date of the note must be today or in the past"]
     errors |= restriction_errors(restricted=restricted, reason=restriction_reason)
     if errors:
@@ -140,7 +142,9 @@ def _validate_child_fields(
     if not surname.strip():
         errors["surname"] = ["Enter the child's last name"]
     today = timezone.localdate()
-    if dob is not None:
+    if problem := birth_date_problem(dob):
+        errors["dob"] = [problem]
+    elif dob is not None:
         if dob > today:
             errors["dob"] = ["Date of birth must be today or in the past"]
         elif dob.year < today.year - 26:
@@ -292,10 +296,12 @@ def child_identifier_add(
     """Link an identifier to the child. An invalid one is refused with what is wrong; one that
     already belongs to another child is refused too, so duplicates are not made silently."""
     _require(policy.can_change_child(actor, child))
-    errors: dict[str, list[str]] = {}
+    errors = date_errors(
+        events={"valid_from": (valid_from, "Valid from"), "valid_to": (valid_to, "Valid to")}
+    )
     if message := identifier_error(type, value):
         errors["value"] = [message]
-    if valid_from and valid_to and valid_to < valid_from:
+    if not errors and valid_from and valid_to and valid_to < valid_from:
         errors["valid_to"] = ["The end date must be the same as or after the start date"]
     if errors:
         raise DomainError(errors)
@@ -387,6 +393,9 @@ def _validate_address(
         errors["end_date"] = ["The end date must be the same as or after the start date"]
     if uprn and not (uprn.isdigit() and len(uprn) <= 12):
         errors["uprn"] = ["A UPRN is up to 12 digits"]
+    errors |= date_errors(
+        events={"start_date": (start_date, "Start date"), "end_date": (end_date, "End date")}
+    )
     if errors:
         raise DomainError(errors)
 
@@ -445,6 +454,8 @@ def child_address_end(
     _require(policy.can_change_child(actor, address.child))
     if end_date is None:
         raise DomainError({"end_date": ["Enter the date the child stopped living here"]})
+    if bad := date_errors(events={"end_date": (end_date, "End date")}):
+        raise DomainError(bad)
     if end_date > timezone.localdate():
         raise DomainError({"end_date": ["The end date must be today or in the past"]})
     if end_date < address.start_date:
@@ -518,7 +529,7 @@ def chronology_amend(
         policy.can_amend_entry(actor, entry),
         "Only the agency that made an entry can amend it; ask them to correct it",
     )
-    errors: dict[str, list[str]] = {}
+    errors = text_errors(long={"body": (body, "The corrected text")})
     if not body.strip():
         errors["body"] = ["Enter the corrected text"]
     if not reason.strip():

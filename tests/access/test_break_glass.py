@@ -5,8 +5,10 @@ The involved agencies' managers are told, and each use waits for a manager's rev
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,6 +87,33 @@ def test_the_involved_agencies_managers_are_told_without_case_details_in_the_ema
     assert email.to == [manager.email]
     assert child.surname not in email.body and child.forename not in email.body
     assert notification.url in email.body
+
+
+def test_a_break_glass_email_the_mail_server_refused_is_sent_later_and_only_once(
+    bob, manager, child, nhs, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.core.mail_backends import FLAKY, FlakyBackend
+
+    settings.MAILERS = {"default": {"BACKEND": FLAKY}}
+    FlakyBackend.failures = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        request_access(bob, nhs)
+    notification = Notification.objects.get()
+    # The queued task runs while the mail server is down: nothing is marked sent.
+    assert notification_email.call([notification.pk]) == 0
+    notification.refresh_from_db()
+    assert (notification.emailed_at, notification.email_attempts) == (None, 1)
+    # Once the back-off has passed, the hourly sweep (or the queued retry) sends it, once.
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+    call_command("send_notification_emails", stdout=StringIO())
+    assert notification_email.call([notification.pk]) == 0
+    (email,) = mail.outbox
+    assert email.to == [manager.email]
+    assert child.surname not in email.body and child.forename not in email.body
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
 
 
 def test_with_no_involved_manager_the_data_protection_officers_are_told(bob, child, nhs, dpo):

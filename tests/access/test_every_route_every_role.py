@@ -90,6 +90,20 @@ def _child(world: Any) -> dict[str, int]:
     return {"child_id": world.child.pk}
 
 
+def _role_grant(world: Any) -> Any:
+    """A practitioner role asked for a CSC account by an administrator, waiting for approval
+    (made the first time a rule asks, and kept on the world)."""
+    if not hasattr(world, "role_grant"):
+        from mace.accounts.models import RoleGrantRequest
+
+        nominee = UserFactory(username="nominee", agency=agency(CSC))
+        asker = UserFactory(username="asker", roles=[Role.SYSTEM_ADMIN], is_staff=True)
+        world.role_grant = RoleGrantRequest.objects.create(
+            user=nominee, roles=[Role.PRACTITIONER], requested_by=asker
+        )
+    return world.role_grant
+
+
 PAGES: dict[str, Page] = {
     "core:dashboard": Page(_no_kwargs, _signed_in),
     "people:search": Page(_no_kwargs, _case_content, refused_status=403),
@@ -156,6 +170,14 @@ PAGES: dict[str, Page] = {
     # A token is only ever found by its owner; the world's token is the author's.
     "accounts:token_revoke": Page(
         lambda w: {"pk": w.token.pk}, lambda u, w: w.token.user_id == u.pk
+    ),
+    # Powerful roles waiting for a second person's approval.
+    "accounts:role_grants": Page(
+        _no_kwargs, lambda u, w: policy.can_view_role_grants(u), refused_status=403
+    ),
+    "accounts:role_grant": Page(
+        lambda w: {"pk": _role_grant(w).pk},
+        lambda u, w: policy.can_approve_role_grant(u, _role_grant(w)),
     ),
     # --- missing ---
     "missing:child_episodes": Page(_child, lambda u, w: policy.can_view_missing(u, w.child)),

@@ -43,7 +43,7 @@ def test_the_author_agency_corrects_an_entry_and_the_original_stays(alice, csc, 
     assert body["agency"] == csc.name
     entry.refresh_from_db()
     assert entry.body == "At the library"
-    chronology = signed_in(alice).get(f"{API}/children/{child.pk}/chronology").json()
+    chronology = signed_in(alice).get(f"{API}/children/{child.pk}/chronology").json()["items"]
     assert [a["id"] for a in chronology[0]["amendments"]] == [amendment.pk]
     assert allowed_events(alice, child, AccessAction.CHANGE) == 1
 

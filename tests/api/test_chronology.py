@@ -41,7 +41,7 @@ def test_the_chronology_is_newest_first_with_amendments_indicators_and_routes(al
     )
     response = signed_in(alice).get(url(child))
     assert response.status_code == 200
-    entries = response.json()
+    entries = response.json()["items"]
     assert [e["kind"] for e in entries] == ["concern", "note"]
     newest, oldest = entries
     assert newest["concern"]["id"] == concern.pk
@@ -66,7 +66,7 @@ def test_the_chronology_is_newest_first_with_amendments_indicators_and_routes(al
 # head locked, the row, the head moved on), entries, amendments, indicators, routes: twelve, and
 # the same bound for a short and a long history. Plus the second factor's device (a session) and
 # the rate-limit counter in the database cache (6 at most).
-QUERY_BOUND = 12 + 1 + 6
+QUERY_BOUND = 12 + 1 + 6 + 1  # and the page's count
 
 
 @pytest.mark.parametrize("length", [3, 30])
@@ -78,7 +78,7 @@ def test_the_chronology_runs_a_fixed_number_of_queries_however_long_it_is(
     with django_assert_max_num_queries(QUERY_BOUND):
         response = client.get(url(child))
     assert response.status_code == 200
-    entries = response.json()
+    entries = response.json()["items"]
     # The child came from a factory, so the chronology is exactly what was built: every third
     # entry a concern, and one note in three amended.
     assert len(entries) == length
@@ -97,3 +97,14 @@ def test_the_bound_holds_with_a_personal_token_too(
     with django_assert_max_num_queries(QUERY_BOUND):
         response = Client().get(url(child), headers=bearer(raw))
     assert response.status_code == 200
+
+
+def test_the_chronology_is_paged_like_every_other_list(alice, child):
+    build_chronology(actor=alice, child=child, length=5)
+    client = signed_in(alice)
+    whole = client.get(url(child)).json()
+    assert (whole["count"], whole["limit"], whole["offset"]) == (5, 50, 0)
+    page = client.get(url(child), {"limit": 2, "offset": 2}).json()
+    assert (page["count"], page["limit"], page["offset"]) == (5, 2, 2)
+    assert [e["id"] for e in page["items"]] == [e["id"] for e in whole["items"][2:4]]
+    assert client.get(url(child), {"limit": 201}).status_code == 422

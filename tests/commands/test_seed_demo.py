@@ -89,7 +89,7 @@ def _wipe_audit() -> None:
     from mace.access.models import CHAINED_LOGS, AuditChain
     from tests.access.tamper import as_dba
 
-    # Behind the platform's back, past PostgreSQL's append-only triggers (access 0007).
+    # Behind the platform's back, past PostgreSQL's append-only triggers (access 0008).
     for log in (*CHAINED_LOGS, AuditChain):
         as_dba(f"DELETE FROM {log._meta.db_table}")  # noqa: S608
 

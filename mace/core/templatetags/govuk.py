@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.forms import BoundField
 
+from mace.core.bounds import local_date, localtime
+
 register = template.Library()
 
 
@@ -29,10 +31,7 @@ def gov_date(value: dt.date | dt.datetime | None) -> str:
     """A date as GOV.UK writes it: 4 June 2025."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
-        value = timezone.localtime(value).date()
+    value = local_date(value)
     return f"{value.day} {value:%B %Y}"
 
 
@@ -41,9 +40,7 @@ def gov_datetime(value: dt.datetime | None) -> str:
     """A moment as GOV.UK writes it: 4 June 2025 at 2:15pm."""
     if value is None:
         return ""
-    from django.utils import timezone
-
-    value = timezone.localtime(value)
+    value = localtime(value)
     hour = value.hour % 12 or 12
     return f"{value.day} {value:%B %Y} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
 

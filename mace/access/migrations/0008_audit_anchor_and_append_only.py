@@ -51,14 +51,14 @@ def allow_update_and_delete(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0006_break_glass_history'),
+        ('access', '0007_security_actions_session_limit_and_role_grants'),
     ]
 
     operations = [
         migrations.AlterField(
             model_name='securityevent',
             name='action',
-            field=models.CharField(choices=[('signed_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('signed_out', 'Signed out'), ('session_expired', 'Session expired (idle)'), ('locked_out', 'Locked out after failed attempts'), ('unlocked', 'Unlocked by an administrator'), ('2fa_enrolled', 'Set up two-factor sign-in'), ('2fa_failed', 'Two-factor code refused'), ('2fa_reset', 'Two-factor sign-in reset by an administrator'), ('recovery_used', 'Signed in with a recovery code'), ('recovery_issued', 'New recovery codes issued'), ('password_changed', 'Password changed'), ('token_issued', 'API token issued'), ('token_revoked', 'API token revoked'), ('rate_limited', 'Too many requests'), ('audit_tampered', 'Audit logs failed their check')], max_length=20),
+            field=models.CharField(choices=[('signed_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('signed_out', 'Signed out'), ('session_expired', 'Session expired (idle)'), ('session_limit', 'Session ended at its time limit'), ('locked_out', 'Locked out after failed attempts'), ('unlocked', 'Unlocked by an administrator'), ('2fa_enrolled', 'Set up two-factor sign-in'), ('2fa_failed', 'Two-factor code refused'), ('2fa_reset', 'Two-factor sign-in reset by an administrator'), ('recovery_used', 'Signed in with a recovery code'), ('recovery_issued', 'New recovery codes issued'), ('password_changed', 'Password changed'), ('token_issued', 'API token issued'), ('token_revoked', 'API token revoked'), ('rate_limited', 'Too many requests'), ('role_requested', 'Powerful role or superuser requested'), ('role_approved', 'Powerful role or superuser approved'), ('role_refused', 'Powerful role or superuser refused'), ('audit_tampered', 'Audit logs failed their check')], max_length=20),
         ),
         migrations.RunPython(refuse_update_and_delete, allow_update_and_delete),
     ]
