@@ -213,7 +213,14 @@ MACE_PERIODIC_COMMANDS = [
     "purge_drafts",
     "disruption_reminders",
     "schedule_meetings",
+    "anchor_audit",
 ]
+
+# Where `anchor_audit` appends each audit log's head, hourly: outside the database, on storage
+# its administrators cannot write (docs/operations.md, "Audit head anchoring").
+MACE_AUDIT_ANCHOR_FILE = Path(
+    envstr("MACE_AUDIT_ANCHOR_FILE") or str(VAR_DIR / "audit-anchor.jsonl")
+)
 
 # Emergency (break-glass) access lasts this long unless given up sooner.
 MACE_BREAK_GLASS_HOURS = envint("MACE_BREAK_GLASS_HOURS", 24)

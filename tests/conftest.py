@@ -51,6 +51,12 @@ def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Each test's audit anchor file is its own, never the one under var/."""
+    settings.MACE_AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor.jsonl"
+
+
 def _login_with_second_factor(client: Client, user: Any, backend: str | None = None) -> None:
     """The test client's sign-in shortcuts (force_login, login) sign in fully, as a person
     does: with the password and, when the platform asks them for one, the second factor from

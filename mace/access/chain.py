@@ -8,9 +8,11 @@ written, on any number of app servers and workers, and their ids follow the same
 the id is taken inside the lock. Removing rows from the end shows as a head that no longer
 matches the last row.
 
-The chain proves the logs were not changed by anyone who cannot also recompute every later hash;
-an attacker with full write access to the database could rebuild it, which is why the head (or a
-periodic `verify_audit --print-head`) is worth copying somewhere they cannot reach."""
+The chain proves the logs were not changed by anyone who cannot also recompute every later hash.
+It cannot show a log deleted with its head row, a tail cut off with the head rewritten, or an
+older copy put back: for those each head is copied outside the database (mace.access.anchor:
+`verify_audit --print-head`, the hourly `anchor_audit`) and `verify(expect=...)` holds the log to
+it. On PostgreSQL the tables also refuse UPDATE and DELETE (migration access 0008)."""
 
 from __future__ import annotations
 
@@ -133,6 +135,20 @@ def chain_existing(model: type[models.Model], head_model: type[models.Model]) ->
     )
 
 
+@dataclass(frozen=True)
+class Head:
+    """Where a log stood: how many rows it had and the hash of the newest. Copied outside the
+    database (`verify_audit --print-head`, `anchor_audit`), it lets a later check see rows that
+    were removed together with the head, or an older copy of the database put back."""
+
+    log: str
+    count: int
+    hash: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"log": self.log, "count": self.count, "hash": self.hash}
+
+
 @dataclass
 class Break:
     """The first place a log's chain does not hold."""
@@ -153,11 +169,15 @@ class Verified:
     head: str
     broken: Break | None
 
+    @property
+    def current(self) -> Head:
+        return Head(self.log, self.rows, self.head)
 
-def _rows(model: type[ChainedEvent], batch: int) -> Iterator[ChainedEvent]:
-    """Every row in id order, in batches by id (a server-side cursor would also do, but not on
-    every backend inside a transaction)."""
-    last = 0
+
+def _rows(model: type[ChainedEvent], batch: int, after: int) -> Iterator[ChainedEvent]:
+    """Every row after id `after` in id order, in batches by id (a server-side cursor would also
+    do, but not on every backend inside a transaction)."""
+    last = after
     while True:
         chunk = list(model.objects.order_by("pk").filter(pk__gt=last)[:batch])
         if not chunk:
@@ -166,32 +186,74 @@ def _rows(model: type[ChainedEvent], batch: int) -> Iterator[ChainedEvent]:
         last = chunk[-1].pk
 
 
-def verify(model: type[ChainedEvent], *, batch: int = 5000) -> Verified:
-    """Walk one log from its first row and return where its chain first breaks, if anywhere."""
+# Rows written while a log is read are read too, up to this many times over, so a busy platform
+# does not look like one whose newest rows were removed.
+_CATCH_UP_ROUNDS = 5
+
+
+def verify(model: type[ChainedEvent], *, batch: int = 5000, expect: Head | None = None) -> Verified:
+    """Walk one log from its first row and return where its chain first breaks, if anywhere.
+    With `expect` (a head saved outside the database earlier) the log must still have at least
+    that many rows and the row at that position must still have that hash."""
     from mace.access.models import AuditChain
 
     log = model.log_name()
     prev = ""
     count = 0
-    for row in _rows(model, batch):
-        count += 1
-        if row.prev_hash != prev:
-            problem = (
-                "its link to the row before it is broken: a row before it was removed or "
-                "inserted, or this row's link was altered"
-            )
-            return Verified(log, count, prev, Break(log, row.pk, problem))
-        if row_hash(row, row.prev_hash) != row.hash:
-            problem = "its content does not match its hash: it was altered after it was written"
-            return Verified(log, count, prev, Break(log, row.pk, problem))
-        prev = row.hash
-    head = AuditChain.objects.filter(log=log).first()
-    head_hash = head.last_hash if head else ""
+    last_pk = 0
+    stored: AuditChain | None = None
+    for _ in range(_CATCH_UP_ROUNDS):
+        before = count
+        for row in _rows(model, batch, last_pk):
+            count += 1
+            if row.prev_hash != prev:
+                problem = (
+                    "its link to the row before it is broken: a row before it was removed or "
+                    "inserted, or this row's link was altered"
+                )
+                return Verified(log, count, prev, Break(log, row.pk, problem))
+            if row_hash(row, row.prev_hash) != row.hash:
+                problem = "its content does not match its hash: it was altered after it was written"
+                return Verified(log, count, prev, Break(log, row.pk, problem))
+            if expect is not None and count == expect.count and row.hash != expect.hash:
+                problem = (
+                    f"it is row {count:,} of the log but not the row the saved head recorded "
+                    f"there (hash {row.hash}, saved {expect.hash}): the log was rewritten from "
+                    "there on, or an older copy of the database was restored"
+                )
+                return Verified(log, count, prev, Break(log, row.pk, problem))
+            prev = row.hash
+            last_pk = row.pk
+        # A row and its head commit together, so a head longer than what was read means rows
+        # were added meanwhile (or the head was altered: checked below).
+        stored = AuditChain.objects.filter(log=log).first()
+        if stored is None or stored.length <= count or count == before:
+            break
+    head_hash = stored.last_hash if stored else ""
     if head_hash != prev:
         problem = (
             "the newest row is not the one the log last recorded: rows were removed from its end"
             if count
             else "the log is empty but its head says rows were written: they were removed"
         )
+        return Verified(log, count, prev, Break(log, None, problem))
+    if stored is not None and stored.length != count:
+        problem = (
+            f"its head says {stored.length:,} rows were written but the log has {count:,}: "
+            "the head was altered"
+        )
+        return Verified(log, count, prev, Break(log, None, problem))
+    if expect is not None and count < expect.count:
+        if count == 0 and stored is None:
+            problem = (
+                f"the whole log and its head are gone: the saved head recorded "
+                f"{expect.count:,} rows"
+            )
+        else:
+            problem = (
+                f"it has {count:,} rows, fewer than the {expect.count:,} of the saved head: "
+                "rows were removed from its end (and its head rewritten), or an older copy of "
+                "the database was restored"
+            )
         return Verified(log, count, prev, Break(log, None, problem))
     return Verified(log, count, prev, None)

@@ -44,6 +44,7 @@ class SecurityAction(models.TextChoices):
     ROLE_REQUESTED = "role_requested", "Powerful role or superuser requested"
     ROLE_APPROVED = "role_approved", "Powerful role or superuser approved"
     ROLE_REFUSED = "role_refused", "Powerful role or superuser refused"
+    AUDIT_TAMPERED = "audit_tampered", "Audit logs failed their check"
 
 
 class ChangeType(models.TextChoices):

@@ -87,9 +87,11 @@ def snapshot() -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 
 def _wipe_audit() -> None:
     from mace.access.models import CHAINED_LOGS, AuditChain
+    from tests.access.tamper import as_dba
 
+    # Behind the platform's back, past PostgreSQL's append-only triggers (access 0008).
     for log in (*CHAINED_LOGS, AuditChain):
-        log._base_manager.all()._raw_delete(log._base_manager.db)  # type: ignore[attr-defined]
+        as_dba(f"DELETE FROM {log._meta.db_table}")  # noqa: S608
 
 
 def wipe_demo_data() -> None:

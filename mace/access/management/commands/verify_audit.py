@@ -1,14 +1,22 @@
 """Check the audit logs' hash chains: `uv run mace verify_audit`. Exits 0 when every chain holds,
-1 naming the first broken link of each log that does not. Run it on a schedule and keep the
-printed heads somewhere the database's administrators cannot write."""
+1 naming the first broken link of each log that does not. It prints each log's head (log, rows,
+newest hash).
+
+`--print-head` prints only the heads, as one line of JSON (`{"at": ..., "heads": [{"log": ...,
+"count": ..., "hash": ...}]}`), after checking the chains: append it to a file the database's
+administrators cannot write (`anchor_audit` does this hourly). `--expect FILE` holds every log to
+the heads on the last line of such a file: a log with fewer rows than saved, a row at a saved
+position that no longer has the saved hash, or a saved log that is gone fails the check (a log
+deleted with its head, a tail cut off and the head rewritten, an older backup restored)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mace.access.chain import verify
+from mace.access.anchor import AnchorError, check, head_line, read_saved
 from mace.access.models import CHAINED_LOGS
 
 
@@ -22,21 +30,47 @@ class Command(BaseCommand):
             action="append",
             help="Check only this log (repeatable). All of them by default.",
         )
+        parser.add_argument(
+            "--print-head",
+            action="store_true",
+            help="Print only the heads, as one line of JSON, once the chains are checked.",
+        )
+        parser.add_argument(
+            "--expect",
+            type=Path,
+            metavar="FILE",
+            help="Hold each log to the heads on the last line of FILE (a saved --print-head "
+            "line or the anchor file).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        chosen = options["log"]
-        broken = []
-        for model in CHAINED_LOGS:
-            if chosen and model.log_name() not in chosen:
-                continue
-            result = verify(model)
+        saved = None
+        if options["expect"] is not None:
+            try:
+                saved = read_saved(options["expect"])
+            except AnchorError as exc:
+                raise CommandError(str(exc)) from exc
+            if saved is None:
+                raise CommandError(f"{options['expect']} has no saved heads to check against.")
+        results, breaks = check(saved, logs=options["log"])
+        if options["print_head"]:
+            if breaks:
+                raise CommandError(
+                    "The audit has been tampered with; no head printed:\n"
+                    + "\n".join(map(str, breaks))
+                )
+            self.stdout.write(head_line(result.current for result in results))
+            return
+        for result in results:
             if result.broken is None:
                 self.stdout.write(
                     f"{result.log}: {result.rows:,} rows, chain intact; head {result.head or '-'}"
                 )
             else:
-                broken.append(str(result.broken))
-                self.stdout.write(f"{result.log}: BROKEN after {result.rows - 1:,} good rows")
-        if broken:
-            raise CommandError("The audit has been tampered with:\n" + "\n".join(broken))
+                good = result.rows - 1 if result.broken.row_id is not None else result.rows
+                self.stdout.write(f"{result.log}: BROKEN after {good:,} good rows")
+        if breaks:
+            raise CommandError("The audit has been tampered with:\n" + "\n".join(map(str, breaks)))
+        if saved is not None:
+            self.stdout.write(f"Every log still holds {saved.describe()}.")
         self.stdout.write(self.style.SUCCESS("Every audit log's chain is intact."))
