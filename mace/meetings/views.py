@@ -250,6 +250,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         found = child_search(
             user=user, query=find.cleaned_data["q"], channel=AccessChannel.PAGE, path=request.path
         )
+        _names(request, found.children)
     return render(
         request, "meetings/agenda_add.html", {"meeting": meeting, "form": find, "found": found}
     )
