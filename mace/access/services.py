@@ -98,23 +98,34 @@ def child_read(
     return child
 
 
-def children_listed(*, user: User, children: Iterable[Child], channel: str, path: str = "") -> None:
-    """Record that these children appeared in a list or search result the user saw."""
-    from mace.core.requestid import current_request_id as rid
-
-    events = [
+def children_listed(
+    *,
+    user: User,
+    children: Iterable[Child],
+    channel: str,
+    path: str = "",
+    action: str = AccessAction.LIST,
+) -> None:
+    """Record that these children were named on a page or in an answer the user saw: one event
+    per child (however often the page names them), all written in one insert through the chain.
+    `action` says how, when it is not a list or search result (AccessAction.AUDIT for the
+    audit's own pages, say)."""
+    named = {child.pk: child for child in children}
+    if not named:
+        return
+    request_id = current_request_id.get()
+    AccessEvent.objects.bulk_create(
         AccessEvent(
             user=user,
-            child_id=child.pk,
-            action=AccessAction.LIST,
+            child_id=child_id,
+            action=action,
             outcome=AccessOutcome.ALLOWED,
             channel=channel,
             path=path[:300],
-            request_id=rid.get(),
+            request_id=request_id,
         )
-        for child in children
-    ]
-    AccessEvent.objects.bulk_create(events)
+        for child_id in named
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,6 +93,14 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
     status = form.cleaned_data["status"] if form.is_valid() else ""
     grants = policy.break_glass_for_review(user, BreakGlassGrant.objects.all())
     page = selectors.break_glass_grants(grants, status, request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # Each grant names its child (by reference): the reviewer saw them listed.
+    services.children_listed(
+        user=user,
+        children=[grant.child for grant in page.object_list],
+        channel=AccessChannel.PAGE,
+        path=request.path,
+    )
     return render(
         request, "access/break_glass_list.html", {"form": form, "page": page, "status": status}
     )
@@ -107,6 +115,14 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
             "user", "agency", "child", "reviewed_by"
         ),
         pk=grant_id,
+    )
+    # The page names the child and shows the holder's looks at their record: an audit read.
+    services.children_listed(
+        user=user,
+        children=[grant.child],
+        channel=AccessChannel.PAGE,
+        path=request.path,
+        action=AccessAction.AUDIT,
     )
     can_review = policy.can_review_break_glass(user, grant)
     form = BreakGlassReviewForm(
@@ -232,12 +248,17 @@ def audit_user(request: HttpRequest, user_id: int) -> HttpResponse:
         policy.audit_users(user, User.objects.select_related("agency")), pk=user_id
     )
     form, filters = _filters(request)
+    events = selectors.user_access_events(subject, filters, request.GET.get("page"))
+    events.object_list = list(events.object_list)
+    # The events name their children (by reference): the reader saw them listed.
+    services.children_listed(
+        user=user,
+        children=[event.child for event in events.object_list if event.child is not None],
+        channel=AccessChannel.PAGE,
+        path=request.path,
+    )
     return render(
         request,
         "access/audit_user.html",
-        {
-            "subject": subject,
-            "form": form,
-            "events": selectors.user_access_events(subject, filters, request.GET.get("page")),
-        },
+        {"subject": subject, "form": form, "events": events},
     )

@@ -53,8 +53,16 @@ def _notices(user: User) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     # LoginRequiredMiddleware lets only signed-in users reach this view.
     user = cast(User, request.user)
+    notices = _notices(user)
     if not policy.sees_case_content(user):
         is_admin = user.has_role(Role.SYSTEM_ADMIN)
+        # Emergency access held names its child (by reference), whatever the role.
+        children_listed(
+            user=user,
+            children=[grant.child for grant in notices["grants"]],
+            channel=AccessChannel.PAGE,
+            path=request.path,
+        )
         return render(
             request,
             "core/dashboard_no_case_content.html",
@@ -63,7 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "is_board": user.has_role(Role.BOARD_MEMBER),
                 "is_admin": is_admin,
                 "undelivered_emails": undelivered_email_count() if is_admin else 0,
-                "notices": _notices(user),
+                "notices": notices,
                 # --- intelligence ---
                 "intelligence": dashboard_panel(user),
                 # --- meetings ---
@@ -102,6 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # --- assessments ---
     follow_up = assessment_follow_up(user)
     listed.update({a.child_id: a.child for a in follow_up.assessments()})
+    listed.update({g.child_id: g.child for g in notices["grants"]})
     children_listed(
         user=user,
         children=listed.values(),
@@ -116,7 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "involvements": involvements,
             "today": timezone.localdate(),
             "agency": user.agency,
-            "notices": _notices(user),
+            "notices": notices,
             "repeat_missing": repeat_missing,
             "interviews_overdue": interviews_overdue,
             "can_import_missing": policy.can_import_missing(user),

@@ -6,7 +6,7 @@ shown in a pack are logged, every write is a service."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -28,6 +28,7 @@ from mace.core.forms import GovForm
 from mace.meetings import forms, selectors, services
 from mace.meetings.choices import MeetingPart
 from mace.meetings.models import AgendaItem, Meeting, Threat
+from mace.people.models import Child
 from mace.people.selectors import child_search
 from mace.reference.models import Quadrant
 
@@ -56,6 +57,14 @@ def _item(meeting: Meeting, item_id: int) -> AgendaItem:
         raise Http404("No such agenda item")
     item.meeting = meeting
     return item
+
+
+def _names(request: HttpRequest, children: Iterable[Child]) -> None:
+    """The page names these children (in its title, a choice or a message): log that they were
+    shown, as for a pack. Logged before any write, so the answer to a POST is covered too."""
+    children_listed(
+        user=_user(request), children=children, channel=AccessChannel.PAGE, path=request.path
+    )
 
 
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -241,6 +250,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         found = child_search(
             user=user, query=find.cleaned_data["q"], channel=AccessChannel.PAGE, path=request.path
         )
+        _names(request, found.children)
     return render(
         request, "meetings/agenda_add.html", {"meeting": meeting, "form": find, "found": found}
     )
@@ -249,6 +259,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     item = _item(meeting, item_id)
+    _names(request, [item.child])
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = _attempt(
@@ -394,6 +405,7 @@ def member_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     item = _item(meeting, item_id)
+    _names(request, [item.child])
     existing = getattr(item, "discussion", None) if hasattr(item, "discussion") else None
     initial: dict[str, Any] = {}
     if existing is not None:
@@ -514,10 +526,9 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = _user(request)
     meeting = _running(request, meeting_id)
     if meeting.is_part_1:
-        about = [
-            (i.pk, i.child.full_name)
-            for i in meeting.agenda_items.filter(removed_at__isnull=True).select_related("child")
-        ]
+        items = list(meeting.agenda_items.filter(removed_at__isnull=True).select_related("child"))
+        _names(request, [i.child for i in items])
+        about = [(i.pk, i.child.full_name) for i in items]
         label = "Child on the agenda"
     else:
         about = [(t.pk, t.title) for t in meeting.threats.all()]
@@ -663,6 +674,9 @@ def _disruption_url(action: Any) -> str:
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
     user = _user(request)
     action = selectors.action_or_404(user, action_id)
+    names_child = policy.action_names_child(user, action)
+    if names_child and action.child is not None:
+        _names(request, [action.child])
     form = forms.ActionUpdateForm(
         request.POST or None, initial={"version": action.version, "status": action.status}
     )
@@ -680,7 +694,6 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         if update is not None:
             messages.success(request, "Your update is recorded")
             return redirect("meetings:action_detail", action_id=action.pk)
-    names_child = policy.action_names_child(user, action)
     return render(
         request,
         "meetings/action_detail.html",
