@@ -117,10 +117,12 @@ def _changes(payload: AssessmentContentIn) -> dict[str, Any]:
     sent = payload.model_dump(exclude_unset=True, exclude={"version", "from_concerns"})
     changes: dict[str, Any] = {}
     for name, value in sent.items():
+        # Each item whole, defaults included: an item sent as {} (or null) is an empty one, which
+        # the service refuses with a field error, never a missing argument.
         if name == "people":
-            value = [PersonInvolved(**p) for p in value or []]
+            value = [PersonInvolved(**p.model_dump()) for p in payload.people or []]
         elif name == "indicators":
-            value = [IndicatorRecorded(**i) for i in value or []]
+            value = [IndicatorRecorded(**i.model_dump()) for i in payload.indicators or []]
         elif name in ("vulnerabilities", "factors"):
             value = list(value or [])
         elif name not in ("assessed_on", "review_requested_on") and value is None:

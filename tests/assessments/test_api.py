@@ -157,6 +157,18 @@ def test_a_wrongly_shaped_request_answers_422(alice, child):
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize("item", [None, {}])
+def test_an_empty_person_is_a_field_error_not_a_500(alice, child, item):
+    """Found by the fuzz of the OpenAPI document: `"people": [null]` answered 500."""
+    before = counts()
+    response = call(
+        signed_in(alice), "post", f"{BASE}/children/{child.pk}", body(people=[item, item])
+    )
+    errors = field_errors(response)
+    assert {"people.0.name", "people.0.role", "people.1.name"} <= set(errors)
+    assert counts() == before
+
+
 def test_the_list_is_newest_first_with_the_current_level(alice, child):
     old = completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=200))
     new = completed(alice, child, level="medium", assessed_on=TODAY - dt.timedelta(days=10))
