@@ -22,7 +22,7 @@ def child_section(user: User, child: Child) -> dict[str, Any] | None:
         return None
     return {
         "links": selectors.links_for_child(user, child),
-        "can_add": policy.intelligence_reach(user) == policy.REACH_FULL,
+        "can_add": policy.can_link_child(user, child),
         "add_url": reverse("intelligence:child_link_add", args=[child.pk]),
     }
 

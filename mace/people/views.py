@@ -64,12 +64,15 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
     query = ""
+    dob = None
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()
-        if query:
+        dob = form.cleaned_data["dob"]
+        if query or dob is not None:
             result = child_search(
                 user=request.user,  # type: ignore[arg-type]
                 query=query,
+                dob=dob,
                 channel=AccessChannel.PAGE,
                 path=request.path,
             )
@@ -79,7 +82,11 @@ def search(request: HttpRequest) -> HttpResponse:
                 channel=AccessChannel.PAGE,
                 path=request.path,
             )
-    return render(request, "people/search.html", {"form": form, "result": result, "query": query})
+    return render(
+        request,
+        "people/search.html",
+        {"form": form, "result": result, "query": query, "dob": dob},
+    )
 
 
 def create(request: HttpRequest) -> HttpResponse:
@@ -131,7 +138,9 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "current_address": current,
             "involvements": involvements,
             "entries": chronology_shown(request.user, child),  # type: ignore[arg-type]
-            "can_record_concern": policy.can_record_concern(request.user),  # type: ignore[arg-type]
+            # Everything that writes is offered only to someone who may write about the child:
+            # emergency (break-glass) access only reads.
+            "can_record_concern": policy.can_write_for_child(request.user, child),  # type: ignore[arg-type]
             "can_change_child": policy.can_change_child(request.user, child),  # type: ignore[arg-type]
             "break_glass": policy.break_glass_grant_for(request.user, child),  # type: ignore[arg-type]
             # --- missing --- (three queries: the rule, the counts, the latest episodes)
@@ -377,6 +386,8 @@ def note_add(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
     if not policy.can_record_concern(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Your role does not include adding to children's records")
+    if not policy.can_write_for_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied(policy.READ_ONLY_UNDER_GRANT)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
