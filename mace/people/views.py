@@ -54,6 +54,13 @@ def _read(request: HttpRequest, child_id: int) -> Child:
     )
 
 
+def _require_change(request: HttpRequest, child: Child) -> None:
+    """The form is offered only to someone who may change the child's record (never under
+    emergency access, which only reads); they know the child exists, so 403."""
+    if not policy.can_change_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied("You cannot change this child's record")
+
+
 def _require_case_content(request: HttpRequest) -> None:
     if not policy.sees_case_content(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Your role does not include children's case records")
@@ -159,6 +166,7 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
 
 def identifier_add(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
+    _require_change(request, child)
     form = IdentifierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,6 +183,7 @@ def identifier_add(request: HttpRequest, child_id: int) -> HttpResponse:
 
 def address_add(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
+    _require_change(request, child)
     form = AddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
