@@ -121,10 +121,15 @@ def can_view_child(user: User | None, child: Child) -> bool:
     return scope_children(user, ChildModel.objects.filter(pk=child.pk)).exists()
 
 
-def break_glass_grant_for(user: User | None, child: Child) -> BreakGlassGrant | None:
+def break_glass_grant_for(
+    user: User | None, child: Child, *, writes: bool | None = None
+) -> BreakGlassGrant | None:
     """The live grant through which the user sees this child, when that is the only way they
-    see them (the child's page says so, offers nothing that writes, and offers to give it up)."""
-    if not sees_case_content(user) or can_write_for_child(user, child):
+    see them (the child's page says so, offers nothing that writes, and offers to give it up).
+    `writes` is can_write_for_child's answer when the caller already has it."""
+    if not sees_case_content(user):
+        return None
+    if can_write_for_child(user, child) if writes is None else writes:
         return None
     return active_break_glass_grants(user).filter(child=child).order_by("-expires_at").first()
 
@@ -503,10 +508,13 @@ def can_link(
     return subject is not None
 
 
-def can_link_child(user: User | None, child: Child) -> bool:
+def can_link_child(user: User | None, child: Child, *, writes: bool | None = None) -> bool:
     """Linking a child to a person, place, vehicle, phone or account: full reach, and the right
-    to write about the child (can_write_for_child: not under a break-glass grant)."""
-    return intelligence_reach(user) == REACH_FULL and can_write_for_child(user, child)
+    to write about the child (can_write_for_child: not under a break-glass grant). `writes` is
+    can_write_for_child's answer when the caller already has it (the child's page)."""
+    if intelligence_reach(user) != REACH_FULL:
+        return False
+    return can_write_for_child(user, child) if writes is None else writes
 
 
 def sees_links_to_children(user: User | None) -> bool:

@@ -5,7 +5,7 @@ service in mace.people.services."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +16,7 @@ from django.utils import timezone
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
+from mace.accounts.models import User
 from mace.assessments.selectors import child_assessments
 from mace.core.concurrency import ConflictError
 from mace.core.conflicts import conflict_form
@@ -116,6 +117,8 @@ def create(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, child_id: int) -> HttpResponse:
     """The child's page. A fixed number of queries, however long the chronology."""
     child = _read(request, child_id)
+    user = cast(User, request.user)
+    writes = policy.can_write_for_child(user, child)
     today = timezone.localdate()
     addresses = list(child.addresses.select_related("area__quadrant"))
     current = next(
@@ -147,18 +150,19 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "entries": chronology_shown(request.user, child),  # type: ignore[arg-type]
             # Everything that writes is offered only to someone who may write about the child:
             # emergency (break-glass) access only reads.
-            "can_record_concern": policy.can_write_for_child(request.user, child),  # type: ignore[arg-type]
-            "can_change_child": policy.can_change_child(request.user, child),  # type: ignore[arg-type]
-            "break_glass": policy.break_glass_grant_for(request.user, child),  # type: ignore[arg-type]
+            "can_record_concern": writes,
+            "can_change_child": writes and policy.can_change_child(user, child),
+            "break_glass": policy.break_glass_grant_for(user, child, writes=writes),
             # --- missing --- (three queries: the rule, the counts, the latest episodes)
             "missing": child_missing_summary(child),
             # --- intelligence: the "People, places and vehicles" section ---
-            "intelligence": intelligence_child_section(request.user, child),  # type: ignore[arg-type]
+            "intelligence": intelligence_child_section(user, child, writes=writes),
             # --- assessments ---
             "assessments": child_assessments(child),
             # --- MACE criteria: whether, and why, the child meets them (one query) ---
             "mace_criteria": child_eligibility(child),
-            "can_assess": policy.can_assess(request.user, child),  # type: ignore[arg-type]
+            # policy.can_assess is can_write_for_child, already asked.
+            "can_assess": writes,
             "today": today,
         },
     )
