@@ -14,7 +14,16 @@ class BreakGlassRequestForm(GovForm):
         label="The child's identifier",
         required=False,
         max_length=60,
-        help_text="Their NHS number, UPN, police reference or MACE reference (like MACE-0001234)",
+        help_text=(
+            "Their NHS number, UPN, local authority reference or police reference (not a MACE "
+            "reference)"
+        ),
+    )
+    dob = DateField(
+        label="The child's date of birth",
+        name="Date of birth",
+        required=False,
+        help_text="For example, 27 3 2011. It must match the record",
     )
     reason_category = forms.ChoiceField(
         label="Why do you need emergency access?",

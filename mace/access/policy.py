@@ -5,11 +5,15 @@ Every page, API route, export and search asks this module. Rules for now:
   about them or is allocated to them), when the user holds a role that works with case content;
 - system administrators, district council / CSP officers, board members, analysts and workforce
   leads see no child case content;
-- any user who works with case content may record a concern (which involves their agency) and
-  may be told that a record exists when they give an exact identifier of a child they cannot see,
-  so nobody creates a duplicate;
+- any user who works with case content may record a concern about a child they see other than
+  through a break-glass grant (which involves their agency), and may be told that a record
+  exists, and which agencies to contact, when they give an exact strong identifier (NHS number,
+  UPN, local authority or police reference) together with the matching date of birth of a child
+  they cannot see, so nobody creates a duplicate; never for a MACE reference or a name;
 - break-glass: such a user may take emergency access to that child for a limited time on a
-  stated reason; while the grant lasts they may read the record (not change the child's details);
+  stated reason; while the grant lasts they may read the record and nothing else: everything
+  that writes about a child asks can_write_for_child, which a grant never satisfies, so a grant
+  never involves their agency and leaves nothing behind when it ends;
 - a restricted chronology entry or concern is read only by the author's agency and the MACE
   chairs of the child's quadrant; everyone else who sees the child sees that it exists;
 - agency managers and the data protection role read the audit: the data protection role for
@@ -66,6 +70,8 @@ def sees_case_content(user: User | None) -> bool:
 
 
 def can_record_concern(user: User | None) -> bool:
+    """Whether the user's roles let them record concerns at all; about one child, they also
+    need can_write_for_child."""
     return sees_case_content(user)
 
 
@@ -119,27 +125,62 @@ def can_view_child(user: User | None, child: Child) -> bool:
     return scope_children(user, ChildModel.objects.filter(pk=child.pk)).exists()
 
 
-def break_glass_grant_for(user: User | None, child: Child) -> BreakGlassGrant | None:
+def break_glass_grant_for(
+    user: User | None, child: Child, *, writes: bool | None = None
+) -> BreakGlassGrant | None:
     """The live grant through which the user sees this child, when that is the only way they
-    see them (the child's page says so and offers to give it up)."""
-    from mace.people.models import Child as ChildModel
-
+    see them (the child's page says so, offers nothing that writes, and offers to give it up).
+    `writes` is can_write_for_child's answer when the caller already has it."""
     if not sees_case_content(user):
         return None
-    assert user is not None
-    if ChildModel.objects.filter(pk=child.pk).filter(_involved(user)).exists():
+    if can_write_for_child(user, child) if writes is None else writes:
         return None
     return active_break_glass_grants(user).filter(child=child).order_by("-expires_at").first()
 
 
-def can_change_child(user: User | None, child: Child) -> bool:
-    """Changing a child's details needs the agency's involvement; break-glass only reads."""
+def _sees_without_grant(user: User | None, child: Child, *, panel: bool) -> bool:
+    """Case content and sight of the child through their agency's involvement (and, with
+    `panel`, through the MACE list of the quadrant whose panel they sit on): never a grant."""
     if not sees_case_content(user):
         return False
     from mace.people.models import Child as ChildModel
 
     assert user is not None
-    return ChildModel.objects.filter(pk=child.pk).filter(_involved(user)).exists()
+    sight = _involved(user)
+    on_list = _on_mace_list(user) if panel else None
+    return (
+        ChildModel.objects.filter(pk=child.pk)
+        .filter(sight | on_list if on_list is not None else sight)
+        .exists()
+    )
+
+
+# What a refused write says to someone who sees the child only through emergency access.
+READ_ONLY_UNDER_GRANT = (
+    "Emergency access only lets you read this record. Ask an agency that works with the child "
+    "to record this"
+)
+
+
+def can_write_for_child(user: User | None, child: Child) -> bool:
+    """The rule under every write about a child (a note, a concern, an identifier or address,
+    an assessment, a missing episode, an intelligence or evidence link, an agenda item): case
+    content and sight of the child other than through a break-glass grant, that is, their
+    agency's involvement or their MACE panel's list. Emergency access is read-only for its whole
+    duration: a write would involve the agency and so outlast the grant."""
+    return _sees_without_grant(user, child, panel=True)
+
+
+def sees_only_through_grant(user: User | None, child: Child) -> bool:
+    """Whether the user sees this child only through a live break-glass grant (so may read, and
+    nothing else; their agency is never involved through it)."""
+    return can_view_child(user, child) and not can_write_for_child(user, child)
+
+
+def can_change_child(user: User | None, child: Child) -> bool:
+    """Changing a child's details, identifiers and addresses needs the agency's involvement
+    (can_write_for_child, without the panel's list); break-glass only reads."""
+    return _sees_without_grant(user, child, panel=False)
 
 
 def can_read_restricted(user: User | None, *, agency_id: int, child: Child) -> bool:
@@ -292,7 +333,9 @@ def can_approve_role_grant(user: User | None, grant: RoleGrantRequest) -> bool:
 def can_amend_entry(user: User | None, entry: ChronologyEntry) -> bool:
     """Only the agency that made a chronology entry may correct it (by amendment)."""
     return (
-        user is not None and user.agency_id == entry.agency_id and can_view_child(user, entry.child)
+        user is not None
+        and user.agency_id == entry.agency_id
+        and can_write_for_child(user, entry.child)
     )
 
 
@@ -324,10 +367,11 @@ def can_view_missing(user: User | None, child: Child) -> bool:
 
 def can_record_missing(user: User | None, child: Child) -> bool:
     """Recording an episode, closing or correcting it, regrading it, or recording the return
-    interview: case content and sight of the child, as for recording a concern. It involves the
-    actor's agency, so it is no way round need-to-know; a break-glass grant counts, since a
-    child going missing out of hours is what emergency access is for."""
-    return can_record_concern(user) and can_view_child(user, child)
+    interview: as for any write about a child (can_write_for_child). It involves the actor's
+    agency, so it is no way round need-to-know. A break-glass grant does not count: emergency
+    access is read-only for its whole duration; someone who finds the child missing under a
+    grant reports it to an agency that works with the child (or the police), who record it."""
+    return can_write_for_child(user, child)
 
 
 def _agency_type(user: User) -> str | None:
@@ -508,8 +552,17 @@ def can_link(
     if subject is not None and not can_change_intelligence(user, subject):
         return False
     if child is not None:
-        return intelligence_reach(user) == REACH_FULL and can_view_child(user, child)
+        return can_link_child(user, child)
     return subject is not None
+
+
+def can_link_child(user: User | None, child: Child, *, writes: bool | None = None) -> bool:
+    """Linking a child to a person, place, vehicle, phone or account: full reach, and the right
+    to write about the child (can_write_for_child: not under a break-glass grant). `writes` is
+    can_write_for_child's answer when the caller already has it (the child's page)."""
+    if intelligence_reach(user) != REACH_FULL:
+        return False
+    return can_write_for_child(user, child) if writes is None else writes
 
 
 def sees_links_to_children(user: User | None) -> bool:
@@ -549,8 +602,9 @@ def sees_link_origins(user: User | None) -> bool:
 
 
 def can_assess(user: User | None, child: Child) -> bool:
-    """Starting a risk and vulnerabilities assessment of the child."""
-    return sees_case_content(user) and can_view_child(user, child)
+    """Starting a risk and vulnerabilities assessment of the child (a write about the child:
+    not under a break-glass grant)."""
+    return can_write_for_child(user, child)
 
 
 def can_edit_assessment(user: User | None, assessment: Assessment) -> bool:
@@ -578,7 +632,7 @@ def can_sign_off_assessment(user: User | None, assessment: Assessment) -> bool:
         and user.agency_id is not None
         and user.agency_id == assessment.agency_id
         and user.pk != assessment.assessor_id
-        and can_view_child(user, assessment.child)
+        and can_write_for_child(user, assessment.child)
     )
 
 
@@ -839,7 +893,8 @@ def scope_evidence[QS: QuerySet](user: User | None, queryset: QS) -> QS:  # type
 
 
 def can_record_evidence(user: User | None, child: Child | None = None) -> bool:
-    """Recording an evidence item: full reach, and sight of the child it is about, if any."""
+    """Recording an evidence item: full reach, and, for an item about a child, the right to
+    write about that child (can_write_for_child: not under a break-glass grant)."""
     if not sees_evidence(user):
         return False
-    return child is None or can_view_child(user, child)
+    return child is None or can_write_for_child(user, child)

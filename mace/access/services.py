@@ -4,7 +4,7 @@ written, for the allowed read and for the refusal alike."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -156,15 +156,31 @@ def _break_glass_reviewers(child: Child) -> list[User]:
     return list(active.filter(role_assignments__role=Role.DATA_PROTECTION))
 
 
-@transaction.atomic
+# What an identifier that may not be told about answers: the same words whether no child has it,
+# it is a MACE reference, or the date of birth is not theirs, so the answer reveals nothing.
+BREAK_GLASS_NO_RECORD = (
+    "No record has that identifier with that date of birth. Check both, or search for the child "
+    "by name"
+)
+
+
 def break_glass_request(
-    *, actor: User, identifier: str, reason_category: str, reason: str, path: str = ""
+    *,
+    actor: User,
+    identifier: str,
+    dob: date | None,
+    reason_category: str,
+    reason: str,
+    path: str = "",
 ) -> BreakGlassGrant:
-    """Emergency access to the child with this exact identifier (or MACE reference), at once,
-    for MACE_BREAK_GLASS_HOURS, on a stated reason. The involved agencies' managers are told
-    and every use waits for their review. Asking again while a grant lasts returns that grant."""
-    from mace.core.notifications import notify
-    from mace.people.selectors import children_by_identifier
+    """Emergency read-only access to the child with this exact strong identifier (NHS number,
+    UPN, local authority or police reference) and this date of birth, at once, for
+    MACE_BREAK_GLASS_HOURS, on a stated reason. Never on a MACE reference or a name: references
+    are sequential. The involved agencies' managers are told and every use waits for their
+    review. Asking again while a grant lasts returns that grant. An identifier that matches a
+    child but not with this date of birth answers as an unknown one does, and the look is
+    logged as a refused access."""
+    from mace.people.selectors import children_by_identifier, children_by_strong_identifier
 
     if not policy.can_request_break_glass(actor):
         raise PermissionError("Your role does not include emergency access to children's records")
@@ -172,16 +188,31 @@ def break_glass_request(
     identifier = (identifier or "").strip()
     reason = (reason or "").strip()
     child_ids = (
-        {child_id for child_id, _ in children_by_identifier(identifier)} if identifier else set()
+        {child_id for child_id, _ in children_by_strong_identifier(identifier, dob)}
+        if identifier
+        else set()
     )
     if not identifier:
         errors["identifier"] = [
-            "Enter the child's NHS number, UPN, police reference or MACE reference"
+            "Enter the child's NHS number, UPN, local authority reference or police reference"
         ]
-    elif not child_ids:
-        errors["identifier"] = [
-            "No record has that identifier. Check it, or search for the child by name"
-        ]
+    if dob is None:
+        errors["dob"] = ["Enter the child's date of birth"]
+    if identifier and dob is not None and not child_ids:
+        errors["identifier"] = [BREAK_GLASS_NO_RECORD]
+        # The look is logged against every child the identifier matches, told or not, so a
+        # reviewer sees someone trying references or dates of birth.
+        for child_id in sorted({cid for cid, _ in children_by_identifier(identifier)}):
+            access_record(
+                user=actor,
+                child_id=child_id,
+                action=AccessAction.BREAK_GLASS,
+                outcome=AccessOutcome.REFUSED,
+                channel=AccessChannel.PAGE,
+                path=path,
+                detail="Emergency access asked without a strong identifier and matching date "
+                "of birth: nothing said",
+            )
     elif len(child_ids) > 1:
         errors["identifier"] = [
             "More than one record has that identifier. Contact the MACE coordinator for your "
@@ -196,9 +227,25 @@ def break_glass_request(
         ]
     if errors:
         raise DomainError(errors)
+    return _break_glass_grant(
+        actor=actor,
+        child_id=child_ids.pop(),
+        reason_category=reason_category,
+        reason=reason,
+        path=path,
+    )
+
+
+@transaction.atomic
+def _break_glass_grant(
+    *, actor: User, child_id: int, reason_category: str, reason: str, path: str
+) -> BreakGlassGrant:
+    """The grant itself, its access event and the reviewers' notice, in one transaction (the
+    refusals above are written outside it, so a refusal's log is never rolled back)."""
+    from mace.core.notifications import notify
     from mace.people.models import Child as ChildModel
 
-    child = ChildModel.objects.select_related("area__quadrant").get(pk=child_ids.pop())
+    child = ChildModel.objects.select_related("area__quadrant").get(pk=child_id)
     if policy.can_view_child(actor, child):
         existing = policy.active_break_glass_grants(actor).filter(child=child).first()
         if existing is not None:

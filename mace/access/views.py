@@ -4,6 +4,7 @@ what (scoping the querysets), the services write, and reading the audit is itsel
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django.conf import settings
@@ -44,6 +45,18 @@ def _require_audit(request: HttpRequest) -> User:
 # Break-glass ------------------------------------------------------------------------------------
 
 
+def _dob_from(request: HttpRequest) -> dt.date | None:
+    """The date of birth carried from the search page's link (dob-day, dob-month, dob-year)."""
+    try:
+        return dt.date(
+            int(request.GET.get("dob-year", "")),
+            int(request.GET.get("dob-month", "")),
+            int(request.GET.get("dob-day", "")),
+        )
+    except ValueError:
+        return None
+
+
 def break_glass_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not policy.can_request_break_glass(user):
@@ -51,13 +64,16 @@ def break_glass_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = BreakGlassRequestForm(request.POST)
     else:
-        form = BreakGlassRequestForm(initial={"identifier": request.GET.get("identifier", "")})
+        form = BreakGlassRequestForm(
+            initial={"identifier": request.GET.get("identifier", ""), "dob": _dob_from(request)}
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             grant = services.break_glass_request(
                 actor=user,
                 identifier=data["identifier"],
+                dob=data["dob"],
                 reason_category=data["reason_category"],
                 reason=data["reason"],
                 path=request.path,

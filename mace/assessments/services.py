@@ -598,7 +598,9 @@ def assessment_start(
         **_scalars(checked.content),
     )
     _write_lines(assessment, _lines_of(checked))
-    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(
+        actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
+    )
     return assessment
 
 
@@ -653,7 +655,7 @@ def _save(
     )
     _write_lines(saved, lines, saved_lines)
     if saved.status == AssessmentStatus.COMPLETED:
-        _record_completion(saved)
+        _record_completion(saved, actor=actor)
     return saved
 
 
@@ -686,7 +688,7 @@ def _finished(content: Content, now: dt.datetime) -> dict[str, Any]:
     return {"status": AssessmentStatus.COMPLETED, "completed_at": now, "review_due": due}
 
 
-def _record_completion(assessment: Assessment) -> None:
+def _record_completion(assessment: Assessment, *, actor: User) -> None:
     """The chronology entry, written as the assessor, and the assessor's agency involved; and
     whether the child meets the MACE criteria, which rests on their latest assessment."""
     from mace.criteria.services import eligibility_refresh
@@ -713,7 +715,7 @@ def _record_completion(assessment: Assessment) -> None:
         # A past day without a time: midday, so no time zone moves it to another day.
         else timezone.make_aware(dt.datetime.combine(assessment.assessed_on, dt.time(12)))
     )
-    involvement_ensure(child=child, agency=agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(actor=actor, child=child, agency=agency, reason=InvolvementReason.RECORDED)
     chronology_add(
         actor=assessment.assessor,
         child=child,
@@ -788,7 +790,7 @@ def assessment_sign_off(
         **fields,
     )
     if saved.status == AssessmentStatus.COMPLETED:
-        _record_completion(saved)
+        _record_completion(saved, actor=actor)
     return saved
 
 

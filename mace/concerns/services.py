@@ -56,9 +56,12 @@ def concern_record(
         raise PermissionError("You cannot record concerns")
     # Recording a concern involves the agency, which opens the record to it; so it must not be a
     # way round need-to-know. A practitioner told that a record exists elsewhere contacts the
-    # involved agency (or, in an emergency, uses break-glass access).
+    # involved agency (or, in an emergency, uses break-glass access, which only reads: a grant
+    # never lets its holder write, so never involves their agency).
     if not policy.can_view_child(actor, child):
         raise PermissionError("You cannot see this child's record")
+    if not policy.can_write_for_child(actor, child):
+        raise PermissionError(policy.READ_ONLY_UNDER_GRANT)
     errors = text_errors(long={"narrative": (narrative, "The description")})
     if not narrative.strip():
         errors["narrative"] = ["Describe what you saw or were told"]
@@ -138,7 +141,9 @@ def concern_record(
         ConcernRoute(concern=concern, route=r.route, target_date=r.target_date)  # type: ignore[misc]
         for r in routes
     )
-    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(
+        actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
+    )
     labels = "; ".join(known[i.indicator].label for i in indicators)
     chronology_add(
         actor=actor,

@@ -27,6 +27,8 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
     )
     if not policy.can_record_concern(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Your role does not include recording concerns")
+    if not policy.can_write_for_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied(policy.READ_ONLY_UNDER_GRANT)
     indicators = list(Indicator.objects.filter(active=True).order_by("group", "order", "pk"))
     form = ConcernForm(request.POST if request.method == "POST" else None, indicators=indicators)
     # What was typed before a timeout or a closed tab comes back as the form's initial data

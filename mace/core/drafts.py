@@ -62,9 +62,7 @@ def _concern_rule(user: User, parts: list[str]) -> bool:
     from mace.access import policy
 
     child = _child_in(parts)
-    return (
-        child is not None and policy.can_record_concern(user) and policy.can_view_child(user, child)
-    )
+    return child is not None and policy.can_write_for_child(user, child)
 
 
 draft_form_register("concern", _concern_rule)

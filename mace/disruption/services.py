@@ -129,14 +129,11 @@ def _clean(
     if (
         child is not None
         and (old_child is None or child.pk != old_child.pk)
-        and not policy.disruption_names_child(actor, child)
+        # Naming the child a disruption protects is a write about them: not under break-glass.
+        and not policy.can_write_for_child(actor, child)
     ):
         errors["child"] = ["Enter the number of a child you work with"]
-    if (
-        child is None
-        and old_child is not None
-        and not policy.disruption_names_child(actor, old_child)
-    ):
+    if child is None and old_child is not None and not policy.can_write_for_child(actor, old_child):
         errors["child"] = ["Only someone who works with the child can change who it protects"]
     action = values.get("action")
     if (

@@ -15,14 +15,15 @@ if TYPE_CHECKING:
     from mace.people.models import Child
 
 
-def child_section(user: User, child: Child) -> dict[str, Any] | None:
+def child_section(user: User, child: Child, *, writes: bool | None = None) -> dict[str, Any] | None:
     """The section of a child's page, for a reader who may see the child (they are on its page)
-    and intelligence; None for anyone else. A fixed number of queries."""
+    and intelligence; None for anyone else. A fixed number of queries. `writes`: whether the
+    reader may write about the child (policy.can_write_for_child), when the page already asked."""
     if not policy.sees_links_to_children(user):
         return None
     return {
         "links": selectors.links_for_child(user, child),
-        "can_add": policy.intelligence_reach(user) == policy.REACH_FULL,
+        "can_add": policy.can_link_child(user, child, writes=writes),
         "add_url": reverse("intelligence:child_link_add", args=[child.pk]),
     }
 

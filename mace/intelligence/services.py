@@ -638,7 +638,9 @@ def link_chronology_entry(
 
 def _link_to_chronology(*, actor: User, link: Link, child: Child) -> None:
     assert actor.agency is not None
-    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(
+        actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
+    )
     title, body, moment = link_chronology_entry(
         forename=child.forename, link=link, target_kind=link.target.kind, agency=str(actor.agency)
     )

@@ -372,6 +372,8 @@ def child_link_add(request: HttpRequest, child_id: int) -> HttpResponse:
     )
     if policy.intelligence_reach(user) != policy.REACH_FULL:
         raise PermissionDenied("Your role does not include intelligence records")
+    if not policy.can_link_child(user, child):
+        raise PermissionDenied(policy.READ_ONLY_UNDER_GRANT)
     return _link_add(request, here=child, back=reverse("people:detail", args=[child.pk]))
 
 

@@ -508,9 +508,10 @@ def agenda_item_add(
     *, actor: User, meeting: Meeting, child: Child | None, detail: str = ""
 ) -> AgendaItem:
     """Put a child on the agenda by hand (a professional's concern, or a child the criteria do not
-    yet show). The coordinator must be able to see the child."""
+    yet show). The coordinator must be able to see the child other than through a break-glass
+    grant (emergency access only reads)."""
     _editable_agenda(actor, meeting)
-    if child is None or not policy.can_view_child(actor, child):
+    if child is None or not policy.can_write_for_child(actor, child):
         raise DomainError({"child": ["Find the child by their name or reference first"]})
     item = meeting.agenda_items.filter(child=child).first()
     if item is not None and item.removed_at is None:
@@ -892,7 +893,12 @@ def minutes_sign_off(*, actor: User, meeting: Meeting, version: int) -> Meeting:
         # Writing on the child's chronology involves the chair's agency with them, as any
         # record does (mace.access.policy: the involved agencies see the child).
         assert actor.agency is not None
-        involvement_ensure(child=item.child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+        involvement_ensure(
+            actor=actor,
+            child=item.child,
+            agency=actor.agency,
+            reason=InvolvementReason.RECORDED,
+        )
         entry = chronology_add(
             actor=actor,
             child=item.child,

@@ -247,7 +247,9 @@ def episode_record(
     episode = MissingEpisode(child=child, agency=actor.agency, recorded_by=actor, **values)
     episode._history_user = actor  # type: ignore[attr-defined]
     episode.save()
-    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(
+        actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
+    )
     what = "Missing" if episode.type == EpisodeType.MISSING else "Away without authorisation"
     title = f"{what} from {gov_datetime(episode.started_at)}, recorded by {actor.agency}"
     chronology_add(
@@ -411,7 +413,9 @@ def episode_update(
         history_user=actor,
         **fields,
     )
-    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(
+        actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
+    )
     if closing:
         _chronicle_end(actor, saved)
     rest = [EPISODE_FIELDS[n] for n in fields if not (closing and n in _CLOSING_FIELDS)]
@@ -537,7 +541,10 @@ def _grading_add(
     )
     if chronicle:
         involvement_ensure(
-            child=episode.child, agency=actor.agency, reason=InvolvementReason.RECORDED
+            actor=actor,
+            child=episode.child,
+            agency=actor.agency,
+            reason=InvolvementReason.RECORDED,
         )
         verb = "regraded" if regrading else "graded"
         chronology_add(
@@ -702,7 +709,9 @@ def interview_save(
             **fields,
         )
         changed = list(fields)
-    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(
+        actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
+    )
     _chronicle_interview(
         actor,
         interview,

@@ -112,8 +112,10 @@ def _area_by_code(code: str | None) -> Area | None:
 @router.get("", response={200: ChildListOut, **ERROR_RESPONSES}, summary="List or search children")
 def children_list(request: HttpRequest, params: Query[ChildListQuery]) -> ChildListOut:
     """Without q or dob: the children you may see. With them: the children you may see who
-    match, and, for an exact identifier of a child you may not see, that a record exists and
-    which agencies to contact (so nobody creates a duplicate)."""
+    match, and, for an exact strong identifier (NHS number, UPN, local authority or police
+    reference) in q together with the matching dob of a child you may not see, that a record
+    exists and which agencies to contact (so nobody creates a duplicate). A MACE reference, a
+    name, or an identifier with no or another dob answers as if nothing matched."""
     user = _user(request)
     # The same rule as the "find a child" page: roles without case content have no register.
     if not policy.sees_case_content(user):

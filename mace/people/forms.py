@@ -24,6 +24,15 @@ class SearchForm(GovForm):
             "an NHS number, UPN, police or local reference"
         ),
     )
+    dob = DateField(
+        label="Date of birth (optional)",
+        name="Date of birth",
+        required=False,
+        help_text=(
+            "For example, 27 3 2011. With an NHS number, UPN, local authority or police "
+            "reference, it also tells you whether another agency has a record of the child"
+        ),
+    )
 
 
 class ChildCreateForm(GovForm):

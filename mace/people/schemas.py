@@ -51,7 +51,14 @@ MAX_LIMIT = 100
 
 class ChildListQuery(Schema):
     q: ShortText = Field("", description="A name, a date of birth or an exact identifier")
-    dob: BirthDate | None = Field(None, description="Date of birth (YYYY-MM-DD)")
+    dob: BirthDate | None = Field(
+        None,
+        description=(
+            "Date of birth (YYYY-MM-DD). With an exact NHS number, UPN, local authority or "
+            "police reference in q, a child you cannot see with both is reported in "
+            "record_elsewhere"
+        ),
+    )
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: Offset = 0
 
@@ -297,8 +304,10 @@ class AddressConflictOut(Schema):
 
 
 class RecordElsewhereOut(Schema):
-    """An exact identifier match on a child you cannot see: a record exists; who to contact.
-    Nothing about the child is given."""
+    """A child you cannot see whose NHS number, UPN, local authority or police reference is
+    exactly q and whose date of birth is dob: a record exists; who to contact. Nothing about the
+    child is given, and a MACE reference, a name, or an identifier without the matching date of
+    birth never gives one."""
 
     identifier_type: str
     agencies: list[str]

@@ -13,6 +13,7 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessOutcome
 from mace.access.services import access_record
 from mace.concerns.models import ConcernIndicator, ConcernRoute
+from mace.people.choices import IdentifierType
 from mace.people.identifiers import normalise_nhs_number, normalise_upn
 from mace.people.models import AgencyInvolvement, Child, ChildIdentifier, ChronologyEntry
 from mace.people.restricted import withhold
@@ -51,10 +52,25 @@ def _identifier_candidates(query: str) -> set[str]:
 
 MACE_REFERENCE = re.compile(r"^MACE-?0*([1-9][0-9]{0,11})$")
 
+# The identifiers that may tell someone a record they cannot see exists, with the matching date of
+# birth: each is issued to one child by a national or local body and is not guessable in
+# sequence. A MACE reference is sequential (MACE-14 follows MACE-13), and youth justice and
+# "other" references are not checked for form, so none of them ever answers alone.
+STRONG_IDENTIFIER_TYPES = frozenset(
+    {
+        IdentifierType.NHS_NUMBER,
+        IdentifierType.UPN,
+        IdentifierType.LOCAL_AUTHORITY,
+        IdentifierType.POLICE,
+    }
+)
+
 
 def children_by_identifier(query: str) -> list[tuple[int, str]]:
     """(child id, identifier type label) for every child whose identifier, or whose platform
-    reference (MACE-0000123), is exactly what was typed, ignoring spaces, dashes and case."""
+    reference (MACE-0000123), is exactly what was typed, ignoring spaces, dashes and case. For
+    finding children the user may already see (and for the audit); a child the user cannot see is
+    only ever matched by children_by_strong_identifier."""
     matches = [
         (child_id, ChildIdentifier(type=id_type).get_type_display())
         for child_id, id_type in ChildIdentifier.objects.filter(
@@ -65,6 +81,63 @@ def children_by_identifier(query: str) -> list[tuple[int, str]]:
     if reference and Child.objects.filter(pk=int(reference.group(1))).exists():
         matches.append((int(reference.group(1)), "MACE reference"))
     return matches
+
+
+def children_by_strong_identifier(query: str, dob: date | None) -> list[tuple[int, str]]:
+    """(child id, identifier type label) for every child with a strong identifier (NHS number,
+    UPN, local authority or police reference) exactly as typed AND this date of birth. Without a
+    date of birth, or for a MACE reference or any other identifier, nothing: this is what may be
+    said about a child the user cannot see."""
+    if dob is None or not query.strip():
+        return []
+    return [
+        (child_id, ChildIdentifier(type=id_type).get_type_display())
+        for child_id, id_type in ChildIdentifier.objects.filter(
+            value__in=_identifier_candidates(query),
+            type__in=STRONG_IDENTIFIER_TYPES,
+            child__dob=dob,
+        ).values_list("child_id", "type")
+    ]
+
+
+def _tell_record_elsewhere(
+    user: User,
+    result: SearchResult,
+    told: list[tuple[int, str]],
+    *,
+    channel: str,
+    path: str,
+) -> None:
+    """Say that each of these children (whom the user cannot see) has a record, and which
+    agencies to contact, and log each look."""
+    involvements = (
+        AgencyInvolvement.objects.filter(
+            child_id__in={cid for cid, _ in told}, ended_at__isnull=True
+        )
+        .select_related("agency")
+        .order_by("agency__name")
+    )
+    by_child: dict[int, list] = {}
+    for involvement in involvements:
+        by_child.setdefault(involvement.child_id, []).append(involvement.agency)
+    for child_id, id_type in told:
+        agencies = by_child.get(child_id, [])
+        result.elsewhere.append(
+            RecordElsewhere(
+                identifier_type=id_type,
+                agencies=[a.name for a in agencies],
+                contacts=[a.contact for a in agencies if a.contact],
+            )
+        )
+        access_record(
+            user=user,
+            child_id=child_id,
+            action=AccessAction.EXISTS,
+            outcome=AccessOutcome.REFUSED,
+            channel=channel,
+            path=path,
+            detail="Strong identifier and date of birth match on a child the user cannot see",
+        )
 
 
 def _parse_date(query: str) -> date | None:
@@ -81,8 +154,10 @@ def child_search(
 ) -> SearchResult:
     """Children the user may see who match a name, a date of birth or an exact identifier.
 
-    An exact identifier match on a child the user cannot see is reported (that a record exists and
-    which agencies to contact) without any of the child's details, and the look is logged."""
+    A child the user cannot see is reported (that a record exists and which agencies to contact,
+    none of the child's details) only for an exact strong identifier (NHS number, UPN, local
+    authority or police reference) together with the matching date of birth (`dob`); never for a
+    MACE reference or a name. Every such look is logged, told or not."""
     result = SearchResult()
     query = (query or "").strip()
     if not query and dob is None:
@@ -94,37 +169,28 @@ def child_search(
         ids = {child_id for child_id, _ in by_identifier}
         result.children = list(visible.filter(pk__in=ids))
         seen = {c.pk for c in result.children}
-        hidden = [(cid, t) for cid, t in by_identifier if cid not in seen]
-        if hidden and policy.sees_case_content(user):
-            involvements = (
-                AgencyInvolvement.objects.filter(
-                    child_id__in={cid for cid, _ in hidden}, ended_at__isnull=True
-                )
-                .select_related("agency")
-                .order_by("agency__name")
+        hidden = {cid for cid, _ in by_identifier if cid not in seen}
+        told = [(cid, t) for cid, t in children_by_strong_identifier(query, dob) if cid in hidden]
+        if told and policy.sees_case_content(user):
+            _tell_record_elsewhere(user, result, told, channel=channel, path=path)
+        # A match the user may not be told about (a MACE reference, a weak identifier, no or
+        # another date of birth) answers exactly as an unknown identifier does; the look is
+        # logged all the same, for whoever reviews the audit.
+        for child_id in sorted(hidden - {cid for cid, _ in told}):
+            access_record(
+                user=user,
+                child_id=child_id,
+                action=AccessAction.EXISTS,
+                outcome=AccessOutcome.REFUSED,
+                channel=channel,
+                path=path,
+                detail=(
+                    "Identifier match on a child the user cannot see, without a strong "
+                    "identifier and the matching date of birth: nothing said"
+                ),
             )
-            by_child: dict[int, list] = {}
-            for involvement in involvements:
-                by_child.setdefault(involvement.child_id, []).append(involvement.agency)
-            for child_id, id_type in hidden:
-                agencies = by_child.get(child_id, [])
-                result.elsewhere.append(
-                    RecordElsewhere(
-                        identifier_type=id_type,
-                        agencies=[a.name for a in agencies],
-                        contacts=[a.contact for a in agencies if a.contact],
-                    )
-                )
-                access_record(
-                    user=user,
-                    child_id=child_id,
-                    action=AccessAction.EXISTS,
-                    outcome=AccessOutcome.REFUSED,
-                    channel=channel,
-                    path=path,
-                    detail="Exact identifier match on a child the user cannot see",
-                )
-        return result
+        if result.children or result.elsewhere:
+            return result
 
     filters = Q()
     query_date = _parse_date(query) if query else None

@@ -37,8 +37,13 @@ def _require(allowed: bool, message: str = "You do not have permission to do thi
         raise PermissionError(message)
 
 
-def involvement_ensure(*, child: Child, agency: Agency, reason: str) -> AgencyInvolvement:
-    """Make sure the agency is involved with the child (reopening an ended involvement)."""
+def involvement_ensure(
+    *, actor: User, child: Child, agency: Agency, reason: str
+) -> AgencyInvolvement:
+    """Make sure the agency is involved with the child (reopening an ended involvement), because
+    `actor` wrote about them. Never through a break-glass grant: emergency access only reads, and
+    an involvement would keep the whole agency in the record after the grant ends."""
+    _require(not policy.sees_only_through_grant(actor, child), policy.READ_ONLY_UNDER_GRANT)
     involvement, created = AgencyInvolvement.objects.get_or_create(
         child=child, agency=agency, defaults={"reason": reason}
     )
@@ -95,10 +100,8 @@ def chronology_note_add(
     note is read only by the actor's agency and the MACE chairs of the child's quadrant. Writing
     a note involves the actor's agency, as recording a concern does, so it needs sight of the
     child first."""
-    _require(
-        policy.can_record_concern(actor) and policy.can_view_child(actor, child),
-        "You cannot add to this child's record",
-    )
+    _require(policy.can_view_child(actor, child), "You cannot add to this child's record")
+    _require(policy.can_write_for_child(actor, child), policy.READ_ONLY_UNDER_GRANT)
     errors = date_errors(events={"occurred_at": (occurred_at, "The date of the note")})
     errors |= text_errors(long={"body": (body, "The note")})
     if not title.strip():
@@ -113,7 +116,9 @@ def chronology_note_add(
     if errors:
         raise DomainError(errors)
     assert actor.agency is not None
-    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(
+        actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
+    )
     return chronology_add(
         actor=actor,
         child=child,
@@ -198,7 +203,9 @@ def child_create(
         created_by=actor,
     )
     assert actor.agency is not None
-    involvement_ensure(child=child, agency=actor.agency, reason=InvolvementReason.RECORDED)
+    involvement_ensure(
+        actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
+    )
     chronology_add(
         actor=actor,
         child=child,

@@ -5,7 +5,7 @@ service in mace.people.services."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +16,7 @@ from django.utils import timezone
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
+from mace.accounts.models import User
 from mace.assessments.selectors import child_assessments
 from mace.core.concurrency import ConflictError
 from mace.core.conflicts import conflict_form
@@ -54,6 +55,13 @@ def _read(request: HttpRequest, child_id: int) -> Child:
     )
 
 
+def _require_change(request: HttpRequest, child: Child) -> None:
+    """The form is offered only to someone who may change the child's record (never under
+    emergency access, which only reads); they know the child exists, so 403."""
+    if not policy.can_change_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied("You cannot change this child's record")
+
+
 def _require_case_content(request: HttpRequest) -> None:
     if not policy.sees_case_content(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Your role does not include children's case records")
@@ -64,12 +72,15 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
     query = ""
+    dob = None
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"].strip()
-        if query:
+        dob = form.cleaned_data["dob"]
+        if query or dob is not None:
             result = child_search(
                 user=request.user,  # type: ignore[arg-type]
                 query=query,
+                dob=dob,
                 channel=AccessChannel.PAGE,
                 path=request.path,
             )
@@ -79,7 +90,11 @@ def search(request: HttpRequest) -> HttpResponse:
                 channel=AccessChannel.PAGE,
                 path=request.path,
             )
-    return render(request, "people/search.html", {"form": form, "result": result, "query": query})
+    return render(
+        request,
+        "people/search.html",
+        {"form": form, "result": result, "query": query, "dob": dob},
+    )
 
 
 def create(request: HttpRequest) -> HttpResponse:
@@ -102,6 +117,8 @@ def create(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, child_id: int) -> HttpResponse:
     """The child's page. A fixed number of queries, however long the chronology."""
     child = _read(request, child_id)
+    user = cast(User, request.user)
+    writes = policy.can_write_for_child(user, child)
     today = timezone.localdate()
     addresses = list(child.addresses.select_related("area__quadrant"))
     current = next(
@@ -131,18 +148,21 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "current_address": current,
             "involvements": involvements,
             "entries": chronology_shown(request.user, child),  # type: ignore[arg-type]
-            "can_record_concern": policy.can_record_concern(request.user),  # type: ignore[arg-type]
-            "can_change_child": policy.can_change_child(request.user, child),  # type: ignore[arg-type]
-            "break_glass": policy.break_glass_grant_for(request.user, child),  # type: ignore[arg-type]
+            # Everything that writes is offered only to someone who may write about the child:
+            # emergency (break-glass) access only reads.
+            "can_record_concern": writes,
+            "can_change_child": writes and policy.can_change_child(user, child),
+            "break_glass": policy.break_glass_grant_for(user, child, writes=writes),
             # --- missing --- (three queries: the rule, the counts, the latest episodes)
             "missing": child_missing_summary(child),
             # --- intelligence: the "People, places and vehicles" section ---
-            "intelligence": intelligence_child_section(request.user, child),  # type: ignore[arg-type]
+            "intelligence": intelligence_child_section(user, child, writes=writes),
             # --- assessments ---
             "assessments": child_assessments(child),
             # --- MACE criteria: whether, and why, the child meets them (one query) ---
             "mace_criteria": child_eligibility(child),
-            "can_assess": policy.can_assess(request.user, child),  # type: ignore[arg-type]
+            # policy.can_assess is can_write_for_child, already asked.
+            "can_assess": writes,
             "today": today,
         },
     )
@@ -150,6 +170,7 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
 
 def identifier_add(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
+    _require_change(request, child)
     form = IdentifierForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,6 +187,7 @@ def identifier_add(request: HttpRequest, child_id: int) -> HttpResponse:
 
 def address_add(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
+    _require_change(request, child)
     form = AddressForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -377,6 +399,8 @@ def note_add(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
     if not policy.can_record_concern(request.user):  # type: ignore[arg-type]
         raise PermissionDenied("Your role does not include adding to children's records")
+    if not policy.can_write_for_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied(policy.READ_ONLY_UNDER_GRANT)
     form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,6 +1,8 @@
 """Break-glass: someone whose agency does not work with a child, but who needs the record now (a
-missing child, out of hours), states a reason and gets read access at once for a limited time.
-The involved agencies' managers are told, and each use waits for a manager's review."""
+missing child, out of hours), gives the child's strong identifier and date of birth, states a
+reason and gets read access at once for a limited time. The involved agencies' managers are
+told, and each use waits for a manager's review. (What a grant may not do, write, is in
+test_break_glass_is_read_only.py.)"""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from mace.access.choices import AccessAction, BreakGlassReason, BreakGlassReview
+from mace.access.choices import AccessAction, AccessOutcome, BreakGlassReason, BreakGlassReview
 from mace.access.models import AccessEvent, BreakGlassGrant
 from mace.access.services import break_glass_request, break_glass_review
 from mace.accounts.choices import Role
@@ -34,8 +36,21 @@ def nhs(child):  # type: ignore[no-untyped-def]
     return FICTIONAL_NHS_NUMBER
 
 
-def request_access(user, identifier, **overrides):  # type: ignore[no-untyped-def]
-    data = {"identifier": identifier, "reason_category": "missing", "reason": REASON, **overrides}
+def request_access(user, identifier, dob=None, **overrides):  # type: ignore[no-untyped-def]
+    """Ask for emergency access on the page; `dob` defaults to the date of birth of the one child
+    in the test (the fixture `child`)."""
+    from mace.people.models import Child
+
+    dob = dob if dob is not None else Child.objects.order_by("pk").first().dob
+    data = {
+        "identifier": identifier,
+        "dob-day": dob.day if dob else "",
+        "dob-month": dob.month if dob else "",
+        "dob-year": dob.year if dob else "",
+        "reason_category": "missing",
+        "reason": REASON,
+        **overrides,
+    }
     return signed_in(user).post(reverse("access:break_glass_new"), data)
 
 
@@ -64,9 +79,48 @@ def test_emergency_access_reads_but_does_not_change_the_childs_details(bob, chil
     assert client.get(f"/api/v1/children/{child.pk}").status_code == 200
 
 
-def test_the_mace_reference_works_as_the_identifier(bob, child):
-    request_access(bob, f"mace {child.pk:07d}")
-    assert BreakGlassGrant.objects.filter(user=bob, child=child).exists()
+def test_a_mace_reference_never_gives_access_even_with_the_right_date_of_birth(bob, child):
+    # References are sequential (MACE-14 follows MACE-13): anyone could walk them.
+    response = request_access(bob, f"mace {child.pk:07d}", child.dob)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "No record has that identifier with that date of birth" in html
+    assert child.surname not in html and "Essex Children" not in html
+    assert not BreakGlassGrant.objects.exists()
+    assert AccessEvent.objects.filter(
+        user=bob, child=child, action=AccessAction.BREAK_GLASS, outcome=AccessOutcome.REFUSED
+    ).exists()
+
+
+def test_the_wrong_date_of_birth_answers_as_an_unknown_identifier_does(bob, child, nhs):
+    wrong = request_access(bob, nhs, child.dob - dt.timedelta(days=1)).content.decode()
+    unknown = request_access(bob, "9990000000", child.dob).content.decode()
+    message = "No record has that identifier with that date of birth"
+    assert message in wrong and message in unknown
+    assert child.surname not in wrong and "Essex Children" not in wrong
+    assert not BreakGlassGrant.objects.exists()
+    assert not Notification.objects.exists()
+    refused = AccessEvent.objects.get(user=bob, outcome=AccessOutcome.REFUSED)
+    assert (refused.child, refused.action) == (child, AccessAction.BREAK_GLASS)
+
+
+def test_a_weak_identifier_never_gives_access(bob, child):
+    ChildIdentifier.objects.create(child=child, type="other", value="FICTIONAL-OTHER-1")
+    response = request_access(bob, "FICTIONAL-OTHER-1", child.dob)
+    assert "No record has that identifier with that date of birth" in response.content.decode()
+    assert not BreakGlassGrant.objects.exists()
+
+
+def test_the_date_of_birth_is_required(bob, child, nhs):
+    blank = {"dob-day": "", "dob-month": "", "dob-year": ""}
+    response = request_access(bob, nhs, dob=None, **blank)
+    assert_error_summary(response.content.decode(), "dob-day")
+    assert not BreakGlassGrant.objects.exists()
+    with pytest.raises(DomainError) as refused:
+        break_glass_request(
+            actor=bob, identifier=nhs, dob=None, reason_category="missing", reason=REASON
+        )
+    assert "dob" in refused.value.errors
 
 
 def test_the_involved_agencies_managers_are_told_without_case_details_in_the_email(
@@ -126,7 +180,7 @@ def test_bad_requests_show_every_error_and_grant_nothing(bob, child, nhs):
     assert response.status_code == 200
     assert_error_summary(response.content.decode(), "identifier", "reason_category_0", "reason")
     unknown = request_access(bob, "9990000000")
-    assert "No record has that identifier" in unknown.content.decode()
+    assert "No record has that identifier with that date of birth" in unknown.content.decode()
     assert not BreakGlassGrant.objects.exists()
     assert not Notification.objects.exists()
 
@@ -138,8 +192,12 @@ def test_someone_who_already_sees_the_child_is_told_so(alice, child, nhs):
 
 
 def test_asking_again_while_access_lasts_gives_the_same_grant(bob, child, nhs):
-    first = break_glass_request(actor=bob, identifier=nhs, reason_category="missing", reason=REASON)
-    again = break_glass_request(actor=bob, identifier=nhs, reason_category="other", reason=REASON)
+    first = break_glass_request(
+        actor=bob, identifier=nhs, dob=child.dob, reason_category="missing", reason=REASON
+    )
+    again = break_glass_request(
+        actor=bob, identifier=nhs, dob=child.dob, reason_category="other", reason=REASON
+    )
     assert again == first and BreakGlassGrant.objects.count() == 1
 
 
@@ -148,7 +206,7 @@ def test_roles_without_case_content_cannot_ask(district, board, admin_user, chil
         assert signed_in(user).get(reverse("access:break_glass_new")).status_code == 403
         with pytest.raises(PermissionError):
             break_glass_request(
-                actor=user, identifier=nhs, reason_category="missing", reason=REASON
+                actor=user, identifier=nhs, dob=child.dob, reason_category="missing", reason=REASON
             )
 
 
@@ -184,7 +242,9 @@ def test_nobody_else_can_give_up_someone_elses_access(bob, alice, child, nhs):
 
 @pytest.fixture
 def grant(bob, child, nhs):  # type: ignore[no-untyped-def]
-    grant = break_glass_request(actor=bob, identifier=nhs, reason_category="missing", reason=REASON)
+    grant = break_glass_request(
+        actor=bob, identifier=nhs, dob=child.dob, reason_category="missing", reason=REASON
+    )
     signed_in(bob).get(reverse("people:detail", args=[child.pk]))
     return grant
 
@@ -237,6 +297,7 @@ def test_nobody_reviews_their_own_use(police_manager, child, nhs):
     own = break_glass_request(
         actor=police_manager,
         identifier=nhs,
+        dob=child.dob,
         reason_category=BreakGlassReason.OUT_OF_HOURS,
         reason=REASON,
     )
@@ -281,5 +342,7 @@ def schools_manager(db):  # type: ignore[no-untyped-def]
 
 def test_the_service_refuses_a_reason_too_short_to_review(bob, child, nhs):
     with pytest.raises(DomainError) as refused:
-        break_glass_request(actor=bob, identifier=nhs, reason_category="missing", reason="urgent")
+        break_glass_request(
+            actor=bob, identifier=nhs, dob=child.dob, reason_category="missing", reason="urgent"
+        )
     assert "at least 20 characters" in refused.value.errors["reason"][0]

@@ -67,7 +67,7 @@ def _changes_child(user: User, world: Any) -> bool:
 
 
 def _records_concern(user: User, world: Any) -> bool:
-    return policy.can_record_concern(user) and policy.can_view_child(user, world.child)
+    return policy.can_record_concern(user) and policy.can_write_for_child(user, world.child)
 
 
 def _amends_entry(user: User, world: Any) -> bool:
@@ -236,9 +236,7 @@ PAGES: dict[str, Page] = {
     },
     "intelligence:child_link_add": Page(
         _child,
-        lambda u, w: (
-            policy.can_view_child(u, w.child) and policy.intelligence_reach(u) == policy.REACH_FULL
-        ),
+        lambda u, w: policy.can_link_child(u, w.child),
         lambda u, w: 403 if policy.can_view_child(u, w.child) else 404,
     ),
     # --- assessments ---

@@ -1,5 +1,6 @@
 """GET /api/v1/children: the children a user may see, or a search among them, with a note of
-records elsewhere when an exact identifier matches a child the user may not see."""
+records elsewhere when an exact strong identifier and the date of birth match a child the user
+may not see (never a MACE reference, a name, or an identifier alone)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def test_an_exact_identifier_of_a_hidden_child_says_a_record_exists_and_whom_to_
     police.save()
     hidden = ChildFactory(forename="Marigold", surname="Unseen-Fictional", involved=[police])
     ChildIdentifier.objects.create(child=hidden, type="nhs", value=FICTIONAL_NHS_NUMBER)
-    response = signed_in(alice).get(URL, {"q": FICTIONAL_NHS_NUMBER})
+    response = signed_in(alice).get(URL, {"q": FICTIONAL_NHS_NUMBER, "dob": hidden.dob})
     assert response.status_code == 200
     body = response.json()
     assert body["items"] == []
@@ -110,3 +111,53 @@ def test_roles_without_case_content_are_refused_the_register(request, child, per
     response = signed_in(user).get(URL)
     assert response.status_code == 403
     assert not AccessEvent.objects.filter(user=user).exists()
+
+
+@pytest.fixture
+def hidden(police):  # type: ignore[no-untyped-def]
+    """A child only the police work with, known by a fictional NHS number."""
+    police.contact = "Fictional exploitation desk, 01234 000000"
+    police.save()
+    child = ChildFactory(forename="Marigold", surname="Unseen-Fictional", involved=[police])
+    ChildIdentifier.objects.create(child=child, type="nhs", value=FICTIONAL_NHS_NUMBER)
+    return child
+
+
+def _reveals_nothing(response) -> None:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["items"], body["record_elsewhere"], body["count"]) == ([], [], 0)
+    text = response.content.decode()
+    assert "Essex Police" not in text and "Marigold" not in text and "exploitation desk" not in text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param(lambda c: {"q": FICTIONAL_NHS_NUMBER}, id="identifier-without-dob"),
+        pytest.param(
+            lambda c: {"q": FICTIONAL_NHS_NUMBER, "dob": c.dob - dt.timedelta(days=1)},
+            id="identifier-with-another-dob",
+        ),
+        pytest.param(lambda c: {"q": c.reference, "dob": c.dob}, id="mace-reference-with-dob"),
+        pytest.param(lambda c: {"q": f"MACE-{c.pk}"}, id="short-mace-reference"),
+        pytest.param(lambda c: {"q": "Marigold", "dob": c.dob}, id="name-with-dob"),
+    ],
+)
+def test_nothing_is_said_of_a_hidden_child_without_a_strong_identifier_and_its_dob(
+    alice, hidden, params
+):
+    _reveals_nothing(signed_in(alice).get(URL, params(hidden)))
+
+
+def test_a_weak_identifier_with_the_dob_says_nothing(alice, hidden):
+    ChildIdentifier.objects.create(child=hidden, type="other", value="OTHER-FICTIONAL-7")
+    _reveals_nothing(signed_in(alice).get(URL, {"q": "OTHER-FICTIONAL-7", "dob": hidden.dob}))
+
+
+@pytest.mark.parametrize("type_", ["upn", "la", "police"])
+def test_each_other_strong_identifier_with_the_dob_says_a_record_exists(alice, hidden, type_):
+    value = {"upn": "A999000000001", "la": "LA-FICTIONAL-1", "police": "ZZ/FICTIONAL/1"}[type_]
+    ChildIdentifier.objects.create(child=hidden, type=type_, value=value.upper())
+    body = signed_in(alice).get(URL, {"q": value, "dob": hidden.dob}).json()
+    assert [e["agencies"] for e in body["record_elsewhere"]] == [["Essex Police"]]

@@ -66,12 +66,13 @@ def test_starting_makes_a_draft_on_the_instrument_in_force(alice, child):
     assert not ChronologyEntry.objects.filter(kind=EntryKind.ASSESSMENT).exists()
 
 
-def test_starting_involves_the_assessors_agency(bob, police, child):
+def test_emergency_access_cannot_start_one_and_involves_nobody(bob, police, child):
+    # Bob sees the child only through an emergency grant, which only reads: assessing would
+    # involve his agency and outlast the grant. (This used to be allowed; issue 11.)
     from django.utils import timezone
 
     from mace.access.models import BreakGlassGrant
 
-    # Bob sees the child only through an emergency grant; assessing involves his agency.
     BreakGlassGrant.objects.create(
         user=bob,
         child=child,
@@ -80,8 +81,10 @@ def test_starting_involves_the_assessors_agency(bob, police, child):
         reason="Fictional emergency",
         expires_at=timezone.now() + dt.timedelta(hours=1),
     )
-    draft(bob, child)
-    assert AgencyInvolvement.objects.filter(child=child, agency=police).exists()
+    with pytest.raises(PermissionError):
+        draft(bob, child)
+    assert not Assessment.objects.exists()
+    assert not AgencyInvolvement.objects.filter(child=child, agency=police).exists()
 
 
 def test_an_outsider_cannot_start_one(bob, child):

@@ -33,6 +33,14 @@ def test_an_outsider_takes_emergency_access_and_a_manager_reviews_it(
     sign_in(audited_page, "bob", TEST_PASSWORD)
     audited_page.goto("/children/")
     page.get_by_label("Name, date of birth or identifier").fill(FICTIONAL_NHS_NUMBER)
+    # The identifier alone says nothing of a child bob cannot see; with the date of birth it
+    # says a record exists.
+    page.get_by_role("button", name="Search").click()
+    audited_page.audit()
+    assert "A record already exists" not in page.locator("main").inner_text()
+    page.locator("#dob-day").fill(str(child.dob.day))
+    page.locator("#dob-month").fill(str(child.dob.month))
+    page.locator("#dob-year").fill(str(child.dob.year))
     page.get_by_role("button", name="Search").click()
     audited_page.audit()
     assert "A record already exists" in page.locator("main").inner_text()
@@ -40,6 +48,7 @@ def test_an_outsider_takes_emergency_access_and_a_manager_reviews_it(
     page.get_by_role("link", name="get emergency access").click()
     audited_page.audit()
     expect(page.get_by_label("The child's identifier")).to_have_value(FICTIONAL_NHS_NUMBER)
+    expect(page.locator("#dob-year")).to_have_value(str(child.dob.year))
 
     # Too short a reason is refused and nothing is granted.
     page.get_by_label("The child is missing").check()
@@ -57,6 +66,9 @@ def test_an_outsider_takes_emergency_access_and_a_manager_reviews_it(
     audited_page.audit()
     expect(page.locator("h1")).to_contain_text("Ember Nightingale-Test")
     expect(page.locator("main")).to_contain_text("through emergency access until")
+    # Read-only: nothing on the page records, adds or changes anything.
+    expect(page.get_by_role("button", name="Add a note")).to_have_count(0)
+    expect(page.get_by_role("button", name="Record a concern")).to_have_count(0)
 
     _sign_out(audited_page)
     sign_in(audited_page, "manager", TEST_PASSWORD)

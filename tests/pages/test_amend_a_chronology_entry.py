@@ -59,8 +59,8 @@ def test_another_agency_involved_with_the_child_cannot_amend(client, child, entr
     from mace.accounts.choices import Role
     from mace.people.services import involvement_ensure
 
-    involvement_ensure(child=child, agency=police, reason="allocated")
     officer = UserFactory(agency=police, roles=[Role.PRACTITIONER])
+    involvement_ensure(actor=officer, child=child, agency=police, reason="allocated")
     client.force_login(officer)
     assert client.get(url(child, entry)).status_code == 403
     assert client.post(url(child, entry), {"body": "X", "reason": "Y"}).status_code == 403

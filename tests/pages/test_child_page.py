@@ -116,14 +116,15 @@ def test_a_child_that_does_not_exist_is_404(client, alice, db):
 # 15: one of them asks the policy whether the user may change the details (the "Change" links).
 # 16: one loads the session's second-factor device (django-otp checks it is still confirmed).
 # 18: the access event locks its log's head and moves it on (the hash chain).
-# 19: one asks whether the user sees the child only through emergency access (the banner).
+# 19: one asks whether the user may write about the child, so is not there only through
+# emergency access (the banner, and every button or link that writes).
 # 22: the "Missing episodes" section: the repeat missing rule, the episode counts, the latest few.
 # 24: the "People, places and vehicles" section loads the reader's agency (whose type decides
 # whether they see intelligence) and the child's links (tests/intelligence pins it with links).
-# 27: the risk assessments section: the recent levels, those in progress, and whether the user
-# may start one.
-# 28: whether the child meets the MACE criteria, and why.
-CHILD_PAGE_QUERIES = 28
+# 26: the risk assessments section: the recent levels and those in progress (whether the user may
+# start one is the answer at 19).
+# 27: whether the child meets the MACE criteria, and why.
+CHILD_PAGE_QUERIES = 27
 
 
 @pytest.mark.parametrize("length", [3, 30])

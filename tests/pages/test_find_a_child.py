@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -20,8 +22,11 @@ def with_nhs_number(child):
     return child
 
 
-def search(client, q):  # type: ignore[no-untyped-def]
-    return client.get(reverse("people:search"), {"q": q})
+def search(client, q, dob=None):  # type: ignore[no-untyped-def]
+    data = {"q": q}
+    if dob is not None:
+        data |= {"dob-day": dob.day, "dob-month": dob.month, "dob-year": dob.year}
+    return client.get(reverse("people:search"), data)
 
 
 def test_anonymous_is_sent_to_sign_in(client, db):
@@ -72,14 +77,71 @@ def test_an_exact_identifier_of_a_hidden_child_says_a_record_exists_and_whom_to_
     client, bob, with_nhs_number
 ):
     client.force_login(bob)
-    html = search(client, NHS_NUMBER).content.decode()
+    dob = with_nhs_number.dob
+    html = search(client, NHS_NUMBER, dob).content.decode()
     assert "A record already exists" in html
     assert "Essex Children and Families (social care)" in html
     assert "Do not create a new record" in html
     assert "Zephyrine" not in html and with_nhs_number.reference not in html
+    # The way on to emergency access carries both the identifier and the date of birth.
+    assert (
+        f"?identifier={NHS_NUMBER}&amp;dob-day={dob.day}&amp;dob-month={dob.month}"
+        f"&amp;dob-year={dob.year}"
+    ) in html
     assert AccessEvent.objects.filter(
         user=bob, child=with_nhs_number, action=AccessAction.EXISTS, outcome=AccessOutcome.REFUSED
     ).exists()
+
+
+def _says_nothing(html: str, child) -> None:  # type: ignore[no-untyped-def]
+    """The answer an unknown identifier gets: no child, no agency, no way on to break-glass."""
+    assert "A record already exists" not in html
+    assert "Essex Children and Families" not in html
+    assert reverse("people:detail", args=[child.pk]) not in html
+    assert "emergency access" not in html
+    assert "No children found" in html
+
+
+def test_an_identifier_without_the_date_of_birth_says_nothing_of_a_hidden_child(
+    client, bob, with_nhs_number
+):
+    client.force_login(bob)
+    _says_nothing(search(client, NHS_NUMBER).content.decode(), with_nhs_number)
+    # The look is still in the audit, for whoever reviews it.
+    assert AccessEvent.objects.filter(
+        user=bob, child=with_nhs_number, action=AccessAction.EXISTS, outcome=AccessOutcome.REFUSED
+    ).exists()
+
+
+def test_an_identifier_with_another_date_of_birth_says_nothing(client, bob, with_nhs_number):
+    client.force_login(bob)
+    wrong = with_nhs_number.dob - dt.timedelta(days=1)
+    _says_nothing(search(client, NHS_NUMBER, wrong).content.decode(), with_nhs_number)
+
+
+def test_a_mace_reference_says_nothing_of_a_hidden_child_even_with_the_date_of_birth(
+    client, bob, child
+):
+    client.force_login(bob)
+    for reference in (child.reference, f"MACE-{child.pk}"):
+        _says_nothing(search(client, reference, child.dob).content.decode(), child)
+
+
+def test_a_weak_identifier_says_nothing_even_with_the_date_of_birth(client, bob, child):
+    ChildIdentifier.objects.create(child=child, type="yj", value="YJ-FICTIONAL-1")
+    client.force_login(bob)
+    _says_nothing(search(client, "YJ-FICTIONAL-1", child.dob).content.decode(), child)
+
+
+def test_a_name_and_date_of_birth_say_nothing_of_a_hidden_child(client, bob, child):
+    client.force_login(bob)
+    _says_nothing(search(client, "Zephyrine Testington", child.dob).content.decode(), child)
+
+
+def test_the_mace_reference_still_finds_a_child_the_user_sees(client, alice, child):
+    client.force_login(alice)
+    html = search(client, child.reference).content.decode()
+    assert "Zephyrine" in html and "A record already exists" not in html
 
 
 @pytest.mark.parametrize("persona", ["district", "board", "admin_user"])
