@@ -33,8 +33,9 @@ demo: seed
 	  MACE_DEMO=1 $(MACE) periodic --every 3600 > /dev/null & \
 	  MACE_DEMO=1 MACE_DEMO_SKIP_TWO_FACTOR=1 MACE_DEBUG=0 $(MACE) runserver --noreload 127.0.0.1:$(PORT)
 
+# One test worker per core (pytest-xdist): each has its own test database.
 test: install
-	uv run --frozen pytest
+	uv run --frozen pytest -n auto
 
 lint:
 	uv run --frozen ruff check mace tests benchmarks

@@ -8,7 +8,7 @@ urlpatterns = [
     # The API authenticates itself (session or token) and answers 401, never a redirect.
     path("api/v1/", api.urls),
     # Any other path under /api/ answers the API's JSON 404, not the site's page.
-    re_path(r"^api/", not_found),
+    re_path(r"^api/", not_found, name="api_not_found"),
     path("", include("mace.accounts.urls")),
     path("", include("mace.core.urls")),
     path("children/", include("mace.people.urls")),

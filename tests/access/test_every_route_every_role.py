@@ -492,7 +492,7 @@ def _page_routes() -> list[str]:
         {
             name
             for route, name in _walk(get_resolver().url_patterns)
-            if not route.startswith(("admin/", "api/")) and name not in PUBLIC
+            if not route.lstrip("^").startswith(("admin/", "api/")) and name not in PUBLIC
         }
     )
 

@@ -51,15 +51,24 @@ def test_a_practitioner_creates_a_child_and_their_agency_is_involved(alice, csc)
 def test_bad_input_is_refused_with_field_errors_and_nothing_is_written(alice):
     before = row_counts()
     response = signed_in(alice).post(
-        URL,
-        {"forename": "  ", "surname": "", "dob": str(TODAY + dt.timedelta(days=1)), "sex": "Q"},
-        content_type="application/json",
+        URL, {"forename": "  ", "surname": "", "sex": "Q"}, content_type="application/json"
     )
     errors = field_errors(response)
     assert errors["forename"] == ["Enter the child's first name"]
     assert errors["surname"] == ["Enter the child's last name"]
-    assert errors["dob"] == ["Date of birth must be today or in the past"]
     assert "sex" in errors
+    assert row_counts() == before
+
+
+def test_a_birth_date_in_the_future_is_refused_by_the_schema(alice):
+    """The documented bound (mace.core.bounds) is checked before anything else runs."""
+    before = row_counts()
+    response = signed_in(alice).post(
+        URL,
+        {"forename": "Ember", "surname": "Fictionalson", "dob": str(TODAY + dt.timedelta(days=1))},
+        content_type="application/json",
+    )
+    assert field_errors(response) == {"dob": ["Date of birth must be today or in the past"]}
     assert row_counts() == before
 
 
@@ -77,8 +86,10 @@ def test_a_malformed_date_of_birth_is_a_field_error(alice):
 def test_a_body_that_is_not_json_is_refused_and_nothing_is_written(alice):
     before = row_counts()
     response = signed_in(alice).post(URL, "forename=Ember", content_type="application/json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "Cannot parse request body"}
+    assert response.status_code == 422
+    assert response.json() == {
+        "errors": [{"field": "__all__", "message": "The body is not valid JSON"}]
+    }
     assert row_counts() == before
 
 

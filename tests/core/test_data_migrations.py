@@ -10,9 +10,11 @@ from pathlib import Path
 from tests.e2e.conftest import DATA_MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-# Migrations whose RunPython changes existing rows rather than loading any.
+# Migrations whose RunPython changes existing rows (or the schema: triggers) rather than loading
+# any rows.
 NOT_LOADERS = {
     "mace.access.migrations.0005_audit_chain_heads",
+    "mace.access.migrations.0008_audit_anchor_and_append_only",
     "mace.core.migrations.0005_notification_email_delivery",
 }
 

@@ -10,9 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages meant for people who are not signed in.
 PUBLIC = {"accounts:login"}
-# The API's schema and docs are public so that integrators can read them; Ninja's root view
-# answers 404 and shows nothing.
-PUBLIC_API = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+# The API's schema and docs are public so that integrators can read them; Ninja's root view, and
+# any other path under /api/ (mace.urls' api_not_found), answer a JSON 404 and show nothing.
+PUBLIC_API = {"api:openapi-json", "api:openapi-view", "api:api-root", "api_not_found"}
 
 
 def _walk(patterns, prefix="", namespace=""):  # type: ignore[no-untyped-def]

@@ -51,9 +51,23 @@ class AuditedPage:
         self.audited: list[str] = []
 
     def audit(self) -> None:
-        result = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-        )
+        from playwright.sync_api import Error
+
+        # A click that submits a form or follows a link has started a navigation: audit the page
+        # it arrives at, not the one it is leaving (whose document may already be gone).
+        for attempt in range(3):
+            self.page.wait_for_load_state("load")
+            try:
+                result = self.page.evaluate(
+                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+                )
+                break
+            except Error as error:
+                navigating = "context was destroyed" in str(error) or "documentElement" in str(
+                    error
+                )
+                if not navigating or attempt == 2:
+                    raise
         violations = [
             f"{v['id']} ({v['impact']}): {v['help']} at "
             + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])

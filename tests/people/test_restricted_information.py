@@ -64,7 +64,7 @@ def page(user, child) -> str:  # type: ignore[no-untyped-def]
 def chronology(user, child) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
     response = signed_in(user).get(f"{API}/children/{child.pk}/chronology")
     assert response.status_code == 200
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()["items"]  # type: ignore[no-any-return]
 
 
 # Services ------------------------------------------------------------------------------------
