@@ -31,6 +31,31 @@ class RequestIdMiddleware:
         return response
 
 
+class ApiErrorsAsJsonMiddleware:
+    """Under /api/ every error is JSON in the API's shape, whoever answered it: Ninja answers a
+    method a route does not take (405) with an empty HTML body, and Django's CSRF refusal is a
+    page. The API's own answers (already JSON) pass untouched; headers such as Allow are kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path_info.startswith("/api/")
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        replacement = JsonResponse(
+            {"detail": response.reason_phrase or "Refused"}, status=response.status_code
+        )
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
+
+
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
     """Every page needs a signed-in user, except those marked login_not_required and the API,
     which authenticates each request itself (session or token) and answers 401, not a redirect."""

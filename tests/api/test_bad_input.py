@@ -187,6 +187,29 @@ def test_an_unknown_api_path_answers_json_404(alice):
     assert outside_the_version.json() == {"detail": "Not found"}
 
 
+def test_a_method_a_route_does_not_take_answers_json_405_with_allow(alice, child):
+    response = signed_in(alice).delete(f"{API}/children/{child.pk}/chronology")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Method Not Allowed"}
+    assert "GET" in response["Allow"]
+
+
+def test_a_session_write_without_its_csrf_token_answers_json(alice, child):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    before = row_counts()
+    response = client.post(
+        f"{API}/children/{child.pk}/chronology",
+        json.dumps({"title": "T", "body": "B"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+    assert row_counts() == before
+
+
 # --- an unexpected failure: a test-only URLconf with the real API, plus an API built the same way
 # (mace.core.api.new_api) with one route that fails, and a plain view under /api/ that fails ---
 
