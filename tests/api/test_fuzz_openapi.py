@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import checks
 
@@ -48,6 +49,11 @@ def demo_tokens(
 
     var_dir = django_settings.VAR_DIR
     django_settings.VAR_DIR = tmp_path_factory.mktemp("fuzz-var")
+    # The WSGI app closes the database connection at the start and end of each request (Django's
+    # close_old_connections), which inside the module's transaction would close it for good on
+    # PostgreSQL; Django's own test client disconnects it the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -63,6 +69,8 @@ def demo_tokens(
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             django_settings.VAR_DIR = var_dir
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
