@@ -320,6 +320,22 @@ def role_grants_for_approval(
     return queryset.filter(user__agency_id=user.agency_id)
 
 
+def role_grant_approvers(grant: RoleGrantRequest) -> QuerySet[User]:
+    """Everyone who may decide this request, in one query (role_grants_for_approval turned
+    round): the data protection officers, and the agency managers of the account's agency;
+    never the account's holder nor whoever asked."""
+    from mace.accounts.models import User as UserModel
+
+    may = Q(role_assignments__role=Role.DATA_PROTECTION)
+    if grant.user.agency_id is not None:
+        may |= Q(role_assignments__role=Role.AGENCY_MANAGER, agency_id=grant.user.agency_id)
+    return (
+        UserModel.objects.filter(may, is_active=True)
+        .exclude(pk__in=[grant.user_id, grant.requested_by_id or 0])
+        .distinct()
+    )
+
+
 def can_approve_role_grant(user: User | None, grant: RoleGrantRequest) -> bool:
     """Whether the user may approve or refuse this request: a second person, never the one who
     asked nor the account's holder, with the standing to approve it."""

@@ -89,38 +89,37 @@ class IdleTimeoutMiddleware:
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest) -> None:
-        user = request.user if request.user.is_authenticated else None
-        request.mace_idle_expired = True  # type: ignore[attr-defined]  # not a sign-out
-        logout(request)
         minutes = settings.MACE_IDLE_TIMEOUT_MINUTES
-        security_event_record(
-            action=SecurityAction.SESSION_EXPIRED,
-            user=user,  # type: ignore[arg-type]
-            request=request,
-            detail=f"No activity for {minutes} minutes",
-        )
-        messages.info(
+        self._sign_out(
             request,
-            f"You were signed out after {minutes} minutes without activity. "
-            "Sign in again to carry on.",
+            SecurityAction.SESSION_EXPIRED,
+            detail=f"No activity for {minutes} minutes",
+            why=f"after {minutes} minutes without activity",
         )
 
     def _end_at_limit(self, request: HttpRequest) -> None:
+        limit = _duration(session_limit_seconds())
+        self._sign_out(
+            request,
+            SecurityAction.SESSION_LIMIT,
+            detail=f"Signed in more than {limit} ago",
+            why=f"because a session lasts at most {limit}",
+        )
+
+    @staticmethod
+    def _sign_out(request: HttpRequest, action: str, *, detail: str, why: str) -> None:
+        """End the session (not a sign-out by the user), record why, and say so on the sign-in
+        page."""
         user = request.user if request.user.is_authenticated else None
         request.mace_idle_expired = True  # type: ignore[attr-defined]  # not a sign-out
         logout(request)
-        limit = _duration(session_limit_seconds())
         security_event_record(
-            action=SecurityAction.SESSION_LIMIT,
+            action=action,
             user=user,  # type: ignore[arg-type]
             request=request,
-            detail=f"Signed in more than {limit} ago",
+            detail=detail,
         )
-        messages.info(
-            request,
-            f"You were signed out because a session lasts at most {limit}. "
-            "Sign in again to carry on.",
-        )
+        messages.info(request, f"You were signed out {why}. Sign in again to carry on.")
 
 
 class TwoFactorRequiredMiddleware:

@@ -203,15 +203,8 @@ def role_grant_request(
         request=request,
         detail=f"Asked for {grant.summary}; waiting for approval",
     )
-    approvers = [
-        person
-        for person in User.objects.filter(is_active=True)
-        .filter(role_assignments__role__in=[Role.AGENCY_MANAGER, Role.DATA_PROTECTION])
-        .distinct()
-        if policy.can_approve_role_grant(person, grant)
-    ]
     notify(
-        recipients=approvers,
+        recipients=policy.role_grant_approvers(grant),
         kind="role_grant",
         message=f"{user.display_name} has been put forward for {grant.summary}: it needs your "
         "approval before it takes effect",

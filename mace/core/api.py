@@ -165,10 +165,6 @@ def _error_body(errors: dict[str, list[str]]) -> dict[str, Any]:
     return {"errors": [{"field": field, "message": m} for field, ms in errors.items() for m in ms]}
 
 
-def _problems_body(problems: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"errors": [{"field": field, "message": message} for field, message in problems]}
-
-
 def _field_location(loc: list[Any]) -> list[Any]:
     """Ninja reports ("body", <parameter name>, field, ...); keep only the field's own path."""
     if loc and loc[0] in ("body", "query", "path", "form", "header", "cookie"):
@@ -190,14 +186,15 @@ def _add_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, _error_body(errors), status=422)
 
     def on_unsafe_input(request: HttpRequest, exc: UnsafeInput) -> HttpResponse:
-        return api.create_response(request, _problems_body(exc.problems), status=422)
+        errors = {field: [message] for field, message in exc.problems}  # one per field
+        return api.create_response(request, _error_body(errors), status=422)
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # A body Ninja's parser could not take: refused input like any other (422).
         if isinstance(exc.__cause__, UnsafeInput):
             return on_unsafe_input(request, exc.__cause__)
         if isinstance(exc.__cause__, ValueError):  # JSON or UTF-8 that does not decode
-            body = _problems_body([("__all__", "The body is not valid JSON")])
+            body = _error_body({"__all__": ["The body is not valid JSON"]})
             return api.create_response(request, body, status=422)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 

@@ -217,7 +217,7 @@ def notification_emails_sweep(*, limit: int = 500, stop_after_failures: int = 3)
             failed, in_a_row = failed + 1, in_a_row + 1
             if in_a_row >= stop_after_failures:
                 break
-    gave_up = Notification.objects.filter(email_status=EmailStatus.GAVE_UP).count()
+    gave_up = undelivered_email_count()
     return {
         "due": len(due),
         "sent": sent,
