@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "mace.accounts.middleware.IdleTimeoutMiddleware",
     "mace.core.middleware.LoginRequiredMiddleware",
+    # A service's refusal: the 403 page, or the 404 page when the policy hides the record.
+    "mace.core.middleware.RefusalMiddleware",
     "mace.accounts.middleware.TwoFactorRequiredMiddleware",
     "mace.core.middleware.ApiRateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -24,7 +24,7 @@ from mace.access.choices import (
 )
 from mace.access.models import AccessEvent, BreakGlassGrant
 from mace.core.concurrency import save_versioned
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.requestid import current_request_id
 
 if TYPE_CHECKING:
@@ -183,7 +183,7 @@ def break_glass_request(
     from mace.people.selectors import children_by_identifier, children_by_strong_identifier
 
     if not policy.can_request_break_glass(actor):
-        raise PermissionError("Your role does not include emergency access to children's records")
+        raise Refused("Your role does not include emergency access to children's records")
     errors: dict[str, list[str]] = {}
     identifier = (identifier or "").strip()
     reason = (reason or "").strip()
@@ -290,7 +290,7 @@ def _break_glass_grant(
 def break_glass_end(*, actor: User, grant: BreakGlassGrant) -> BreakGlassGrant:
     """Give emergency access up before it runs out (only the person who holds it)."""
     if grant.user_id != actor.pk:
-        raise PermissionError("Only the person who holds emergency access can give it up")
+        raise Refused("Only the person who holds emergency access can give it up")
     if not grant.is_active:
         return grant
     grant.ended_at = timezone.now()
@@ -307,7 +307,7 @@ def break_glass_review(
     on for investigation with a note saying why. A stale version (someone reviewed it meanwhile)
     raises ConflictError and writes nothing."""
     if not policy.can_review_break_glass(actor, grant):
-        raise PermissionError("You cannot review this use of emergency access")
+        raise Refused("You cannot review this use of emergency access")
     note = (note or "").strip()
     errors: dict[str, list[str]] = {}
     if outcome not in (BreakGlassReview.APPROPRIATE, BreakGlassReview.REFERRED):

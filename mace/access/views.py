@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -26,7 +25,7 @@ from mace.access.forms import (
 from mace.access.models import BreakGlassGrant
 from mace.accounts.models import User
 from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
 from mace.people.models import Child
 from mace.people.selectors import children_by_identifier
 
@@ -37,8 +36,10 @@ def _user(request: HttpRequest) -> User:
 
 def _require_audit(request: HttpRequest) -> User:
     user = _user(request)
-    if not policy.can_view_audit(user):
-        raise PermissionDenied("Only agency managers and data protection officers read the audit")
+    require(
+        policy.can_view_audit(user),
+        "Only agency managers and data protection officers read the audit",
+    )
     return user
 
 
@@ -59,8 +60,10 @@ def _dob_from(request: HttpRequest) -> dt.date | None:
 
 def break_glass_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not policy.can_request_break_glass(user):
-        raise PermissionDenied("Your role does not include emergency access to children's records")
+    require(
+        policy.can_request_break_glass(user),
+        "Your role does not include emergency access to children's records",
+    )
     if request.method == "POST":
         form = BreakGlassRequestForm(request.POST)
     else:
@@ -146,8 +149,7 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
     )
     conflict = None
     if request.method == "POST":
-        if not can_review:
-            raise PermissionDenied("You cannot review your own use of emergency access")
+        require(can_review, "You cannot review your own use of emergency access")
         if form.is_valid():
             data = form.cleaned_data
             try:

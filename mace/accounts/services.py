@@ -24,7 +24,7 @@ from mace.access.choices import SecurityAction
 from mace.accounts import two_factor
 from mace.accounts.choices import Role, RoleGrantStatus
 from mace.accounts.models import ApiToken, RoleAssignment, RoleGrantRequest, User
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -225,7 +225,7 @@ def role_grant_decide(
     """Approve (the roles and superuser take effect now) or refuse a waiting request. Only a
     second person with the standing to approve it may; a refusal says why."""
     if not policy.can_approve_role_grant(actor, grant):
-        raise PermissionError("You cannot decide this request: someone else must approve it")
+        raise Refused("You cannot decide this request: someone else must approve it")
     grant = RoleGrantRequest.objects.select_for_update().get(pk=grant.pk)
     if not grant.is_pending:
         raise DomainError("This request has already been decided", "decision")

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +36,7 @@ from mace.accounts.middleware import (
 )
 from mace.accounts.models import ApiToken, RoleGrantRequest, User
 from mace.core import ratelimit
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
 
 # Recovery codes wait here between being made and being shown, once.
 NEW_RECOVERY_CODES = "mace_new_recovery_codes"
@@ -282,8 +281,10 @@ def role_grants(request: HttpRequest) -> HttpResponse:
     """Powerful roles waiting for this manager's or data protection officer's approval, and the
     latest decided ones they could have decided."""
     user = cast(User, request.user)
-    if not policy.can_view_role_grants(user):
-        raise PermissionDenied("Only agency managers and data protection officers approve roles")
+    require(
+        policy.can_view_role_grants(user),
+        "Only agency managers and data protection officers approve roles",
+    )
     grants = policy.role_grants_for_approval(user, RoleGrantRequest.objects.all()).select_related(
         "user__agency", "requested_by", "decided_by"
     )

@@ -22,7 +22,7 @@ from mace.assessments.models import (
     ReviewInterval,
 )
 from mace.assessments.services import instrument_put_in_force, instrument_revise
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 
 
 def _editable(instrument: Instrument | None) -> bool:
@@ -88,7 +88,7 @@ class InstrumentAdmin(SimpleHistoryAdmin):
                     instrument=instrument,
                     version=str(latest),
                 )
-            except (DomainError, PermissionError) as error:
+            except (DomainError, Refused) as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 self.message_user(
@@ -111,7 +111,7 @@ class InstrumentAdmin(SimpleHistoryAdmin):
             for message_list in error.errors.values():
                 for message in message_list:
                     self.message_user(request, message, messages.ERROR)
-        except PermissionError as refusal:
+        except Refused as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
         else:
             self.message_user(

@@ -42,7 +42,7 @@ from mace.assessments.rules import AdvisorySummary, Seen, level_errors, override
 from mace.concerns.choices import IndicatorSource
 from mace.core.bounds import event_date_problem
 from mace.core.concurrency import require_version, save_versioned
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
 from mace.core.templatetags.govuk import gov_date
 from mace.people.choices import EntryKind, InvolvementReason
 from mace.people.services import chronology_add, involvement_ensure
@@ -113,11 +113,6 @@ class Checked:
     seen: list[Seen] = field(default_factory=list)
     vulnerabilities: list[InstrumentVulnerability] = field(default_factory=list)
     summary: AdvisorySummary | None = None
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionError(message)
 
 
 def _normalise(content: Content) -> Content:
@@ -563,7 +558,7 @@ def assessment_start(
     """Start a draft assessment of the child on the instrument version in force, with whatever
     content is given so far. `from_concerns` starts the indicators from the child's concerns
     of the last months (the assessor reviews them). The assessor's agency becomes involved."""
-    _require(policy.can_assess(actor, child), "You cannot assess this child")
+    require(policy.can_assess(actor, child), "You cannot assess this child")
     instrument = Instrument.in_force()
     if instrument is None:
         raise DomainError(
@@ -610,7 +605,7 @@ def assessment_update(
 ) -> Assessment:
     """Change a draft, if nobody changed it since the practitioner loaded it at `version`
     (ConflictError otherwise, and nothing is written). `changes` holds only what changes."""
-    _require(
+    require(
         policy.can_edit_assessment(actor, assessment),
         "Only a draft can be changed, by the agency making the assessment",
     )
@@ -737,7 +732,7 @@ def assessment_complete(
     """Complete a draft, with any last changes: everything must be recorded, and the level
     must pass the guard rules. An override of the rule for a current indicator of actual
     exploitation sends it to a manager of the agency for sign-off instead."""
-    _require(
+    require(
         policy.can_edit_assessment(actor, assessment),
         "Only a draft can be completed, by the agency making the assessment",
     )
@@ -753,7 +748,7 @@ def assessment_sign_off(
     """A manager of the assessor's agency (not the assessor) decides on an override: agreed,
     and the assessment is completed; or returned, and it is a draft again for the assessor
     to change. The decision and its reason are recorded, and shown on the assessment."""
-    _require(
+    require(
         policy.can_sign_off_assessment(actor, assessment),
         "Only a manager of the assessing agency who is not the assessor can sign this off",
     )
@@ -818,7 +813,7 @@ def summary_of(*, assessment: Assessment, changes: Mapping[str, Any]) -> Advisor
 
 
 def _require_instrument_admin(actor: User) -> None:
-    _require(
+    require(
         actor.has_perm("assessments.change_instrument"),
         "Only a system administrator can revise the assessment tool",
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,7 +49,7 @@ from mace.assessments.services import (
 )
 from mace.core.concurrency import ConflictError, last_change
 from mace.core.drafts import draft_discard, draft_get, draft_initial
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused, require
 from mace.core.templatetags.govuk import gov_date
 from mace.people.models import Child
 
@@ -104,8 +103,7 @@ def start(request: HttpRequest, child_id: int) -> HttpResponse:
     """What the assessment asks, which version of the tool, and the button that starts a draft."""
     child = _read(request, child_id)
     user = cast(User, request.user)
-    if not policy.can_assess(user, child):
-        raise PermissionDenied("You cannot assess this child")
+    require(policy.can_assess(user, child), "You cannot assess this child")
     instrument = Instrument.in_force()
     form = StartForm(
         request.POST if request.method == "POST" else None,
@@ -120,8 +118,6 @@ def start(request: HttpRequest, child_id: int) -> HttpResponse:
             )
         except DomainError as error:
             form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             messages.success(request, "Assessment started. It is a draft until you complete it")
             return redirect("assessments:edit", child_id=child.pk, assessment_id=assessment.pk)
@@ -191,15 +187,15 @@ def edit(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRespons
     assessment = _assessment(request, child_id, assessment_id)
     child, user = assessment.child, request.user
     if not policy.can_edit_assessment(user, assessment):  # type: ignore[arg-type]
-        if not assessment.is_draft:
-            raise PermissionDenied(
-                f"This assessment is {assessment.get_status_display().lower()}: it can no longer "
-                "be changed. A new assessment replaces it"
-                if assessment.is_completed
-                else "This assessment is waiting for a manager's sign-off: it can be changed only "
-                "if the manager returns it"
-            )
-        raise PermissionDenied(f"Only {assessment.agency} can change this draft")
+        require(
+            assessment.is_draft,
+            f"This assessment is {assessment.get_status_display().lower()}: it can no longer "
+            "be changed. A new assessment replaces it"
+            if assessment.is_completed
+            else "This assessment is waiting for a manager's sign-off: it can be changed only "
+            "if the manager returns it",
+        )
+        raise Refused(f"Only {assessment.agency} can change this draft")
     instrument = instrument_shown(assessment.instrument)
     assessment.instrument = instrument
     saved = content_of(assessment)
@@ -232,8 +228,6 @@ def edit(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRespons
                 form, extra = _conflict(request, conflict, assessment, instrument, rows, changes)
             except DomainError as error:
                 form.apply_domain_error(error, fields)
-            except PermissionError as refusal:
-                raise PermissionDenied(str(refusal)) from refusal
             else:
                 draft_discard(user=user, key=key)  # type: ignore[arg-type]
                 if not completing:
@@ -354,7 +348,7 @@ def sign_off(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRes
     assessment = _assessment(request, child_id, assessment_id)
     user = request.user
     if not policy.can_sign_off_assessment(user, assessment):  # type: ignore[arg-type]
-        raise PermissionDenied(
+        raise Refused(
             "Only a manager of the assessing agency who is not the assessor can sign this off"
         )
     form = SignOffForm(
@@ -380,8 +374,6 @@ def sign_off(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRes
             form.add_error(None, f"{CONFLICT}. Check it again before you decide")
         except DomainError as error:
             form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             if done.is_completed:
                 messages.success(request, "Override signed off. The assessment is completed")

@@ -13,7 +13,7 @@ from mace.access import policy
 from mace.concerns.choices import IndicatorSource, Route
 from mace.concerns.models import Concern, ConcernIndicator, ConcernRoute
 from mace.core.bounds import event_date_problem, text_errors
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.people.choices import EntryKind, InvolvementReason
 from mace.people.restricted import restriction_errors
 from mace.people.services import chronology_add, involvement_ensure
@@ -53,15 +53,15 @@ def concern_record(
     wrote, and where it goes. The actor's agency becomes involved with the child, and the concern
     goes on the child's chronology."""
     if not policy.can_record_concern(actor):
-        raise PermissionError("You cannot record concerns")
+        raise Refused("You cannot record concerns")
     # Recording a concern involves the agency, which opens the record to it; so it must not be a
     # way round need-to-know. A practitioner told that a record exists elsewhere contacts the
     # involved agency (or, in an emergency, uses break-glass access, which only reads: a grant
     # never lets its holder write, so never involves their agency).
     if not policy.can_view_child(actor, child):
-        raise PermissionError("You cannot see this child's record")
+        raise Refused("You cannot see this child's record")
     if not policy.can_write_for_child(actor, child):
-        raise PermissionError(policy.READ_ONLY_UNDER_GRANT)
+        raise Refused(policy.READ_ONLY_UNDER_GRANT)
     errors = text_errors(long={"narrative": (narrative, "The description")})
     if not narrative.strip():
         errors["narrative"] = ["Describe what you saw or were told"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -13,7 +12,7 @@ from mace.access.services import child_read
 from mace.concerns.forms import ConcernForm
 from mace.concerns.services import concern_record
 from mace.core.drafts import draft_discard, draft_get, draft_initial
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.reference.models import Definition, Indicator
 
 
@@ -26,9 +25,9 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
         path=request.path,
     )
     if not policy.can_record_concern(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied("Your role does not include recording concerns")
+        raise Refused("Your role does not include recording concerns")
     if not policy.can_write_for_child(request.user, child):  # type: ignore[arg-type]
-        raise PermissionDenied(policy.READ_ONLY_UNDER_GRANT)
+        raise Refused(policy.READ_ONLY_UNDER_GRANT)
     indicators = list(Indicator.objects.filter(active=True).order_by("group", "order", "pk"))
     form = ConcernForm(request.POST if request.method == "POST" else None, indicators=indicators)
     # What was typed before a timeout or a closed tab comes back as the form's initial data
@@ -51,8 +50,6 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
             )
         except DomainError as error:
             form.apply_domain_error(error, fields)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             draft_discard(user=request.user, key=draft_key)  # type: ignore[arg-type]
             messages.success(request, f"Concern recorded for {child.full_name}")

@@ -17,7 +17,7 @@ import math
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -29,7 +29,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from mace.accounts import two_factor
 from mace.accounts.models import ApiToken
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.schemas import MAX_INT
 
 logger = logging.getLogger("mace.api")
@@ -203,7 +203,9 @@ def _add_error_handlers(api: NinjaAPI) -> None:
         detail = f"The request body is over the limit of {limit:,} bytes"
         return api.create_response(request, {"detail": detail}, status=413)
 
-    def on_permission_error(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+    def on_refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        if isinstance(exc, Refused) and exc.not_found:
+            return api.create_response(request, {"detail": NOT_FOUND}, status=404)
         return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
 
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -224,7 +226,7 @@ def _add_error_handlers(api: NinjaAPI) -> None:
         (UnsafeInput, on_unsafe_input),
         (HttpError, on_http_error),
         (RequestDataTooBig, on_too_big),
-        (PermissionError, on_permission_error),
+        (PermissionDenied, on_refused),
         (Http404, on_not_found),
         (AuthenticationError, on_unauthenticated),
     ]

@@ -1,19 +1,19 @@
 """The page side of optimistic concurrency (mace.core.concurrency): when a save is refused because
 someone else changed the record first, the form comes back as the person submitted it, now
 carrying the saved version's number, with the error and a side-by-side of every field where their
-version and the saved one differ (templates: people/_conflict.html). Nothing they typed is lost;
-saving again is a deliberate choice to replace the saved version."""
+version and the saved one differ. mace.core.submit does this for every page; the panel is the
+template includes/conflict.html. Nothing they typed is lost; saving again is a deliberate choice
+to replace the saved version."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, QueryDict
 
-from mace.core.concurrency import ConflictError, last_change
-from mace.core.forms import GovForm
 from mace.core.templatetags.govuk import gov_date, gov_datetime
 from mace.reference.models import normalise_postcode
 
@@ -53,21 +53,12 @@ def with_version(request: HttpRequest, version: int) -> QueryDict:
     return data
 
 
-def conflict_form[F: GovForm](
-    request: HttpRequest,
-    form_class: type[F],
-    error: ConflictError,
-    fields: list[str],
-    **form_kwargs: Any,
-) -> tuple[F, dict[str, Any]]:
-    """The form to show again after a refused save, and the page's `conflict` context."""
-    current = error.current
-    form = form_class(with_version(request, current.version), **form_kwargs)  # type: ignore[attr-defined]
-    form.is_valid()
-    form.add_error(None, CONFLICT_MESSAGE)
+def conflict_rows(form: Any, current: Any, compare: Iterable[str]) -> list[dict[str, str]]:
+    """The side-by-side: each field in `compare` where what the person typed (the form, already
+    cleaned) and the saved record differ, both as the person would recognise them."""
     typed = getattr(form, "cleaned_data", {})
     rows = []
-    for name in fields:
+    for name in compare:
         field = form.fields.get(name)
         yours, saved = typed.get(name), getattr(current, name, None)
         if _comparable(name, yours) != _comparable(name, saved):
@@ -75,4 +66,4 @@ def conflict_form[F: GovForm](
             rows.append(
                 {"label": label, "yours": shown(field, yours), "saved": shown(field, saved)}
             )
-    return form, {"conflict": {"rows": rows, "change": last_change(current)}}
+    return rows

@@ -18,7 +18,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.models import Draft
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def draft_key_allowed(user: User, key: str) -> bool:
 
 def _require_key(user: User, key: str) -> None:
     if not draft_key_allowed(user, key):
-        raise PermissionError("You cannot keep a draft of this form")
+        raise Refused("You cannot keep a draft of this form")
 
 
 def _clean(data: Any) -> dict[str, list[str]]:

@@ -8,9 +8,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from mace.core import ratelimit
+from mace.core.errors import Refused
 from mace.core.requestid import current_request_id, new_request_id
 
 
@@ -54,6 +55,22 @@ class ApiErrorsAsJsonMiddleware:
             if header in response:
                 replacement[header] = response[header]
         return replacement
+
+
+class RefusalMiddleware:
+    """A page's refusal in one place: `Refused` is Django's PermissionDenied, so it answers with
+    the service's 403 page; one the policy words as "not found" answers with the 404 page, saying
+    nothing about whether the record exists. (The API answers both as JSON: mace.core.api.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, Refused) and exception.not_found:
+            raise Http404(exception.message) from exception
 
 
 class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):

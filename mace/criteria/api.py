@@ -12,7 +12,7 @@ from ninja import Query, Router
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
 from mace.criteria import selectors
 from mace.criteria.schemas import ChildCriteriaOut, EligibleListOut, EligibleQuery
@@ -42,7 +42,7 @@ def eligible(request: HttpRequest, params: Query[EligibleQuery]) -> EligibleList
     if quadrant is None:
         raise DomainError({"quadrant": ["Choose a quadrant: Mid, North, South or West"]})
     if not policy.can_view_mace_list(user, quadrant.pk):
-        raise PermissionError(f"Only the {quadrant.name} quadrant's MACE chairs and coordinator")
+        raise Refused(f"Only the {quadrant.name} quadrant's MACE chairs and coordinator")
     rows = selectors.quadrant_list(quadrant)
     page = list(rows[params.offset : params.offset + params.limit])
     children_listed(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from mace.access import policy
 from mace.access.choices import AccessChannel
 from mace.access.services import children_listed
 from mace.accounts.models import User
+from mace.core.errors import Refused, require
 from mace.criteria import selectors
 from mace.reference.models import Quadrant
 
@@ -23,7 +23,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """A MACE chair or coordinator goes to their own quadrant's list."""
     quadrant_id = policy.mace_panel_quadrant_id(cast(User, request.user))
     if quadrant_id is None:
-        raise PermissionDenied("Only MACE chairs and coordinators have a MACE list")
+        raise Refused("Only MACE chairs and coordinators have a MACE list")
     quadrant = Quadrant.objects.get(pk=quadrant_id)
     return redirect("criteria:quadrant_list", quadrant=quadrant.code)
 
@@ -33,8 +33,10 @@ def quadrant_list(request: HttpRequest, quadrant: str) -> HttpResponse:
     found = selectors.quadrant_by_name(quadrant)
     if found is None:
         raise Http404("No such quadrant")
-    if not policy.can_view_mace_list(user, found.pk):
-        raise PermissionDenied(f"Only the {found.name} quadrant's MACE chairs and coordinator")
+    require(
+        policy.can_view_mace_list(user, found.pk),
+        f"Only the {found.name} quadrant's MACE chairs and coordinator",
+    )
     page = Paginator(selectors.quadrant_list(found), PAGE_SIZE).get_page(request.GET.get("page"))
     children_listed(
         user=user,

@@ -15,7 +15,7 @@ from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import children_listed
 from mace.accounts.models import User
 from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
 from mace.disruption import selectors, services
 from mace.disruption.models import Disruption, EvidenceItem
@@ -179,7 +179,7 @@ def disruption_list(request: HttpRequest, params: Query[DisruptionListQuery]) ->
     agency."""
     user = _user(request)
     if not policy.can_list_disruption(user):
-        raise PermissionError("Your role does not include disruption")
+        raise Refused("Your role does not include disruption")
     agency = _agency(params.lead_agency, "lead_agency")
     found = selectors.disruption_search(
         user=user,
@@ -208,7 +208,7 @@ def disruption_create(request: HttpRequest, payload: DisruptionIn) -> Any:
     does not exist). Bad values answer 422 with field errors; nothing is written."""
     user = _user(request)
     if not policy.can_record_disruption(user):
-        raise PermissionError("Your role does not include recording disruption")
+        raise Refused("Your role does not include recording disruption")
     subject = policy.scope_intelligence(user, Record.objects.all()).filter(pk=payload.subject)
     found = subject.first()
     if found is None:
@@ -244,7 +244,7 @@ def disruption_change(request: HttpRequest, disruption_id: Id, payload: Disrupti
     user = _user(request)
     disruption = _read(request, disruption_id, AccessAction.CHANGE)
     if not policy.can_change_disruption(user, disruption):
-        raise PermissionError("You cannot change this disruption")
+        raise Refused("You cannot change this disruption")
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "lead_agency" in changes:
         changes["lead_agency"] = _agency(changes["lead_agency"], "lead_agency")
@@ -277,7 +277,7 @@ def disruption_change(request: HttpRequest, disruption_id: Id, payload: Disrupti
 
 def _evidence_allowed(user: User) -> None:
     if not policy.sees_evidence(user):
-        raise PermissionError("Your role does not include evidence for prosecutions")
+        raise Refused("Your role does not include evidence for prosecutions")
 
 
 @router.get(

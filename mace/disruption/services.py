@@ -15,7 +15,7 @@ from mace.access import policy
 from mace.accounts.choices import Role
 from mace.core.bounds import event_date_problem, text_problem
 from mace.core.concurrency import differs, require_version, save_versioned
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
 from mace.core.notifications import notify
 from mace.disruption.choices import CLOSED_STATUSES, DisruptionStatus, DisruptionType, EvidenceKind
 from mace.disruption.models import Disruption, EvidenceItem
@@ -51,11 +51,6 @@ CHANGEABLE = (
     "action",
     "notes",
 )
-
-
-def _require(allowed: bool, message: str = "You do not have permission to do this") -> None:
-    if not allowed:
-        raise PermissionError(message)
 
 
 DATE_NAMES = {
@@ -182,9 +177,9 @@ def disruption_record(
 ) -> Disruption:
     """Record a disruption activity on a person of concern, a location or a vehicle. The lead
     agency is the actor's unless another is named."""
-    _require(policy.can_record_disruption(actor), "Your role does not include recording disruption")
+    require(policy.can_record_disruption(actor), "Your role does not include recording disruption")
     subject = _check_subject(actor, subject)
-    _require(
+    require(
         policy.can_record_disruption(actor, subject),
         "You can only record disruption on people, places and vehicles in your district",
     )
@@ -217,7 +212,7 @@ def disruption_update(
     """Change a disruption, if nobody else changed it since the person loaded it at `version`
     (ConflictError otherwise, with the disruption as it is now). `changes` holds only the fields
     being changed."""
-    _require(policy.can_change_disruption(actor, disruption), "You cannot change this disruption")
+    require(policy.can_change_disruption(actor, disruption), "You cannot change this disruption")
     unknown = set(changes) - set(CHANGEABLE)
     if unknown:
         raise DomainError({name: ["This cannot be changed"] for name in sorted(unknown)})
@@ -256,9 +251,9 @@ def evidence_record(
 ) -> EvidenceItem:
     """Record an evidence item collected for a prosecution, about a child, a person of concern
     or both, and the action or disruption it was collected for."""
-    _require(policy.sees_evidence(actor), "Your role does not include evidence for prosecutions")
+    require(policy.sees_evidence(actor), "Your role does not include evidence for prosecutions")
     if disruption is not None:
-        _require(policy.can_view_disruption(actor, disruption), "You cannot see that disruption")
+        require(policy.can_view_disruption(actor, disruption), "You cannot see that disruption")
     errors: dict[str, list[str]] = {}
     description = (description or "").strip()
     if not description:

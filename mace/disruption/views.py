@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +16,8 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import children_listed
 from mace.accounts.models import User
-from mace.core.concurrency import ConflictError
-from mace.core.conflicts import conflict_form
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
+from mace.core.submit import bind, submit
 from mace.disruption import selectors, services
 from mace.disruption.forms import DisruptionForm, EvidenceForm, FilterForm
 from mace.disruption.models import Disruption
@@ -57,8 +55,7 @@ def _log_named(request: HttpRequest, rows: list[Any], named: set[int]) -> None:
 
 def disruption_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not policy.can_list_disruption(user):
-        raise PermissionDenied("Your role does not include disruption")
+    require(policy.can_list_disruption(user), "Your role does not include disruption")
     form = FilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -208,8 +205,7 @@ def _prefill(request: HttpRequest, user: User) -> tuple[dict[str, Any], Record |
 
 def disruption_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not policy.can_record_disruption(user):
-        raise PermissionDenied("Your role does not include recording disruption")
+    require(policy.can_record_disruption(user), "Your role does not include recording disruption")
     child_field = policy.sees_evidence(user) and policy.sees_case_content(user)
     initial, subject = _prefill(request, user)
     form = DisruptionForm(
@@ -223,8 +219,6 @@ def disruption_create(request: HttpRequest) -> HttpResponse:
             disruption = services.disruption_record(actor=user, **values)
         except DomainError as error:
             form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             messages.success(request, f"Disruption recorded: {disruption}")
             return redirect(disruption.get_absolute_url())
@@ -245,8 +239,7 @@ def disruption_edit(request: HttpRequest, disruption_id: int) -> HttpResponse:
     shown; nothing is overwritten without the person seeing what they replace."""
     user = _user(request)
     disruption = _read(request, disruption_id)
-    if not policy.can_change_disruption(user, disruption):
-        raise PermissionDenied("You cannot change this disruption")
+    require(policy.can_change_disruption(user, disruption), "You cannot change this disruption")
     # Whoever may not name the disruption's child (a district officer) changes the rest.
     child_field = (
         policy.sees_evidence(user)
@@ -254,42 +247,30 @@ def disruption_edit(request: HttpRequest, disruption_id: int) -> HttpResponse:
         and (disruption.child is None or policy.can_view_child(user, disruption.child))
     )
     kwargs = {"editing": True, "child_field": child_field}
-    form = DisruptionForm(
-        request.POST if request.method == "POST" else None,
-        initial=_edit_initial(disruption),
-        **kwargs,
-    )
-    extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
+    form = bind(request, DisruptionForm, initial=_edit_initial(disruption), **kwargs)
+
+    def update() -> Disruption:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            changes = _resolve(user, data)
-            services.disruption_update(
-                actor=user,
-                disruption=disruption,
-                version=form.cleaned_data["version"],
-                changes=changes,
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(
-                request,
-                DisruptionForm,
-                conflict,
-                [n for n in services.CHANGEABLE if n in form.fields and n != "child"],
-                initial=_edit_initial(disruption),
-                **kwargs,
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, "Changes saved")
-            return redirect(disruption.get_absolute_url())
+        return services.disruption_update(
+            actor=user,
+            disruption=disruption,
+            version=form.cleaned_data["version"],
+            changes=_resolve(user, data),
+        )
+
+    sent = submit(
+        request,
+        form,
+        update,
+        compare=[n for n in services.CHANGEABLE if n in form.fields and n != "child"],
+    )
+    if sent.ok:
+        messages.success(request, "Changes saved")
+        return redirect(disruption.get_absolute_url())
     return render(
         request,
         "disruption/form.html",
-        {"form": form, "d": disruption, "subject": disruption.subject, **extra},
+        {"d": disruption, "subject": disruption.subject, **sent.context},
     )
 
 
@@ -297,8 +278,9 @@ def evidence_add(request: HttpRequest, disruption_id: int) -> HttpResponse:
     """Add an evidence item collected for a prosecution, from a disruption's page."""
     user = _user(request)
     disruption = _read(request, disruption_id)
-    if not policy.can_record_evidence(user):
-        raise PermissionDenied("Your role does not include evidence for prosecutions")
+    require(
+        policy.can_record_evidence(user), "Your role does not include evidence for prosecutions"
+    )
     initial: dict[str, Any] = {"collected_by": user.agency_id}
     if disruption.subject.kind == "person":
         initial["person"] = disruption.subject_id
@@ -311,8 +293,6 @@ def evidence_add(request: HttpRequest, disruption_id: int) -> HttpResponse:
             services.evidence_record(actor=user, disruption=disruption, **values)
         except DomainError as error:
             form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             messages.success(request, "Evidence item added")
             return redirect(disruption.get_absolute_url())

@@ -17,7 +17,7 @@ from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.accounts.models import User
 from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
 from mace.intelligence import schemas, selectors, services
 from mace.intelligence.choices import RecordKind
@@ -215,7 +215,7 @@ def _add_routes(kind: str) -> None:
     def list_records(request: HttpRequest, params: Query[schemas.RecordListQuery]) -> Any:
         user = _user(request)
         if not policy.can_list_intelligence(user, kind):
-            raise PermissionError(f"Your role does not include {info.plural}")
+            raise Refused(f"Your role does not include {info.plural}")
         records = selectors.record_search(user=user, kind=kind, query=params.q)
         return {
             "count": records.count(),
@@ -357,7 +357,7 @@ def child_links(request: HttpRequest, child_id: Id) -> Any:
         path=request.path,
     )
     if not policy.sees_links_to_children(user):
-        raise PermissionError("Your role does not include intelligence records")
+        raise Refused("Your role does not include intelligence records")
     return _link_list(selectors.links_for_child(user, child))
 
 

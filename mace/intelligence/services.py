@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from mace.access import policy
 from mace.core.concurrency import differs, require_version, save_versioned
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
 from mace.intelligence.choices import (
     CHILD,
     RELATIONSHIP_RULES,
@@ -70,11 +70,6 @@ class DuplicateRecord(DomainError):
     def __init__(self, field: str, message: str, existing: Record) -> None:
         self.existing = existing
         super().__init__({field: [message]})
-
-
-def _require(allowed: bool, message: str = "You do not have permission to do this") -> None:
-    if not allowed:
-        raise PermissionError(message)
 
 
 # What a practitioner may set on each kind of record (the service works out the keys, the
@@ -372,7 +367,7 @@ def record_create(*, actor: User, kind: str, data: Mapping[str, Any]) -> Intelli
     refused with DuplicateRecord, which names it, so nobody enters it twice."""
     if kind not in KINDS:
         raise DomainError({"kind": ["Choose a kind of record"]})
-    _require(
+    require(
         policy.can_create_intelligence(actor, kind),
         f"Your role does not include recording {KINDS[kind].plural}",
     )
@@ -415,7 +410,7 @@ def record_update(
     being changed. For a location, `area` places it by hand (None: by its postcode); without
     `area`, a hand placement stands unless the postcode changes."""
     kind = record.KIND
-    _require(
+    require(
         policy.can_change_intelligence(actor, record),
         f"You cannot change this {KINDS[kind].singular}",
     )
@@ -497,7 +492,7 @@ def link_create(
     those who see intelligence read) and involves the actor's agency."""
     if (subject is None) == (child is None):
         raise DomainError({"subject": ["Link the target to one record or one child"]})
-    _require(
+    require(
         policy.can_link(actor, target=target, subject=subject, child=child),
         "You cannot link these records",
     )

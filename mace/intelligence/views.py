@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,10 +17,9 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.accounts.models import User
-from mace.core.concurrency import ConflictError
-from mace.core.conflicts import conflict_form
 from mace.core.drafts import draft_discard, draft_get, draft_initial
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused, require
+from mace.core.submit import bind, submit
 from mace.core.templatetags.govuk import gov_date
 from mace.intelligence import selectors, services
 from mace.intelligence.choices import CHILD, RecordKind
@@ -78,8 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The start page: how many records of each kind the user may see, and a search across
     them all."""
     user = _user(request)
-    if not policy.sees_intelligence(user):
-        raise PermissionDenied("Your role does not include intelligence records")
+    require(policy.sees_intelligence(user), "Your role does not include intelligence records")
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     found = selectors.records_find(user=user, query=query) if query else None
@@ -111,8 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     user = _user(request)
     info = KINDS[kind]
-    if not policy.can_list_intelligence(user, kind):
-        raise PermissionDenied(f"Your role does not include {info.plural}")
+    require(policy.can_list_intelligence(user, kind), f"Your role does not include {info.plural}")
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     records = selectors.record_search(user=user, kind=kind, query=query)
@@ -272,8 +268,10 @@ def _data(kind: str, cleaned: dict[str, Any]) -> dict[str, Any]:
 def record_create(request: HttpRequest, kind: str) -> HttpResponse:
     user = _user(request)
     info = KINDS[kind]
-    if not policy.can_create_intelligence(user, kind):
-        raise PermissionDenied(f"Your role does not include recording {info.plural}")
+    require(
+        policy.can_create_intelligence(user, kind),
+        f"Your role does not include recording {info.plural}",
+    )
     form = FORMS[kind](request.POST if request.method == "POST" else None)
     existing = None
     if request.method == "POST" and form.is_valid():
@@ -286,8 +284,6 @@ def record_create(request: HttpRequest, kind: str) -> HttpResponse:
             existing = _offer(user, duplicate.existing)
         except DomainError as error:
             form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             messages.success(request, f"{info.title_singular} recorded: {record.label}")
             return redirect(record.get_absolute_url())
@@ -312,37 +308,35 @@ def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     user = _user(request)
     info = KINDS[kind]
     record = _read(request, kind, pk)
-    if not policy.can_change_intelligence(user, record):
-        raise PermissionDenied(f"You cannot change this {info.singular}")
+    require(policy.can_change_intelligence(user, record), f"You cannot change this {info.singular}")
     form_class = edit_form(kind)
-    form = form_class(
-        request.POST if request.method == "POST" else None,
-        initial={**_form_initial(kind, record), "version": record.version},
+    form = bind(
+        request, form_class, initial={**_form_initial(kind, record), "version": record.version}
     )
-    extra: dict[str, Any] = {}
-    existing = None
-    if request.method == "POST" and form.is_valid():
-        changes = _data(kind, form.cleaned_data)
-        try:
-            services.record_update(
-                actor=user, record=record, version=form.cleaned_data["version"], changes=changes
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(request, form_class, conflict, list(changes))
-        except DuplicateRecord as duplicate:
-            form.apply_domain_error(duplicate)
-            existing = _offer(user, duplicate.existing)
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, "Changes saved")
-            return redirect(record.get_absolute_url())
+    sent = submit(
+        request,
+        form,
+        lambda: services.record_update(
+            actor=user,
+            record=record,
+            version=form.cleaned_data["version"],
+            changes=_data(kind, form.cleaned_data),
+        ),
+        compare=lambda: list(_data(kind, form.cleaned_data)),
+    )
+    if sent.ok:
+        messages.success(request, "Changes saved")
+        return redirect(record.get_absolute_url())
+    duplicate = sent.error if isinstance(sent.error, DuplicateRecord) else None
     return render(
         request,
         "intelligence/form.html",
-        {"info": info, "form": form, "existing": existing, "record": record, **extra},
+        {
+            "info": info,
+            "existing": _offer(user, duplicate.existing) if duplicate else None,
+            "record": record,
+            **sent.context,
+        },
     )
 
 
@@ -355,8 +349,10 @@ def link_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Add a link from a record's page."""
     user = _user(request)
     record = _read(request, kind, pk)
-    if not policy.can_change_intelligence(user, record):
-        raise PermissionDenied(f"You cannot add links to this {KINDS[kind].singular}")
+    require(
+        policy.can_change_intelligence(user, record),
+        f"You cannot add links to this {KINDS[kind].singular}",
+    )
     return _link_add(request, here=record.record, back=record.get_absolute_url())
 
 
@@ -371,9 +367,8 @@ def child_link_add(request: HttpRequest, child_id: int) -> HttpResponse:
         path=request.path,
     )
     if policy.intelligence_reach(user) != policy.REACH_FULL:
-        raise PermissionDenied("Your role does not include intelligence records")
-    if not policy.can_link_child(user, child):
-        raise PermissionDenied(policy.READ_ONLY_UNDER_GRANT)
+        raise Refused("Your role does not include intelligence records")
+    require(policy.can_link_child(user, child), policy.READ_ONLY_UNDER_GRANT)
     return _link_add(request, here=child, back=reverse("people:detail", args=[child.pk]))
 
 
@@ -472,8 +467,6 @@ def _link_add(request: HttpRequest, *, here: Record | Child, back: str) -> HttpR
                 error,
                 {"subject": "relationship", "target": "relationship", "child": "relationship"},
             )
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             draft_discard(user=user, key=draft_key)
             messages.success(request, f"Link added: {_end_name(other)}")

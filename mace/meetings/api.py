@@ -23,7 +23,7 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
 from mace.meetings import services
 from mace.meetings.choices import ActionStatus, MeetingStatus
@@ -83,7 +83,7 @@ def _works_on_mace(user: User) -> None:
     """The lists, as the meetings and actions pages: 403 for someone whose roles never bring
     them to a meeting or give them an action."""
     if not policy.works_on_mace(user):
-        raise PermissionError("Your role does not include MACE meetings or actions")
+        raise Refused("Your role does not include MACE meetings or actions")
 
 
 @contextmanager

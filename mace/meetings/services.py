@@ -3,7 +3,7 @@ edited and frozen by the coordinator), attendance, discussions and decisions, pa
 themes, actions and their updates, and the minutes (signed off by a chair, then amended only by
 a recorded amendment).
 
-Every function takes the acting user, asks the access policy (PermissionError when it says no),
+Every function takes the acting user, asks the access policy (Refused when it says no),
 refuses bad input with DomainError (field errors) and a stale copy with ConflictError."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from mace.accounts.choices import Role
 from mace.assessments.choices import AssessmentStatus, RiskLevel
 from mace.core.bounds import event_date_problem
 from mace.core.concurrency import require_version, save_versioned
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
 from mace.core.notifications import notify
 from mace.meetings.choices import (
     ActionStatus,
@@ -55,11 +55,6 @@ if TYPE_CHECKING:
 LEVEL_RANK: dict[str, int] = {RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
 # The statuses in which a meeting records what it discussed and decided.
 RECORDING = (MeetingStatus.AGENDA_FROZEN, MeetingStatus.HELD)
-
-
-def _require(allowed: bool, message: str = "You do not have permission to do this") -> None:
-    if not allowed:
-        raise PermissionError(message)
 
 
 def _text(value: Any) -> str:
@@ -143,7 +138,7 @@ def meeting_schedule(
 ) -> Meeting:
     """Schedule a meeting of the quadrant's panel (its chairs and coordinator are its first
     members)."""
-    _require(
+    require(
         policy.can_run_meetings(actor, quadrant.pk),
         "Only the quadrant's MACE chairs and coordinator schedule its meetings",
     )
@@ -253,7 +248,7 @@ def meetings_schedule_ahead(*, today: dt.date | None = None, months: int = 3) ->
 
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: Meeting, version: int, reason: str) -> Meeting:
-    _require(policy.can_run_meeting(actor, meeting))
+    require(policy.can_run_meeting(actor, meeting))
     errors: dict[str, list[str]] = {}
     _required_text(errors, "reason", reason, "Say why the meeting is cancelled")
     if meeting.status != MeetingStatus.SCHEDULED:
@@ -285,7 +280,7 @@ def member_add(
     attendance: str = Attendance.INVITED,
 ) -> MeetingMember:
     """Ask someone to the meeting: a user of the platform, or a named guest of an agency."""
-    _require(policy.can_run_meeting(actor, meeting))
+    require(policy.can_run_meeting(actor, meeting))
     errors: dict[str, list[str]] = {}
     if meeting.signed_off or meeting.status == MeetingStatus.CANCELLED:
         errors["__all__"] = ["The minutes of this meeting are closed"]
@@ -319,7 +314,7 @@ def attendance_record(
     *, actor: User, meeting: Meeting, marks: Mapping[int, str]
 ) -> list[MeetingMember]:
     """Record who was present and who sent apologies (member id -> Attendance)."""
-    _require(policy.can_run_meeting(actor, meeting))
+    require(policy.can_run_meeting(actor, meeting))
     if meeting.signed_off:
         raise DomainError("The minutes are signed off: attendance changes by amendment")
     members = {m.pk: m for m in meeting.members.all()}
@@ -448,7 +443,7 @@ def agenda_suggestions(meeting: Meeting) -> dict[int, list[str]]:
 
 
 def _editable_agenda(actor: User, meeting: Meeting) -> None:
-    _require(
+    require(
         policy.can_run_meeting(actor, meeting),
         "Only the quadrant's MACE coordinator and chairs change its agenda",
     )
@@ -565,7 +560,7 @@ def agenda_item_move(*, actor: User, item: AgendaItem, up: bool) -> AgendaItem:
 def agenda_freeze(*, actor: User, meeting: Meeting, version: int) -> Meeting:
     """Freeze the agenda: the pack goes to the members, overdue actions are carried forward, and
     the meeting records its discussions from now on."""
-    _require(policy.can_run_meeting(actor, meeting))
+    require(policy.can_run_meeting(actor, meeting))
     if not meeting.agenda_open:
         raise DomainError("The agenda is already frozen")
     if meeting.is_part_1 and not meeting.agenda_items.filter(removed_at__isnull=True).exists():
@@ -596,7 +591,7 @@ def agenda_freeze(*, actor: User, meeting: Meeting, version: int) -> Meeting:
 
 
 def _recording(actor: User, meeting: Meeting) -> None:
-    _require(policy.can_run_meeting(actor, meeting))
+    require(policy.can_run_meeting(actor, meeting))
     if meeting.status not in RECORDING:
         if meeting.signed_off:
             raise DomainError("The minutes are signed off: they change only by amendment")
@@ -678,7 +673,7 @@ def threat_add(
     discussion: str = "",
 ) -> Threat:
     """Put a threat on a part 2 meeting (before it or at it)."""
-    _require(policy.can_run_meeting(actor, meeting))
+    require(policy.can_run_meeting(actor, meeting))
     errors: dict[str, list[str]] = {}
     if meeting.is_part_1:
         errors["__all__"] = ["Threats are discussed at part 2 meetings"]
@@ -818,7 +813,7 @@ def action_update_add(
     *, actor: User, action: Action, version: int, status: str, note: str
 ) -> ActionUpdate:
     """The owner's progress: a note, and the status it leaves the action in."""
-    _require(policy.can_update_action(actor, action), "You cannot update this action")
+    require(policy.can_update_action(actor, action), "You cannot update this action")
     errors: dict[str, list[str]] = {}
     if status not in ActionStatus.values:
         errors["status"] = ["Choose the action's status"]
@@ -860,7 +855,7 @@ def minutes_sign_off(*, actor: User, meeting: Meeting, version: int) -> Meeting:
     minutes change only by amendment from now on."""
     from mace.people.services import chronology_add, involvement_ensure
 
-    _require(
+    require(
         policy.can_sign_off_minutes(actor, meeting),
         "Only a MACE chair of the quadrant signs its minutes off",
     )
@@ -914,7 +909,7 @@ def minutes_sign_off(*, actor: User, meeting: Meeting, version: int) -> Meeting:
 @transaction.atomic
 def minutes_amend(*, actor: User, meeting: Meeting, text: str, reason: str) -> MinutesAmendment:
     """Change signed-off minutes: a recorded amendment, shown with the minutes and in the PDF."""
-    _require(
+    require(
         policy.can_sign_off_minutes(actor, meeting),
         "Only a MACE chair of the quadrant amends its minutes",
     )

@@ -6,11 +6,10 @@ shown in a pack are logged, every write is a service."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +21,9 @@ from mace.access import policy
 from mace.access.choices import AccessChannel
 from mace.access.services import children_listed
 from mace.accounts.models import User
-from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused, require
 from mace.core.forms import GovForm
+from mace.core.submit import submit
 from mace.meetings import forms, selectors, services
 from mace.meetings.choices import MeetingPart
 from mace.meetings.models import AgendaItem, Meeting, Threat
@@ -46,8 +45,10 @@ def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
 def _running(request: HttpRequest, meeting_id: int) -> Meeting:
     """A meeting the user runs: 404 if they may not read it, 403 if they only read it."""
     meeting = _meeting(request, meeting_id)
-    if not policy.can_run_meeting(_user(request), meeting):
-        raise PermissionDenied("Only the quadrant's MACE chairs and coordinator do this")
+    require(
+        policy.can_run_meeting(_user(request), meeting),
+        "Only the quadrant's MACE chairs and coordinator do this",
+    )
     return meeting
 
 
@@ -100,21 +101,6 @@ def _form_page(
     )
 
 
-def _attempt(form: GovForm, write: Callable[[], Any], fields: dict[str, str] | None = None) -> Any:
-    """Run a service; its refusal lands on the form. Answers the result, or None if refused."""
-    try:
-        return write()
-    except DomainError as error:
-        form.apply_domain_error(error, fields)
-    except ConflictError:
-        form.add_error(
-            None,
-            "Someone else changed this while you were working on it. Check the page below "
-            "and save again if what you have is still right.",
-        )
-    return None
-
-
 # --- the diary ---------------------------------------------------------------------------------
 
 
@@ -123,8 +109,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     meetings = selectors.meetings_for(user)
     quadrant_id = policy.mace_panel_quadrant_id(user)
-    if not policy.works_on_mace(user):
-        raise PermissionDenied("Your role does not include MACE meetings or actions")
+    require(policy.works_on_mace(user), "Your role does not include MACE meetings or actions")
     now = timezone.now() - dt.timedelta(hours=12)
     page = Paginator(meetings.filter(starts_at__lt=now), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -145,14 +130,15 @@ def schedule(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     quadrant_id = policy.mace_panel_quadrant_id(user)
     if quadrant_id is None:
-        raise PermissionDenied("Only MACE chairs and coordinators schedule meetings")
+        raise Refused("Only MACE chairs and coordinators schedule meetings")
     quadrant = Quadrant.objects.get(pk=quadrant_id)
     form = forms.ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         starts_at = timezone.make_aware(
             dt.datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"])
         )
-        meeting = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.meeting_schedule(
                 actor=user,
@@ -161,9 +147,9 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 starts_at=starts_at,
                 place=form.cleaned_data["place"],
             ),
-            {"starts_at": "day"},
+            fields={"starts_at": "day"},
         )
-        if meeting is not None:
+        if sent.ok and (meeting := sent.result) is not None:
             messages.success(request, f"{meeting} is in the diary")
             return _back(meeting)
     return _form_page(
@@ -231,12 +217,13 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             child = Child.objects.filter(pk=add.cleaned_data["child"]).first()
             find = forms.AgendaFindForm(request.POST)  # carries the search, to show again
             find.is_valid()
-            item = _attempt(
+            sent = submit(
+                request,
                 find,
                 lambda: services.agenda_item_add(actor=user, meeting=meeting, child=child),
-                {"child": "q"},
+                fields={"child": "q"},
             )
-            if item is not None:
+            if sent.ok and (item := sent.result) is not None:
                 messages.success(request, f"{item.child.full_name} is on the agenda")
                 return _back(meeting, "agenda")
             return render(
@@ -262,13 +249,14 @@ def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     _names(request, [item.child])
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.agenda_item_remove(
                 actor=_user(request), item=item, reason=form.cleaned_data["reason"]
             ),
         )
-        if done is not None:
+        if sent.ok:
             messages.success(request, f"{item.child.full_name} is off the agenda")
             return _back(meeting, "agenda")
     return _form_page(
@@ -297,13 +285,14 @@ def agenda_freeze(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     form = forms.VersionForm(request.POST or None, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
-        frozen = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.agenda_freeze(
                 actor=_user(request), meeting=meeting, version=form.cleaned_data["version"]
             ),
         )
-        if frozen is not None:
+        if sent.ok and (frozen := sent.result) is not None:
             messages.success(request, "The agenda is frozen and the pack sent to the members")
             return _back(frozen)
     return _form_page(
@@ -323,7 +312,8 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cancelled = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.meeting_cancel(
                 actor=_user(request),
@@ -332,7 +322,7 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             ),
         )
-        if cancelled is not None:
+        if sent.ok and (cancelled := sent.result) is not None:
             messages.success(request, "The meeting is cancelled")
             return _back(cancelled)
     return _form_page(
@@ -353,13 +343,14 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     members = list(meeting.members.select_related("agency"))
     form = forms.AttendanceForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
-        done = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.attendance_record(
                 actor=_user(request), meeting=meeting, marks=form.marks()
             ),
         )
-        if done is not None:
+        if sent.ok:
             messages.success(request, "Attendance recorded")
             return _back(meeting, "members")
     return _form_page(
@@ -376,7 +367,8 @@ def member_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     form = forms.MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        member = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.member_add(
                 actor=_user(request),
@@ -386,7 +378,7 @@ def member_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 attendance=form.cleaned_data["attendance"],
             ),
         )
-        if member is not None:
+        if sent.ok and (member := sent.result) is not None:
             messages.success(request, f"{member.name} of {member.agency} is on the list")
             return _back(meeting, "members")
     return _form_page(
@@ -414,7 +406,8 @@ def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
         initial["version"] = existing.version
     form = forms.DiscussionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.discussion_record(
                 actor=_user(request),
@@ -423,7 +416,7 @@ def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
                 version=form.cleaned_data.get("version"),
             ),
         )
-        if saved is not None:
+        if sent.ok:
             messages.success(
                 request, f"The panel's decision for {item.child.full_name} is recorded"
             )
@@ -447,7 +440,8 @@ def threat_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
         record_id = form.cleaned_data["record"]
         record = Record.objects.filter(pk=record_id).first() if record_id else None
-        threat = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.threat_add(
                 actor=user,
@@ -457,7 +451,7 @@ def threat_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 discussion=form.cleaned_data["discussion"],
             ),
         )
-        if threat is not None:
+        if sent.ok and (threat := sent.result) is not None:
             messages.success(request, f"{threat.title} is on the meeting")
             return _back(meeting, "threats")
     return _form_page(request, form, meeting=meeting, title="Add a threat", submit="Add the threat")
@@ -473,7 +467,8 @@ def threat_edit(request: HttpRequest, meeting_id: int, threat_id: int) -> HttpRe
         initial={"version": threat.version, "discussion": threat.discussion},
     )
     if request.method == "POST" and form.is_valid():
-        saved = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.threat_update(
                 actor=_user(request),
@@ -482,7 +477,7 @@ def threat_edit(request: HttpRequest, meeting_id: int, threat_id: int) -> HttpRe
                 discussion=form.cleaned_data["discussion"],
             ),
         )
-        if saved is not None:
+        if sent.ok:
             messages.success(request, f"The panel's conclusion on {threat.title} is recorded")
             return _back(meeting, "threats")
     return _form_page(
@@ -504,7 +499,8 @@ def notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        saved = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.meeting_notes_update(
                 actor=_user(request),
@@ -513,7 +509,7 @@ def notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 changes=changes,
             ),
         )
-        if saved is not None:
+        if sent.ok:
             messages.success(request, "The minutes are saved")
             return _back(meeting, "notes")
     title = (
@@ -552,7 +548,8 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             if not meeting.is_part_1 and about_id
             else None
         )
-        action = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.action_create(
                 actor=user,
@@ -563,9 +560,9 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 item=item,
                 threat=threat,
             ),
-            {"item": "about", "threat": "about"},
+            fields={"item": "about", "threat": "about"},
         )
-        if action is not None:
+        if sent.ok and (action := sent.result) is not None:
             messages.success(request, f"Action given to {action.owner_agency}")
             return _back(meeting, "actions")
     return _form_page(
@@ -579,17 +576,20 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def sign_off(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = _user(request)
     meeting = _meeting(request, meeting_id)
-    if not policy.can_sign_off_minutes(user, meeting):
-        raise PermissionDenied("Only a MACE chair of the quadrant signs the minutes off")
+    require(
+        policy.can_sign_off_minutes(user, meeting),
+        "Only a MACE chair of the quadrant signs the minutes off",
+    )
     form = forms.VersionForm(request.POST or None, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
-        signed = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.minutes_sign_off(
                 actor=user, meeting=meeting, version=form.cleaned_data["version"]
             ),
         )
-        if signed is not None:
+        if sent.ok and (signed := sent.result) is not None:
             messages.success(
                 request, "The minutes are signed off and each decision is on the child's chronology"
             )
@@ -610,11 +610,14 @@ def sign_off(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = _user(request)
     meeting = _meeting(request, meeting_id)
-    if not policy.can_sign_off_minutes(user, meeting):
-        raise PermissionDenied("Only a MACE chair of the quadrant amends the minutes")
+    require(
+        policy.can_sign_off_minutes(user, meeting),
+        "Only a MACE chair of the quadrant amends the minutes",
+    )
     form = forms.AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        amendment = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.minutes_amend(
                 actor=user,
@@ -623,7 +626,7 @@ def amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             ),
         )
-        if amendment is not None:
+        if sent.ok:
             messages.success(request, "The amendment is recorded with the minutes")
             return _back(meeting, "amendments")
     return _form_page(
@@ -647,8 +650,7 @@ def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def action_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if not policy.works_on_mace(user):
-        raise PermissionDenied("Your role does not include MACE actions")
+    require(policy.works_on_mace(user), "Your role does not include MACE actions")
     show = request.GET.get("show", "open")
     if show not in ("open", "overdue", "all"):
         show = "open"
@@ -681,7 +683,8 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
         request.POST or None, initial={"version": action.version, "status": action.status}
     )
     if request.method == "POST" and form.is_valid():
-        update = _attempt(
+        sent = submit(
+            request,
             form,
             lambda: services.action_update_add(
                 actor=user,
@@ -691,7 +694,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             ),
         )
-        if update is not None:
+        if sent.ok:
             messages.success(request, "Your update is recorded")
             return redirect("meetings:action_detail", action_id=action.pk)
     return render(

@@ -168,23 +168,24 @@ class EpisodeForm(MomentsMixin, GovForm):
         self.clean_moments()
         return self.cleaned_data
 
+    # What the form gives the episode services (and what a conflict compares).
+    SERVICE_FIELDS = (
+        "type",
+        "left_at",
+        "last_seen_at",
+        "reported_at",
+        "reported_by",
+        "police_reference",
+        "ended_at",
+        "end_reason",
+        "found_where",
+        "found_with",
+        "looked_after",
+    )
+
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
-        values = {
-            name: data.get(name)
-            for name in (
-                "type",
-                "left_at",
-                "last_seen_at",
-                "reported_at",
-                "reported_by",
-                "police_reference",
-                "ended_at",
-                "end_reason",
-                "found_where",
-                "found_with",
-            )
-        }
+        values = {name: data.get(name) for name in self.SERVICE_FIELDS}
         values["looked_after"] = bool(data.get("looked_after"))
         for name in ("type", "reported_by", "police_reference", "end_reason"):
             values[name] = values[name] or ""

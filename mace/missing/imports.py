@@ -30,7 +30,8 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessOutcome
 from mace.access.services import access_record
 from mace.core.bounds import event_date_problem
-from mace.core.errors import DomainError
+from mace.core.concurrency import differs
+from mace.core.errors import DomainError, Refused
 from mace.missing import services
 from mace.missing.choices import EpisodeEnd, EpisodeType, RiskGrade
 from mace.missing.models import MissingEpisode, RiskGrading
@@ -318,7 +319,7 @@ def import_missing_csv(
 ) -> ImportReport:
     """Import a police CSV of missing episodes, all or nothing. See the module docstring."""
     if not policy.can_import_missing(actor):
-        raise PermissionError("Only police practitioners and managers import missing episodes")
+        raise Refused("Only police practitioners and managers import missing episodes")
     assert actor.agency is not None
     report = ImportReport(filename=filename, dry_run=dry_run)
     raw_rows = _read(content, report)
@@ -414,7 +415,7 @@ def _apply(
             changes = {
                 name: value
                 for name, value in row.values.items()
-                if name != "police_reference" and services._differs(episode, name, value)
+                if name != "police_reference" and differs(episode, name, value)
             }
             regrade = bool(row.grade) and latest_grades.get(episode.pk) != row.grade
             if not changes and not regrade:
@@ -437,5 +438,5 @@ def _apply(
             for name, messages in error.errors.items():
                 prefix = "" if name == "__all__" else f"{name}: "
                 reasons[row.line].extend(prefix + message for message in messages)
-        except PermissionError as refusal:
+        except Refused as refusal:
             reasons[row.line].append(str(refusal))

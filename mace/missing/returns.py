@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from mace.access import policy
 from mace.access.audit import export_record
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.spreadsheets import CsvDictWriter
 from mace.missing.models import MissingEpisode
 from mace.people.choices import IdentifierType
@@ -176,7 +176,7 @@ def export_903(*, user: User, year: int | None, reason: str, channel: str) -> Ss
     """Let the SSDA903 Header and Missing tables leave the platform: the policy decides, the
     reason is required, and the export is recorded (what, why, how many rows, whose)."""
     if not policy.can_export_903(user):
-        raise PermissionError("Only managers in children's social care export the SSDA903 return")
+        raise Refused("Only managers in children's social care export the SSDA903 return")
     errors = year_errors(year)
     if not reason.strip():
         errors["reason"] = ["Enter why you are exporting this data"]

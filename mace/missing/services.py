@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from mace.access import policy
 from mace.core.bounds import date_errors, event_date_problem
-from mace.core.concurrency import ConflictError, require_version, save_versioned
-from mace.core.errors import DomainError
+from mace.core.concurrency import ConflictError, differs, require_version, save_versioned
+from mace.core.errors import DomainError, require
 from mace.core.templatetags.govuk import gov_date, gov_datetime
 from mace.missing.choices import EpisodeEnd, EpisodeType, RiskGrade, YesNoNA
 from mace.missing.models import (
@@ -39,11 +39,6 @@ if TYPE_CHECKING:
 MAX_ITEM = 200
 MAX_ITEMS = 50
 MAX_POLICE_REFERENCE = 40
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionError(message)
 
 
 def normalise_police_reference(value: str) -> str:
@@ -217,7 +212,7 @@ def episode_record(
     recorded already ended. A first risk grade may be given. The episode goes on the child's
     chronology, involves the actor's agency and, if it makes the child meet the repeat missing
     rule, says so on the chronology too. `source` says where it came from (an import)."""
-    _require(
+    require(
         policy.can_record_missing(actor, child), "You cannot record missing episodes for this child"
     )
     assert actor.agency is not None
@@ -374,7 +369,7 @@ def episode_update(
     being changed. Closing it (setting when the child was found or returned) starts the 72 hours
     for the return home interview."""
     child = episode.child
-    _require(
+    require(
         policy.can_record_missing(actor, child), "You cannot change this child's missing episodes"
     )
     assert actor.agency is not None
@@ -401,7 +396,7 @@ def episode_update(
             ]
     if errors:
         raise DomainError(errors)
-    fields = {name: value for name, value in merged.items() if _differs(episode, name, value)}
+    fields = {name: value for name, value in merged.items() if differs(episode, name, value)}
     if not fields:
         require_version(episode, version)
         return episode
@@ -463,13 +458,6 @@ def episode_close(
     )
 
 
-def _differs(instance: Any, name: str, value: Any) -> bool:
-    field = instance._meta.get_field(name)
-    if field.is_relation:
-        return getattr(instance, field.attname) != (value.pk if value is not None else None)
-    return bool(getattr(instance, name) != value)
-
-
 @transaction.atomic
 def risk_grade_record(
     *,
@@ -481,7 +469,7 @@ def risk_grade_record(
 ) -> RiskGrading:
     """Grade or regrade the episode's risk. Gradings are never changed: each regrading is a new
     row with when, by whom and why, and the latest is the current grade."""
-    _require(
+    require(
         policy.can_record_missing(actor, episode.child),
         "You cannot grade this child's missing episodes",
     )
@@ -658,7 +646,7 @@ def interview_save(
     an interview was recorded while they typed a new one). When an interview is first recorded
     as held it goes on the chronology; other changes are noted there too."""
     child = episode.child
-    _require(
+    require(
         policy.can_record_missing(actor, child),
         "You cannot record return interviews for this child",
     )
@@ -697,7 +685,7 @@ def interview_save(
         changed = list(INTERVIEW_FIELDS)
     else:
         assert version is not None
-        fields = {name: value for name, value in values.items() if _differs(existing, name, value)}
+        fields = {name: value for name, value in values.items() if differs(existing, name, value)}
         if not fields:
             require_version(existing, version)
             return existing

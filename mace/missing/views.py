@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,10 +17,9 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
 from mace.accounts.models import User
-from mace.core.concurrency import ConflictError
-from mace.core.conflicts import conflict_form
 from mace.core.drafts import draft_discard, draft_get, draft_initial
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
+from mace.core.submit import bind, submit
 from mace.missing import returns, services
 from mace.missing.forms import (
     CloseForm,
@@ -61,8 +59,10 @@ def _read(request: HttpRequest, child_id: int) -> Child:
 
 
 def _require_record(request: HttpRequest, child: Child) -> None:
-    if not policy.can_record_missing(_user(request), child):
-        raise PermissionDenied("Your role does not include recording missing episodes")
+    require(
+        policy.can_record_missing(_user(request), child),
+        "Your role does not include recording missing episodes",
+    )
 
 
 def _episode(request: HttpRequest, child: Child, episode_id: int) -> MissingEpisode:
@@ -117,8 +117,6 @@ def episode_record(request: HttpRequest, child_id: int) -> HttpResponse:
             )
         except DomainError as error:
             form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             messages.success(request, f"Missing episode recorded for {child.full_name}")
             return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
@@ -168,32 +166,23 @@ def episode_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpRe
     for name in ("left_at", "last_seen_at", "reported_at", "ended_at"):
         initial |= EpisodeForm.moment_initial(name, getattr(episode, name))
     initial["version"] = episode.version
-    form = EpisodeForm(
-        request.POST if request.method == "POST" else None, initial=initial, record=False
-    )
-    extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
-        values = form.service_values()
-        try:
-            services.episode_update(
-                actor=_user(request),
-                episode=episode,
-                version=form.cleaned_data["version"],
-                changes=values,
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(request, EpisodeForm, conflict, list(values), record=False)
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, "Episode saved")
-            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
-    return render(
+    form = bind(request, EpisodeForm, initial=initial, record=False)
+    sent = submit(
         request,
-        "missing/episode_edit.html",
-        {"child": child, "episode": episode, "form": form, **extra},
+        form,
+        lambda: services.episode_update(
+            actor=_user(request),
+            episode=episode,
+            version=form.cleaned_data["version"],
+            changes=form.service_values(),
+        ),
+        compare=EpisodeForm.SERVICE_FIELDS,
+    )
+    if sent.ok:
+        messages.success(request, "Episode saved")
+        return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+    return render(
+        request, "missing/episode_edit.html", {"child": child, "episode": episode, **sent.context}
     )
 
 
@@ -208,40 +197,30 @@ def episode_close(request: HttpRequest, child_id: int, episode_id: int) -> HttpR
         "found_where": episode.found_where,
         "found_with": episode.found_with,
     }
-    form = CloseForm(request.POST if request.method == "POST" else None, initial=initial)
-    extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
+    form = bind(request, CloseForm, initial=initial)
+
+    def close() -> Any:
         data = form.cleaned_data
-        try:
-            services.episode_close(
-                actor=_user(request),
-                episode=episode,
-                version=data["version"],
-                ended_at=data["ended_at"],
-                end_reason=data["end_reason"] or "",
-                found_where=data["found_where"] or "",
-                found_with=data["found_with"] or "",
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(
-                request,
-                CloseForm,
-                conflict,
-                ["ended_at", "end_reason", "found_where", "found_with"],
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(
-                request, "Episode ended. A return home interview is now due within 72 hours"
-            )
-            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+        return services.episode_close(
+            actor=_user(request),
+            episode=episode,
+            version=data["version"],
+            ended_at=data["ended_at"],
+            end_reason=data["end_reason"] or "",
+            found_where=data["found_where"] or "",
+            found_with=data["found_with"] or "",
+        )
+
+    sent = submit(
+        request, form, close, compare=["ended_at", "end_reason", "found_where", "found_with"]
+    )
+    if sent.ok:
+        messages.success(
+            request, "Episode ended. A return home interview is now due within 72 hours"
+        )
+        return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
     return render(
-        request,
-        "missing/episode_close.html",
-        {"child": child, "episode": episode, "form": form, **extra},
+        request, "missing/episode_close.html", {"child": child, "episode": episode, **sent.context}
     )
 
 
@@ -262,8 +241,6 @@ def episode_regrade(request: HttpRequest, child_id: int, episode_id: int) -> Htt
             )
         except DomainError as error:
             form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             messages.success(request, "Risk grade recorded")
             return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
@@ -309,40 +286,28 @@ def interview_edit(request: HttpRequest, child_id: int, episode_id: int) -> Http
             initial[name] = "\n".join(getattr(interview, name))
     else:
         initial["interviewer"] = user.pk
-    form = InterviewForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        interviewers=_interviewers(user),
-    )
+    form = bind(request, InterviewForm, initial=initial, interviewers=_interviewers(user))
     draft_key = f"interview:episode:{episode.pk}"
     draft = None if form.is_bound else draft_get(user=user, key=draft_key)
     if draft is not None:
         form.initial = {**initial, **draft_initial(form, draft)}
         # The version comes from the record, never from a draft typed against an older one.
         form.initial["version"] = initial.get("version")
-    extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
-        values = form.service_values()
-        try:
-            services.interview_save(
-                actor=user, episode=episode, version=form.cleaned_data.get("version"), **values
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(
-                request,
-                InterviewForm,
-                conflict,
-                ["offered", "accepted", "held_at", "child_account", "actions_agreed"],
-                interviewers=_interviewers(user),
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            draft_discard(user=user, key=draft_key)
-            messages.success(request, "Return home interview saved")
-            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+    sent = submit(
+        request,
+        form,
+        lambda: services.interview_save(
+            actor=user,
+            episode=episode,
+            version=form.cleaned_data.get("version"),
+            **form.service_values(),
+        ),
+        compare=["offered", "accepted", "held_at", "child_account", "actions_agreed"],
+    )
+    if sent.ok:
+        draft_discard(user=user, key=draft_key)
+        messages.success(request, "Return home interview saved")
+        return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
     return render(
         request,
         "missing/interview.html",
@@ -350,10 +315,9 @@ def interview_edit(request: HttpRequest, child_id: int, episode_id: int) -> Http
             "child": child,
             "episode": episode,
             "interview": interview,
-            "form": form,
             "draft_key": draft_key,
             "draft": draft,
-            **extra,
+            **sent.context,
         },
     )
 
@@ -361,8 +325,10 @@ def interview_edit(request: HttpRequest, child_id: int, episode_id: int) -> Http
 def import_csv(request: HttpRequest) -> HttpResponse:
     """Police practitioners and managers import episodes from their force's CSV."""
     user = _user(request)
-    if not policy.can_import_missing(user):
-        raise PermissionDenied("Only police practitioners and managers import missing episodes")
+    require(
+        policy.can_import_missing(user),
+        "Only police practitioners and managers import missing episodes",
+    )
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     report = None
@@ -392,8 +358,10 @@ def import_csv(request: HttpRequest) -> HttpResponse:
 def export_903(request: HttpRequest) -> HttpResponse:
     """Download the SSDA903 Header and Missing tables (a zip of two CSV files)."""
     user = _user(request)
-    if not policy.can_export_903(user):
-        raise PermissionDenied("Only managers in children's social care export the SSDA903 return")
+    require(
+        policy.can_export_903(user),
+        "Only managers in children's social care export the SSDA903 return",
+    )
     today = timezone.localdate()
     latest = returns.latest_complete_year(today)
     years = [(y, returns.year_label(y)) for y in range(latest + 1, latest - 5, -1)]
@@ -412,8 +380,6 @@ def export_903(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
             response = HttpResponse(result.zip_bytes(), content_type="application/zip")
             response["Content-Disposition"] = (

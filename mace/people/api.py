@@ -20,7 +20,7 @@ from mace.concerns.models import Concern
 from mace.concerns.schemas import ConcernIn, ConcernOut
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
 from mace.people import services
 from mace.people.models import (
@@ -119,7 +119,7 @@ def children_list(request: HttpRequest, params: Query[ChildListQuery]) -> ChildL
     user = _user(request)
     # The same rule as the "find a child" page: roles without case content have no register.
     if not policy.sees_case_content(user):
-        raise PermissionError("Your role does not include children's case records")
+        raise Refused("Your role does not include children's case records")
     elsewhere: list[RecordElsewhereOut] = []
     truncated = False
     limit, offset = params.limit, params.offset

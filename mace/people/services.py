@@ -13,7 +13,7 @@ from django.utils import timezone
 from mace.access import policy
 from mace.core.bounds import birth_date_problem, date_errors, text_errors
 from mace.core.concurrency import differs, require_version, save_versioned
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, require
 from mace.people.choices import EntryKind, IdentifierType, InvolvementReason
 from mace.people.identifiers import nhs_number_error, normalise_nhs_number, normalise_upn, upn_error
 from mace.people.models import (
@@ -32,18 +32,13 @@ if TYPE_CHECKING:
     from mace.reference.models import Agency
 
 
-def _require(allowed: bool, message: str = "You do not have permission to do this") -> None:
-    if not allowed:
-        raise PermissionError(message)
-
-
 def involvement_ensure(
     *, actor: User, child: Child, agency: Agency, reason: str
 ) -> AgencyInvolvement:
     """Make sure the agency is involved with the child (reopening an ended involvement), because
     `actor` wrote about them. Never through a break-glass grant: emergency access only reads, and
     an involvement would keep the whole agency in the record after the grant ends."""
-    _require(not policy.sees_only_through_grant(actor, child), policy.READ_ONLY_UNDER_GRANT)
+    require(not policy.sees_only_through_grant(actor, child), policy.READ_ONLY_UNDER_GRANT)
     involvement, created = AgencyInvolvement.objects.get_or_create(
         child=child, agency=agency, defaults={"reason": reason}
     )
@@ -100,8 +95,8 @@ def chronology_note_add(
     note is read only by the actor's agency and the MACE chairs of the child's quadrant. Writing
     a note involves the actor's agency, as recording a concern does, so it needs sight of the
     child first."""
-    _require(policy.can_view_child(actor, child), "You cannot add to this child's record")
-    _require(policy.can_write_for_child(actor, child), policy.READ_ONLY_UNDER_GRANT)
+    require(policy.can_view_child(actor, child), "You cannot add to this child's record")
+    require(policy.can_write_for_child(actor, child), policy.READ_ONLY_UNDER_GRANT)
     errors = date_errors(events={"occurred_at": (occurred_at, "The date of the note")})
     errors |= text_errors(long={"body": (body, "The note")})
     if not title.strip():
@@ -179,7 +174,7 @@ def child_create(
     upn_unknown: str = "",
 ) -> Child:
     """Create a child's record. The actor's agency becomes involved with the child."""
-    _require(policy.can_create_child(actor))
+    require(policy.can_create_child(actor))
     errors = _validate_child_fields(
         forename=forename,
         surname=surname,
@@ -234,7 +229,7 @@ def child_update(*, actor: User, child: Child, version: int, changes: Mapping[st
     at `version`; otherwise ConflictError carries the record as it is now, and nothing is
     written. `changes` holds only the fields being changed (an API PATCH sends a few). A note on
     the chronology says which details changed; the old values are in the record's history."""
-    _require(policy.can_change_child(actor, child))
+    require(policy.can_change_child(actor, child))
     unknown = set(changes) - set(CHILD_FIELDS)
     if unknown:
         raise DomainError({name: ["This cannot be changed"] for name in sorted(unknown)})
@@ -302,7 +297,7 @@ def child_identifier_add(
 ) -> ChildIdentifier:
     """Link an identifier to the child. An invalid one is refused with what is wrong; one that
     already belongs to another child is refused too, so duplicates are not made silently."""
-    _require(policy.can_change_child(actor, child))
+    require(policy.can_change_child(actor, child))
     errors = date_errors(
         events={"valid_from": (valid_from, "Valid from"), "valid_to": (valid_to, "Valid to")}
     )
@@ -360,7 +355,7 @@ def child_address_add(
 ) -> ChildAddress:
     """Add an address. The postcode places it in a council area; when it cannot be placed the
     address is kept unplaced (the page says so) unless the practitioner placed it by hand."""
-    _require(policy.can_change_child(actor, child))
+    require(policy.can_change_child(actor, child))
     postcode = normalise_postcode(postcode)
     _validate_address(
         line1=line1, postcode=postcode, uprn=uprn, start_date=start_date, end_date=end_date
@@ -426,7 +421,7 @@ def child_address_update(
     fields being changed. The postcode places the address again unless `area` places it by
     hand; with no area, a hand placement is kept unless the postcode changed or `by_postcode`
     asks for the postcode to place it again."""
-    _require(policy.can_change_child(actor, address.child))
+    require(policy.can_change_child(actor, address.child))
     unknown = set(changes) - set(ADDRESS_FIELDS)
     if unknown:
         raise DomainError({name: ["This cannot be changed"] for name in sorted(unknown)})
@@ -458,7 +453,7 @@ def child_address_end(
     *, actor: User, address: ChildAddress, version: int, end_date: date | None
 ) -> ChildAddress:
     """Record the day the child stopped living at an address (versioned like any change)."""
-    _require(policy.can_change_child(actor, address.child))
+    require(policy.can_change_child(actor, address.child))
     if end_date is None:
         raise DomainError({"end_date": ["Enter the date the child stopped living here"]})
     if bad := date_errors(events={"end_date": (end_date, "End date")}):
@@ -481,7 +476,7 @@ def child_address_place(
     """Place an address in a council area by hand (a postcode that could not place it, or a
     postcode district that straddles a boundary). The address's history records who did it;
     a placement made from an out-of-date page is refused like any other change."""
-    _require(policy.can_change_child(actor, address.child))
+    require(policy.can_change_child(actor, address.child))
     return _save_address(
         actor=actor,
         address=address,
@@ -532,7 +527,7 @@ def chronology_amend(
 ) -> ChronologyEntry:
     """Correct an entry by adding an amendment; the original stays as it was, and visible.
     Only the agency that made the entry may amend it."""
-    _require(
+    require(
         policy.can_amend_entry(actor, entry),
         "Only the agency that made an entry can amend it; ask them to correct it",
     )

@@ -8,8 +8,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -17,10 +16,10 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.assessments.selectors import child_assessments
-from mace.core.concurrency import ConflictError
-from mace.core.conflicts import conflict_form
-from mace.core.errors import DomainError
+from mace.core.errors import require
+from mace.core.submit import bind, submit
 from mace.criteria.selectors import child_eligibility
 from mace.intelligence.sections import child_section as intelligence_child_section
 from mace.missing.selectors import child_missing_summary
@@ -43,11 +42,11 @@ from mace.reference.choices import CodeList
 from mace.reference.models import Code
 
 
-def _read(request: HttpRequest, child_id: int) -> Child:
+def _read(request: AuthedRequest, child_id: int) -> Child:
     """The child, read through the access policy and logged: a view on GET, a change on POST."""
     action = AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW
     return child_read(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         child_id=child_id,
         action=action,
         channel=AccessChannel.PAGE,
@@ -55,19 +54,19 @@ def _read(request: HttpRequest, child_id: int) -> Child:
     )
 
 
-def _require_change(request: HttpRequest, child: Child) -> None:
+def _require_change(request: AuthedRequest, child: Child) -> None:
     """The form is offered only to someone who may change the child's record (never under
     emergency access, which only reads); they know the child exists, so 403."""
-    if not policy.can_change_child(request.user, child):  # type: ignore[arg-type]
-        raise PermissionDenied("You cannot change this child's record")
+    require(policy.can_change_child(request.user, child), "You cannot change this child's record")
 
 
-def _require_case_content(request: HttpRequest) -> None:
-    if not policy.sees_case_content(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied("Your role does not include children's case records")
+def _require_case_content(request: AuthedRequest) -> None:
+    require(
+        policy.sees_case_content(request.user), "Your role does not include children's case records"
+    )
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedRequest) -> HttpResponse:
     _require_case_content(request)
     form = SearchForm(request.GET or None)
     result = None
@@ -78,14 +77,14 @@ def search(request: HttpRequest) -> HttpResponse:
         dob = form.cleaned_data["dob"]
         if query or dob is not None:
             result = child_search(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 query=query,
                 dob=dob,
                 channel=AccessChannel.PAGE,
                 path=request.path,
             )
             children_listed(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 children=result.children,
                 channel=AccessChannel.PAGE,
                 path=request.path,
@@ -97,24 +96,22 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def create(request: HttpRequest) -> HttpResponse:
-    if not policy.can_create_child(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied("Your role does not include creating children's records")
-    form = ChildCreateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child = services.child_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, f"Record created for {child.full_name}")
-            return redirect("people:detail", child_id=child.pk)
-    return render(request, "people/create.html", {"form": form})
+def create(request: AuthedRequest) -> HttpResponse:
+    require(
+        policy.can_create_child(request.user),
+        "Your role does not include creating children's records",
+    )
+    form = bind(request, ChildCreateForm)
+    sent = submit(
+        request, form, lambda: services.child_create(actor=request.user, **form.cleaned_data)
+    )
+    if sent.ok and sent.result is not None:
+        messages.success(request, f"Record created for {sent.result.full_name}")
+        return redirect("people:detail", child_id=sent.result.pk)
+    return render(request, "people/create.html", sent.context)
 
 
-def detail(request: HttpRequest, child_id: int) -> HttpResponse:
+def detail(request: AuthedRequest, child_id: int) -> HttpResponse:
     """The child's page. A fixed number of queries, however long the chronology."""
     child = _read(request, child_id)
     user = cast(User, request.user)
@@ -147,7 +144,7 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "identifiers": list(child.identifiers.all()),
             "current_address": current,
             "involvements": involvements,
-            "entries": chronology_shown(request.user, child),  # type: ignore[arg-type]
+            "entries": chronology_shown(request.user, child),
             # Everything that writes is offered only to someone who may write about the child:
             # emergency (break-glass) access only reads.
             "can_record_concern": writes,
@@ -168,203 +165,157 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def identifier_add(request: HttpRequest, child_id: int) -> HttpResponse:
+def identifier_add(request: AuthedRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
     _require_change(request, child)
-    form = IdentifierForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.child_identifier_add(actor=request.user, child=child, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, "Identifier added")
-            return redirect("people:detail", child_id=child.pk)
-    return render(request, "people/identifier_add.html", {"child": child, "form": form})
+    form = bind(request, IdentifierForm)
+    sent = submit(
+        request,
+        form,
+        lambda: services.child_identifier_add(actor=request.user, child=child, **form.cleaned_data),
+    )
+    if sent.ok:
+        messages.success(request, "Identifier added")
+        return redirect("people:detail", child_id=child.pk)
+    return render(request, "people/identifier_add.html", {"child": child, **sent.context})
 
 
-def address_add(request: HttpRequest, child_id: int) -> HttpResponse:
+def address_add(request: AuthedRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
     _require_change(request, child)
-    form = AddressForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            address = services.child_address_add(
-                actor=request.user,  # type: ignore[arg-type]
-                child=child,
-                **form.cleaned_data,
+    form = bind(request, AddressForm)
+    sent = submit(
+        request,
+        form,
+        lambda: services.child_address_add(actor=request.user, child=child, **form.cleaned_data),
+    )
+    if sent.ok and (address := sent.result) is not None:
+        if address.area_id is None:
+            messages.info(
+                request,
+                "Address added, but its postcode could not place it in a council area. "
+                "Place it by hand from the child's page",
             )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
         else:
-            if address.area_id is None:
-                messages.info(
-                    request,
-                    "Address added, but its postcode could not place it in a council area. "
-                    "Place it by hand from the child's page",
-                )
-            else:
-                messages.success(request, f"Address added in {address.area}")
-            return redirect("people:detail", child_id=child.pk)
-    return render(request, "people/address_add.html", {"child": child, "form": form})
+            messages.success(request, f"Address added in {address.area}")
+        return redirect("people:detail", child_id=child.pk)
+    return render(request, "people/address_add.html", {"child": child, **sent.context})
 
 
-def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_edit(request: AuthedRequest, child_id: int) -> HttpResponse:
     """Change the child's details. A save made from an out-of-date page is refused with both
     versions shown; nothing is overwritten without the person seeing what they replace."""
     child = _read(request, child_id)
-    if not policy.can_change_child(request.user, child):  # type: ignore[arg-type]
-        raise PermissionDenied("You cannot change this child's details")
+    require(policy.can_change_child(request.user, child), "You cannot change this child's details")
     initial = {name: getattr(child, name) for name in services.CHILD_FIELDS}
-    form = ChildEditForm(
-        request.POST if request.method == "POST" else None,
-        initial={**initial, "version": child.version},
+    form = bind(request, ChildEditForm, initial={**initial, "version": child.version})
+    sent = submit(
+        request,
+        form,
+        lambda: services.child_update(
+            actor=request.user,
+            child=child,
+            version=form.cleaned_data["version"],
+            changes={name: form.cleaned_data[name] for name in services.CHILD_FIELDS},
+        ),
+        compare=services.CHILD_FIELDS,
     )
-    extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in services.CHILD_FIELDS}
-        try:
-            services.child_update(
-                actor=request.user,  # type: ignore[arg-type]
-                child=child,
-                version=form.cleaned_data["version"],
-                changes=changes,
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(  # type: ignore[assignment]
-                request, ChildEditForm, conflict, list(services.CHILD_FIELDS)
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, "Details saved")
-            return redirect("people:detail", child_id=child.pk)
-    return render(request, "people/child_edit.html", {"child": child, "form": form, **extra})
+    if sent.ok:
+        messages.success(request, "Details saved")
+        return redirect("people:detail", child_id=child.pk)
+    return render(request, "people/child_edit.html", {"child": child, **sent.context})
 
 
-def _address(request: HttpRequest, child_id: int, address_id: int) -> tuple[Child, ChildAddress]:
+def _address(request: AuthedRequest, child_id: int, address_id: int) -> tuple[Child, ChildAddress]:
     child = _read(request, child_id)
     address = get_object_or_404(
         ChildAddress.objects.select_related("area"), pk=address_id, child=child
     )
-    if not policy.can_change_child(request.user, child):  # type: ignore[arg-type]
-        raise PermissionDenied("You cannot change this child's addresses")
+    require(
+        policy.can_change_child(request.user, child), "You cannot change this child's addresses"
+    )
     return child, address
 
 
-def address_edit(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
+def address_edit(request: AuthedRequest, child_id: int, address_id: int) -> HttpResponse:
     """Correct an address's lines, postcode or dates (versioned like the child's details)."""
     child, address = _address(request, child_id, address_id)
     initial: dict[str, Any] = {name: getattr(address, name) for name in services.ADDRESS_FIELDS}
     initial["postcode"] = address.postcode_display
     initial["area"] = address.area_id if address.placed_by_hand else None
-    form = AddressEditForm(
-        request.POST if request.method == "POST" else None,
-        initial={**initial, "version": address.version},
-    )
-    extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in services.ADDRESS_FIELDS}
-        try:
-            services.child_address_update(
-                actor=request.user,  # type: ignore[arg-type]
-                address=address,
-                version=form.cleaned_data["version"],
-                changes=changes,
-                area=form.cleaned_data["area"],
-                # The form's empty choice reads "Place it by the postcode".
-                by_postcode=form.cleaned_data["area"] is None,
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(  # type: ignore[assignment]
-                request, AddressEditForm, conflict, list(services.ADDRESS_FIELDS)
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, "Address saved")
-            return redirect("people:detail", child_id=child.pk)
-    return render(
+    form = bind(request, AddressEditForm, initial={**initial, "version": address.version})
+    sent = submit(
         request,
-        "people/address_edit.html",
-        {"child": child, "address": address, "form": form, **extra},
+        form,
+        lambda: services.child_address_update(
+            actor=request.user,
+            address=address,
+            version=form.cleaned_data["version"],
+            changes={name: form.cleaned_data[name] for name in services.ADDRESS_FIELDS},
+            area=form.cleaned_data["area"],
+            # The form's empty choice reads "Place it by the postcode".
+            by_postcode=form.cleaned_data["area"] is None,
+        ),
+        compare=services.ADDRESS_FIELDS,
+    )
+    if sent.ok:
+        messages.success(request, "Address saved")
+        return redirect("people:detail", child_id=child.pk)
+    return render(
+        request, "people/address_edit.html", {"child": child, "address": address, **sent.context}
     )
 
 
-def address_end(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
+def address_end(request: AuthedRequest, child_id: int, address_id: int) -> HttpResponse:
     """Record that the child no longer lives at an address."""
     child, address = _address(request, child_id, address_id)
-    form = AddressEndForm(
-        request.POST if request.method == "POST" else None,
-        initial={"end_date": address.end_date, "version": address.version},
+    form = bind(
+        request, AddressEndForm, initial={"end_date": address.end_date, "version": address.version}
     )
-    extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.child_address_end(
-                actor=request.user,  # type: ignore[arg-type]
-                address=address,
-                version=form.cleaned_data["version"],
-                end_date=form.cleaned_data["end_date"],
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(  # type: ignore[assignment]
-                request, AddressEndForm, conflict, ["end_date"]
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, "Address ended")
-            return redirect("people:detail", child_id=child.pk)
-    return render(
+    sent = submit(
         request,
-        "people/address_end.html",
-        {"child": child, "address": address, "form": form, **extra},
+        form,
+        lambda: services.child_address_end(
+            actor=request.user,
+            address=address,
+            version=form.cleaned_data["version"],
+            end_date=form.cleaned_data["end_date"],
+        ),
+        compare=["end_date"],
+    )
+    if sent.ok:
+        messages.success(request, "Address ended")
+        return redirect("people:detail", child_id=child.pk)
+    return render(
+        request, "people/address_end.html", {"child": child, "address": address, **sent.context}
     )
 
 
-def address_place(request: HttpRequest, child_id: int, address_id: int) -> HttpResponse:
+def address_place(request: AuthedRequest, child_id: int, address_id: int) -> HttpResponse:
     child, address = _address(request, child_id, address_id)
-    form = PlaceAddressForm(
-        request.POST if request.method == "POST" else None,
-        initial={"area": address.area_id, "version": address.version},
+    form = bind(
+        request, PlaceAddressForm, initial={"area": address.area_id, "version": address.version}
     )
-    extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.child_address_place(
-                actor=request.user,  # type: ignore[arg-type]
-                address=address,
-                area=form.cleaned_data["area"],
-                version=form.cleaned_data["version"],
-            )
-        except ConflictError as conflict:
-            form, extra = conflict_form(  # type: ignore[assignment]
-                request, PlaceAddressForm, conflict, ["area"]
-            )
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, f"Address placed in {form.cleaned_data['area']}")
-            return redirect("people:detail", child_id=child.pk)
-    return render(
+    sent = submit(
         request,
-        "people/address_place.html",
-        {"child": child, "address": address, "form": form, **extra},
+        form,
+        lambda: services.child_address_place(
+            actor=request.user,
+            address=address,
+            area=form.cleaned_data["area"],
+            version=form.cleaned_data["version"],
+        ),
+        compare=["area"],
+    )
+    if sent.ok:
+        messages.success(request, f"Address placed in {form.cleaned_data['area']}")
+        return redirect("people:detail", child_id=child.pk)
+    return render(
+        request, "people/address_place.html", {"child": child, "address": address, **sent.context}
     )
 
 
-def entry_amend(request: HttpRequest, child_id: int, entry_id: int) -> HttpResponse:
+def entry_amend(request: AuthedRequest, child_id: int, entry_id: int) -> HttpResponse:
     child = _read(request, child_id)
     entry = get_object_or_404(
         ChronologyEntry.objects.select_related("agency", "author"), pk=entry_id, child=child
@@ -372,37 +323,35 @@ def entry_amend(request: HttpRequest, child_id: int, entry_id: int) -> HttpRespo
     if entry.amends_id is not None:
         raise Http404("Amend the original entry, not an amendment")
     # The service refuses this too; saying so before the form is filled in saves wasted typing.
-    if not policy.can_amend_entry(request.user, entry):  # type: ignore[arg-type]
-        raise PermissionDenied(f"Only {entry.agency} can amend this entry. Ask them to correct it")
-    form = AmendForm(
-        request.POST if request.method == "POST" else None, initial={"body": entry.body}
+    require(
+        policy.can_amend_entry(request.user, entry),
+        f"Only {entry.agency} can amend this entry. Ask them to correct it",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.chronology_amend(actor=request.user, entry=entry, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as error:
-            form.apply_domain_error(error)
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(
-                request, "Entry amended. The original is still shown above the correction"
-            )
-            return redirect("people:detail", child_id=child.pk)
+    form = bind(request, AmendForm, initial={"body": entry.body})
+    sent = submit(
+        request,
+        form,
+        lambda: services.chronology_amend(actor=request.user, entry=entry, **form.cleaned_data),
+    )
+    if sent.ok:
+        messages.success(request, "Entry amended. The original is still shown above the correction")
+        return redirect("people:detail", child_id=child.pk)
     return render(
-        request, "people/entry_amend.html", {"child": child, "entry": entry, "form": form}
+        request, "people/entry_amend.html", {"child": child, "entry": entry, **sent.context}
     )
 
 
-def note_add(request: HttpRequest, child_id: int) -> HttpResponse:
+def note_add(request: AuthedRequest, child_id: int) -> HttpResponse:
     """Add a note to the child's chronology, restricted if it must be."""
     child = _read(request, child_id)
-    if not policy.can_record_concern(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied("Your role does not include adding to children's records")
-    if not policy.can_write_for_child(request.user, child):  # type: ignore[arg-type]
-        raise PermissionDenied(policy.READ_ONLY_UNDER_GRANT)
-    form = NoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    require(
+        policy.can_record_concern(request.user),
+        "Your role does not include adding to children's records",
+    )
+    require(policy.can_write_for_child(request.user, child), policy.READ_ONLY_UNDER_GRANT)
+    form = bind(request, NoteForm)
+
+    def note_add() -> ChronologyEntry:
         data = form.cleaned_data
         occurred_on = data["occurred_on"]
         occurred_at = (
@@ -411,21 +360,18 @@ def note_add(request: HttpRequest, child_id: int) -> HttpResponse:
             # A past day without a time: midday, so no time zone moves it to another day.
             else timezone.make_aware(dt.datetime.combine(occurred_on, dt.time(12)))
         )
-        try:
-            services.chronology_note_add(
-                actor=request.user,  # type: ignore[arg-type]
-                child=child,
-                title=data["title"],
-                body=data["body"],
-                occurred_at=occurred_at,
-                restricted=data["restricted"],
-                restriction_reason=data["restriction_reason"],
-            )
-        except DomainError as error:
-            form.apply_domain_error(error, {"occurred_at": "occurred_on"})
-        except PermissionError as refusal:
-            raise PermissionDenied(str(refusal)) from refusal
-        else:
-            messages.success(request, "Note added to the chronology")
-            return redirect("people:detail", child_id=child.pk)
-    return render(request, "people/note_add.html", {"child": child, "form": form})
+        return services.chronology_note_add(
+            actor=request.user,
+            child=child,
+            title=data["title"],
+            body=data["body"],
+            occurred_at=occurred_at,
+            restricted=data["restricted"],
+            restriction_reason=data["restriction_reason"],
+        )
+
+    sent = submit(request, form, note_add, fields={"occurred_at": "occurred_on"})
+    if sent.ok:
+        messages.success(request, "Note added to the chronology")
+        return redirect("people:detail", child_id=child.pk)
+    return render(request, "people/note_add.html", {"child": child, **sent.context})

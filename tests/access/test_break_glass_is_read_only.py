@@ -19,6 +19,7 @@ from mace.access.models import BreakGlassGrant
 from mace.accounts.choices import Role
 from mace.assessments.models import Assessment
 from mace.concerns.models import Concern
+from mace.core.errors import Refused
 from mace.disruption.models import EvidenceItem
 from mace.intelligence.models import Link
 from mace.meetings.models import AgendaItem
@@ -180,9 +181,9 @@ def test_the_same_page_offers_writing_to_the_agency_that_works_with_the_child(wo
 
 
 def test_no_service_involves_an_agency_through_a_grant(world, holder, police):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         chronology_note_add(actor=holder, child=world.child, title="Seen", body="Fictional")
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         involvement_ensure(actor=holder, child=world.child, agency=police, reason="recorded")
     assert not AgencyInvolvement.objects.filter(child=world.child, agency=police).exists()
     assert not ChronologyEntry.objects.filter(agency=police).exists()

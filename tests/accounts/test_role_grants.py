@@ -18,6 +18,7 @@ from mace.access.choices import SecurityAction
 from mace.accounts import services
 from mace.accounts.choices import Role, RoleGrantStatus
 from mace.accounts.models import RoleAssignment, RoleGrantRequest, User
+from mace.core.errors import Refused
 from mace.core.models import Notification
 from tests.accounts import events
 from tests.factories import UserFactory
@@ -157,7 +158,7 @@ def test_nobody_approves_their_own_request_or_one_about_their_own_account(csc, m
     assert grant is not None
     page = reverse("accounts:role_grant", args=[grant.pk])
     assert signed_in(manager).post(page, {"decision": "approve"}).status_code == 404
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.role_grant_decide(grant=grant, actor=manager, approve=True)
     # A data protection officer asks for superuser for themselves: they cannot approve it.
     own = services.role_grant_request(user=dpo, roles=[], superuser=True, actor=dpo)

@@ -26,7 +26,7 @@ from mace.assessments.services import (
 )
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.people.choices import EntryKind
 from mace.people.models import AgencyInvolvement, ChronologyEntry
 from tests.assessments import TODAY, born_aged, completed, draft, finishing, seen
@@ -81,21 +81,21 @@ def test_emergency_access_cannot_start_one_and_involves_nobody(bob, police, chil
         reason="Fictional emergency",
         expires_at=timezone.now() + dt.timedelta(hours=1),
     )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         draft(bob, child)
     assert not Assessment.objects.exists()
     assert not AgencyInvolvement.objects.filter(child=child, agency=police).exists()
 
 
 def test_an_outsider_cannot_start_one(bob, child):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         draft(bob, child)
     assert not Assessment.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["district", "board", "admin_user"])
 def test_roles_without_case_content_cannot_assess(request, persona, child):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         draft(request.getfixturevalue(persona), child)
 
 
@@ -191,7 +191,7 @@ def test_another_agency_cannot_change_the_draft(alice, bob, police, child):
 
     Involvement.objects.create(child=child, agency=police, reason="allocated")
     assessment = draft(alice, child)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         assessment_update(actor=bob, assessment=assessment, version=1, changes={"level": "low"})
 
 
@@ -400,9 +400,9 @@ def test_no_factors_stands_alone(alice, child):
 
 def test_a_completed_assessment_cannot_be_changed(alice, child):
     done = completed(alice, child)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         assessment_update(actor=alice, assessment=done, version=done.version, changes={})
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         complete(alice, done)
 
 
@@ -588,7 +588,7 @@ def test_nobody_signs_off_their_own_override(csc, child):
     boss = UserFactory(agency=csc, roles=[Role.PRACTITIONER, Role.AGENCY_MANAGER])
     assessment = draft(boss, child, indicators=[seen("drug-running")])
     waiting = complete(boss, assessment, **finishing(level="low", override_reason="Fictional"))
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         assessment_sign_off(
             actor=boss, assessment=waiting, version=waiting.version, decision="agreed", note="x"
         )
@@ -602,7 +602,7 @@ def test_a_practitioner_or_another_agencys_manager_cannot_sign_off(
     Involvement.objects.create(child=child, agency=police, reason="allocated")
     other_manager = UserFactory(agency=police, roles=[Role.AGENCY_MANAGER])
     for user in (colleague, other_manager):
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             assessment_sign_off(
                 actor=user, assessment=waiting, version=waiting.version, decision="agreed", note="x"
             )

@@ -25,7 +25,7 @@ from mace.assessments.services import (
     instrument_put_in_force,
     instrument_revise,
 )
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.reference.data import INDICATORS
 from tests.factories import UserFactory
 
@@ -147,7 +147,7 @@ def test_a_version_that_would_break_the_guard_rules_cannot_be_put_in_force(tool_
 
 
 def test_only_administrators_revise_the_tool(alice):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         instrument_revise(actor=alice, instrument=Instrument.in_force(), version="2")
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from mace.concerns.models import Concern
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.people.choices import EntryKind
 from mace.people.models import ChronologyEntry
 from mace.reference.models import Definition
@@ -90,7 +90,7 @@ def test_a_concern_needs_at_least_one_indicator_and_one_route(alice, child):
 
 
 def test_an_outsider_cannot_record_a_concern_and_so_gain_access(bob, child):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         concern_record(
             actor=bob,
             child=child,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.disruption import services
 from mace.disruption.models import Disruption, EvidenceItem
 from tests.disruption import closure, days, mace_action, record_of, statement
@@ -43,7 +43,7 @@ def test_a_district_officer_records_disruption_in_their_district_only(bob, distr
 @pytest.mark.parametrize("who", ["analyst", "board", "admin_user", "nurse"])
 def test_roles_without_disruption_are_refused(request, bob, who):
     hotel = location(bob)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         closure(request.getfixturevalue(who), hotel)
     assert not Disruption.objects.exists()
 
@@ -151,7 +151,7 @@ def test_a_district_officer_works_on_the_disruption_assigned_to_their_agency(bob
     services.disruption_update(
         actor=district, disruption=assigned, version=1, changes={"status": "completed"}
     )
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.disruption_update(
             actor=district, disruption=other, version=1, changes={"status": "completed"}
         )
@@ -194,7 +194,7 @@ def test_a_district_officer_cannot_hand_away_what_they_work_on(bob, police, dist
 
 def test_an_analyst_reads_but_does_not_change(bob, analyst):
     disruption = closure(bob, location(bob))
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         services.disruption_update(
             actor=analyst, disruption=disruption, version=1, changes={"notes": "x"}
         )
@@ -246,7 +246,7 @@ def test_evidence_with_bad_values_is_refused(bob, fields, field):
 @pytest.mark.parametrize("who", ["district", "analyst", "board", "nurse"])
 def test_only_full_reach_records_evidence(request, bob, who):
     suspect = person(bob)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         statement(request.getfixturevalue(who), person=suspect)
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.intelligence.choices import Belief
 from mace.intelligence.models import Link
 from mace.people.choices import EntryKind
@@ -43,7 +43,7 @@ def test_a_child_seen_with_a_person_is_linked_and_goes_on_the_chronology(alice, 
 def test_linking_a_child_involves_the_linking_agency(bob, chair, child, alice):
     # The police chair cannot see the child until police are involved: linking needs sight.
     car = vehicle(chair)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         link(chair, car, child=child, relationship="given_lifts_by")
     AgencyInvolvement.objects.create(child=child, agency=chair.agency, reason="allocated")
     link(chair, car, child=child, relationship="given_lifts_by")
@@ -203,10 +203,10 @@ def test_a_district_officer_links_records_in_their_district_but_never_children(d
     hotel = location(district)
     mordecai = person(district, area=hotel.area)
     link(district, hotel, subject=mordecai, relationship="goes_to")
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         link(district, hotel, child=child, relationship="found_at")
     number = phone(_full_user())
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         link(district, number, subject=mordecai, relationship="uses")
 
 
@@ -219,7 +219,7 @@ def _full_user():  # type: ignore[no-untyped-def]
 
 def test_an_analyst_links_nothing(alice, analyst, mordecai):
     car = vehicle(alice)
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         link(analyst, car, subject=mordecai, relationship="uses")
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.missing.models import MissingEpisode, RiskGrading
 from mace.missing.services import episode_close, episode_update, risk_grade_record
 from mace.people.choices import EntryKind
@@ -166,7 +166,7 @@ def test_a_grading_before_the_start_or_in_the_future_is_refused(alice, child):
 
 def test_the_outsider_and_roles_without_case_content_are_refused(outsiders, child):
     for user in outsiders:
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             record(user, child)
     assert not MissingEpisode.objects.exists()
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from mace.access.choices import AccessChannel
 from mace.access.models import ExportEvent
+from mace.core.errors import Refused
 from mace.missing.models import MissingEpisode
 from mace.missing.returns import collection_year, export_903, ssda903_missing
 from mace.people.models import ChildIdentifier
@@ -116,7 +117,7 @@ def test_an_export_is_logged_with_its_reason_and_needs_one(manager, year_2026):
 
 def test_only_childrens_social_care_managers_export(alice, chair, bob, admin_user):
     for user in (alice, chair, bob, admin_user):
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             export_903(user=user, year=2026, reason="x", channel=AccessChannel.PAGE)
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.models import AccessEvent
 from mace.accounts.choices import Role
+from mace.core.errors import Refused
 from mace.missing.imports import COLUMNS, import_missing_csv
 from mace.missing.models import MissingEpisode, RiskGrading
 from mace.people.models import Child, ChildIdentifier, ChronologyEntry
@@ -175,7 +176,7 @@ def test_checking_a_file_writes_nothing(officer, known):
 
 def test_only_police_practitioners_and_managers_may_import(alice, district, board, known):
     for user in (alice, district, board):
-        with pytest.raises(PermissionError):
+        with pytest.raises(Refused):
             run(user, [row()])
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from mace.accounts.choices import Role
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.people.choices import EntryKind, InvolvementReason, RestrictionReason
 from mace.people.models import AgencyInvolvement, ChronologyEntry
 from mace.people.services import chronology_amend, chronology_note_add
@@ -99,7 +99,7 @@ def test_a_note_needs_a_title_and_text_and_cannot_be_dated_in_the_future(alice, 
 
 
 def test_someone_who_cannot_see_the_child_cannot_add_a_note(bob, child):
-    with pytest.raises(PermissionError):
+    with pytest.raises(Refused):
         chronology_note_add(actor=bob, child=child, title="T", body="B")
 
 

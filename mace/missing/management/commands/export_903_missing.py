@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mace.access.choices import AccessChannel
 from mace.accounts.management.commands._tokens import find_user
-from mace.core.errors import DomainError
+from mace.core.errors import DomainError, Refused
 from mace.missing.returns import export_903, year_label
 
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 reason=options["reason"],
                 channel=AccessChannel.COMMAND,
             )
-        except PermissionError as refusal:
+        except Refused as refusal:
             raise CommandError(str(refusal)) from refusal
         except DomainError as error:
             raise CommandError(

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mace.access.choices import AccessChannel
 from mace.accounts.management.commands._tokens import find_user
+from mace.core.errors import Refused
 from mace.missing.imports import import_missing_csv
 
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 path=str(path)[:300],
                 dry_run=options["check"],
             )
-        except PermissionError as refusal:
+        except Refused as refusal:
             raise CommandError(str(refusal)) from refusal
         for message in report.file_errors:
             self.stderr.write(f"File: {message}")
