@@ -180,7 +180,7 @@ def break_glass_request(
     review. Asking again while a grant lasts returns that grant. An identifier that matches a
     child but not with this date of birth answers as an unknown one does, and the look is
     logged as a refused access."""
-    from mace.people.selectors import children_by_identifier, children_by_strong_identifier
+    from mace.people.lookups import children_by_identifier, children_by_strong_identifier
 
     if not policy.can_request_break_glass(actor):
         raise Refused("Your role does not include emergency access to children's records")

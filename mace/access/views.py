@@ -26,8 +26,8 @@ from mace.access.models import BreakGlassGrant
 from mace.accounts.models import User
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError, require
+from mace.people.lookups import children_by_identifier
 from mace.people.models import Child
-from mace.people.selectors import children_by_identifier
 
 
 def _user(request: HttpRequest) -> User:
