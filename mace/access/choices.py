@@ -64,3 +64,12 @@ class BreakGlassReview(models.TextChoices):
     PENDING = "pending", "Not yet reviewed"
     APPROPRIATE = "appropriate", "Reviewed: appropriate"
     REFERRED = "referred", "Referred on for investigation"
+
+
+class IntelligenceReach(models.TextChoices):
+    """How far a user reaches into intelligence records (mace.access.policy.intelligence_reach)."""
+
+    NONE = "none", "None: sees no intelligence"
+    READ = "read", "Reads every record, changes none (analysts)"
+    DISTRICT = "district", "Locations, adults and vehicles in their own district"
+    FULL = "full", "Sees and works on every record, county-wide"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 
 from mace.access import policy
+from mace.access.choices import IntelligenceReach
 from mace.intelligence import selectors
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def dashboard_panel(user: User) -> dict[str, Any] | None:
     counts = selectors.record_counts(user)
     return {
         "url": reverse("intelligence:index"),
-        "district": policy.intelligence_reach(user) == policy.REACH_DISTRICT,
+        "district": policy.intelligence_reach(user) == IntelligenceReach.DISTRICT,
         "area": user.agency.area if user.agency else None,
         "counts": [
             {

@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from mace.access import policy
+from mace.access.choices import IntelligenceReach
 from mace.core.concurrency import differs, require_version, save_versioned
 from mace.core.errors import DomainError, require
 from mace.intelligence.choices import (
@@ -330,7 +331,7 @@ def _place(kind: str, values: dict[str, Any], *, hand: Area | None, keep: Any = 
 def _check_district(actor: User, kind: str, values: dict[str, Any]) -> None:
     """A district officer works only on records in their council's area: one they make or
     change must stay there."""
-    if policy.intelligence_reach(actor) != policy.REACH_DISTRICT:
+    if policy.intelligence_reach(actor) != IntelligenceReach.DISTRICT:
         return
     model = KINDS[kind].model
     probe = model(**{k: v for k, v in values.items() if k in {"area", "category"}})

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from mace.access import policy
-from mace.access.choices import AccessAction, AccessChannel
+from mace.access.choices import AccessAction, AccessChannel, IntelligenceReach
 from mace.access.services import child_read, children_listed
 from mace.accounts.models import User
 from mace.core.drafts import draft_discard, draft_get, draft_initial
@@ -99,7 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "found": found,
             "limit": selectors.FIND_LIMIT,
             "kinds": kinds,
-            "district": policy.intelligence_reach(user) == policy.REACH_DISTRICT,
+            "district": policy.intelligence_reach(user) == IntelligenceReach.DISTRICT,
             "area": user.agency.area if user.agency else None,
         },
     )
@@ -366,7 +366,7 @@ def child_link_add(request: HttpRequest, child_id: int) -> HttpResponse:
         channel=AccessChannel.PAGE,
         path=request.path,
     )
-    if policy.intelligence_reach(user) != policy.REACH_FULL:
+    if policy.intelligence_reach(user) != IntelligenceReach.FULL:
         raise Refused("Your role does not include intelligence records")
     require(policy.can_link_child(user, child), policy.READ_ONLY_UNDER_GRANT)
     return _link_add(request, here=child, back=reverse("people:detail", args=[child.pk]))
@@ -496,7 +496,7 @@ def _link_find(request: HttpRequest, *, here: Record | Child, back: str) -> Http
     choices = find_kinds(
         here_kind=here_kind,
         record_kinds=record_kinds,
-        children=reach == policy.REACH_FULL and policy.sees_case_content(user),
+        children=reach == IntelligenceReach.FULL and policy.sees_case_content(user),
     )
     form = FindForm(
         request.GET if "kind" in request.GET or "q" in request.GET else None, kinds=choices

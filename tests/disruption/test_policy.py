@@ -1,4 +1,4 @@
-"""Who sees and works on disruption and evidence (mace.access.policy, the disruption section):
+"""Who sees and works on disruption and evidence (mace/access/policy/disruption.py):
 district officers see disruption in their district and the disruption assigned to their agency,
 never the child; analysts read; evidence is for full reach and the child's workers only."""
 

@@ -1,4 +1,4 @@
-"""Who reads and runs MACE meetings and works on their actions (mace/access/policy.py): the
+"""Who reads and runs MACE meetings and works on their actions (mace/access/policy/meetings.py): the
 quadrant's panel runs its meetings and only a chair signs them off; a part 1 pack names children,
 so a district council officer reads part 2 only; an action is read and updated by its owner
 agency and the panel, and names the child only to someone who may see that child."""
