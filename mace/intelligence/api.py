@@ -359,7 +359,7 @@ def child_links(request: AuthedRequest, child_id: Id) -> Any:
 def _end(request: AuthedRequest, end: schemas.EndIn, field: str) -> Record:
     if end.kind not in KINDS:
         raise DomainError({f"{field}.kind": ["Choose person, location, vehicle, phone or account"]})
-    return _read(request, end.kind, end.id, AccessAction.CHANGE).record  # type: ignore[no-any-return]
+    return _read(request, end.kind, end.id, AccessAction.CHANGE).record
 
 
 @router.post(
