@@ -84,7 +84,7 @@ def _sqlite_snapshot(path: Path) -> Snapshot:
         copy.close()
 
 
-def _write_manifest(directory: Path, *, vendor: str, file: str, snapshot: Snapshot) -> dict:  # type: ignore[type-arg]
+def _write_manifest(directory: Path, *, vendor: str, file: str, snapshot: Snapshot) -> dict:
     manifest = {
         "format": 1,
         "at": timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
@@ -144,7 +144,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 # --- backup ---------------------------------------------------------------------------------
 
 
-def backup(directory: Path, *, alias: str = "default") -> dict:  # type: ignore[type-arg]
+def backup(directory: Path, *, alias: str = "default") -> dict:
     """Copy the database into `directory` (new or empty) and write the manifest."""
     _prepare(directory)
     connection = connections[alias]
@@ -192,7 +192,7 @@ def backup(directory: Path, *, alias: str = "default") -> dict:  # type: ignore[
 # --- restore --------------------------------------------------------------------------------
 
 
-def read_manifest(directory: Path) -> dict:  # type: ignore[type-arg]
+def read_manifest(directory: Path) -> dict:
     try:
         manifest = json.loads((directory / MANIFEST).read_text())
     except FileNotFoundError as exc:
@@ -250,7 +250,7 @@ def restore(directory: Path, *, alias: str = "default", force: bool = False) -> 
     return database_snapshot(alias)
 
 
-def differences(manifest: dict, restored: Snapshot) -> list[str]:  # type: ignore[type-arg]
+def differences(manifest: dict, restored: Snapshot) -> list[str]:
     """Where the restored database differs from the manifest."""
     found = []
     for table, count in sorted(manifest["tables"].items()):

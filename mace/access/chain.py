@@ -46,7 +46,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def content_fields(model: type[models.Model]) -> list[models.Field]:  # type: ignore[type-arg]
+def content_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in _CHAIN_FIELDS]
 
 

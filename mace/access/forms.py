@@ -3,6 +3,8 @@ rules live in mace.access.services, whose DomainError comes back onto the form's
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from mace.access.choices import AccessAction, AccessOutcome, BreakGlassReason, BreakGlassReview
@@ -88,8 +90,9 @@ class AuditFilterForm(GovForm):
         required=False,
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean answers the cleaned data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", "The to date must be the same as or after the from date")

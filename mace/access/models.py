@@ -25,24 +25,24 @@ from mace.access.choices import (
 )
 
 
-class AppendOnlyQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class AppendOnlyQuerySet(models.QuerySet):
     """Rows are only ever added, each chained to the one before (mace.access.chain)."""
 
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs):
         raise TypeError("Audit logs are append-only.")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self):
         raise TypeError("Audit logs are append-only.")
 
-    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         chain.append(objs)
         return objs
 
-    def bulk_update(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def bulk_update(self, *args, **kwargs):
         raise TypeError("Audit logs are append-only.")
 
-    def bulk_insert(self, objs):  # type: ignore[no-untyped-def]
+    def bulk_insert(self, objs):
         """The insert itself, for mace.access.chain only: the rows are already chained."""
         return super().bulk_create(objs, batch_size=1000)
 
@@ -70,7 +70,7 @@ class ChainedEvent(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("Audit logs are append-only.")
         chain.append([self])
@@ -79,7 +79,7 @@ class ChainedEvent(models.Model):
         """The insert itself, for mace.access.chain only: the row is already chained."""
         super().save(force_insert=True)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args, **kwargs):
         raise TypeError("Audit logs are append-only.")
 
     @classmethod

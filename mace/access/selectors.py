@@ -61,26 +61,26 @@ class AuditFilters:
         return self._between(events)
 
 
-def _page(queryset: QuerySet[Any], number: Any) -> Page:  # type: ignore[type-arg]
+def _page(queryset: QuerySet[Any], number: Any) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(number)
 
 
-def child_access_events(child_id: int, filters: AuditFilters, page: Any) -> Page:  # type: ignore[type-arg]
+def child_access_events(child_id: int, filters: AuditFilters, page: Any) -> Page:
     events = AccessEvent.objects.filter(child_id=child_id).select_related("user__agency")
     return _page(filters.access(events).order_by("-at", "-id"), page)
 
 
-def child_change_events(child_id: int, filters: AuditFilters, page: Any) -> Page:  # type: ignore[type-arg]
+def child_change_events(child_id: int, filters: AuditFilters, page: Any) -> Page:
     events = ChangeEvent.objects.filter(child_id=child_id).select_related("user__agency")
     return _page(filters.changes(events).order_by("-at", "-id"), page)
 
 
-def user_access_events(subject: User, filters: AuditFilters, page: Any) -> Page:  # type: ignore[type-arg]
+def user_access_events(subject: User, filters: AuditFilters, page: Any) -> Page:
     events = AccessEvent.objects.filter(user=subject).select_related("child")
     return _page(filters.access(events).order_by("-at", "-id"), page)
 
 
-def break_glass_grants(queryset: QuerySet[BreakGlassGrant], status: str, page: Any) -> Page:  # type: ignore[type-arg]
+def break_glass_grants(queryset: QuerySet[BreakGlassGrant], status: str, page: Any) -> Page:
     grants = queryset.select_related("user", "agency", "child", "reviewed_by")
     if status:
         grants = grants.filter(review_status=status)

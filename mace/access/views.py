@@ -5,11 +5,11 @@ what (scoping the querysets), the services write, and reading the audit is itsel
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,18 +24,15 @@ from mace.access.forms import (
 )
 from mace.access.models import BreakGlassGrant
 from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError, require
 from mace.people.lookups import children_by_identifier
 from mace.people.models import Child
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _require_audit(request: HttpRequest) -> User:
-    user = _user(request)
+def _require_audit(request: AuthedRequest) -> User:
+    user = request.user
     require(
         policy.can_view_audit(user),
         "Only agency managers and data protection officers read the audit",
@@ -46,7 +43,7 @@ def _require_audit(request: HttpRequest) -> User:
 # Break-glass ------------------------------------------------------------------------------------
 
 
-def _dob_from(request: HttpRequest) -> dt.date | None:
+def _dob_from(request: AuthedRequest) -> dt.date | None:
     """The date of birth carried from the search page's link (dob-day, dob-month, dob-year)."""
     try:
         return dt.date(
@@ -58,8 +55,8 @@ def _dob_from(request: HttpRequest) -> dt.date | None:
         return None
 
 
-def break_glass_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def break_glass_new(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(
         policy.can_request_break_glass(user),
         "Your role does not include emergency access to children's records",
@@ -98,15 +95,15 @@ def break_glass_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def break_glass_end(request: HttpRequest, grant_id: int) -> HttpResponse:
+def break_glass_end(request: AuthedRequest, grant_id: int) -> HttpResponse:
     """Give up one's own emergency access now. Nobody else's grant is found."""
-    grant = get_object_or_404(BreakGlassGrant, pk=grant_id, user=_user(request))
-    services.break_glass_end(actor=_user(request), grant=grant)
+    grant = get_object_or_404(BreakGlassGrant, pk=grant_id, user=request.user)
+    services.break_glass_end(actor=request.user, grant=grant)
     messages.success(request, "You have given up emergency access to that record.")
     return redirect("core:dashboard")
 
 
-def break_glass_list(request: HttpRequest) -> HttpResponse:
+def break_glass_list(request: AuthedRequest) -> HttpResponse:
     user = _require_audit(request)
     form = BreakGlassListForm(request.GET or {"status": BreakGlassReview.PENDING})
     status = form.cleaned_data["status"] if form.is_valid() else ""
@@ -125,10 +122,10 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
+def break_glass_review(request: AuthedRequest, grant_id: int) -> HttpResponse:
     """One use of emergency access: who, which child, why, what they looked at; and the review.
     404 for a grant outside what the user may review (everyone's, for those who review none)."""
-    user = _user(request)
+    user = request.user
     grant = get_object_or_404(
         policy.break_glass_for_review(user, BreakGlassGrant.objects.all()).select_related(
             "user", "agency", "child", "reviewed_by"
@@ -188,7 +185,7 @@ def break_glass_review(request: HttpRequest, grant_id: int) -> HttpResponse:
 # Audit ----------------------------------------------------------------------------------------
 
 
-def audit_start(request: HttpRequest) -> HttpResponse:
+def audit_start(request: AuthedRequest) -> HttpResponse:
     """Find the child or the user whose audit to read."""
     user = _require_audit(request)
     form = AuditFindForm(request.GET or None)
@@ -212,9 +209,9 @@ def audit_start(request: HttpRequest) -> HttpResponse:
     return render(request, "access/audit_start.html", {"form": form})
 
 
-def _audited_child(request: HttpRequest, child_id: int) -> Child:
+def _audited_child(request: AuthedRequest, child_id: int) -> Child:
     """The child, if this user may read their audit; the read (or refusal) is itself logged."""
-    user = _user(request)
+    user = request.user
     child = (
         policy.audit_children(user, Child.objects.select_related("area"))
         .filter(pk=child_id)
@@ -233,13 +230,13 @@ def _audited_child(request: HttpRequest, child_id: int) -> Child:
     return child
 
 
-def _filters(request: HttpRequest) -> tuple[AuditFilterForm, selectors.AuditFilters]:
+def _filters(request: AuthedRequest) -> tuple[AuditFilterForm, selectors.AuditFilters]:
     form = AuditFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
     return form, selectors.AuditFilters.from_form(data)
 
 
-def audit_child(request: HttpRequest, child_id: int) -> HttpResponse:
+def audit_child(request: AuthedRequest, child_id: int) -> HttpResponse:
     """Who has seen or changed this child's record, and when. 404 (logged) for a child whose
     audit the user may not read."""
     child = _audited_child(request, child_id)
@@ -258,10 +255,10 @@ def audit_child(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def audit_user(request: HttpRequest, user_id: int) -> HttpResponse:
+def audit_user(request: AuthedRequest, user_id: int) -> HttpResponse:
     """Everything this user has seen (and been refused). 404 for a user whose activity the
     reader may not read."""
-    user = _user(request)
+    user = request.user
     subject = get_object_or_404(
         policy.audit_users(user, User.objects.select_related("agency")), pk=user_id
     )

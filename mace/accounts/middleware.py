@@ -115,7 +115,7 @@ class IdleTimeoutMiddleware:
         logout(request)
         security_event_record(
             action=action,
-            user=user,  # type: ignore[arg-type]
+            user=user,
             request=request,
             detail=detail,
         )

@@ -35,8 +35,10 @@ from mace.accounts.middleware import (
     two_factor_not_required,
 )
 from mace.accounts.models import ApiToken, RoleGrantRequest, User
+from mace.accounts.requests import AuthedRequest
 from mace.core import ratelimit
 from mace.core.errors import DomainError, require
+from mace.core.submit import submit
 
 # Recovery codes wait here between being made and being shown, once.
 NEW_RECOVERY_CODES = "mace_new_recovery_codes"
@@ -130,29 +132,26 @@ class TwoFactorView(View):
 
     template_name = "accounts/two_factor.html"
     form_class: type[AuthenticatorCodeForm] | type[RecoveryCodeForm] = AuthenticatorCodeForm
+    request: AuthedRequest  # signed in with the password, the second factor still to come
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if two_factor.session_verified(request):
             return redirect(_next_url(request))
-        if two_factor.authenticator(cast(User, request.user)) is None:
+        if two_factor.authenticator(self.request.user) is None:
             return redirect(_with_next("accounts:two_factor_setup", request))
         return _rate_limited(request) or super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         return self.render(self.form_class())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthedRequest) -> HttpResponse:
         form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.check(request, form.cleaned_data["code"])
-            except DomainError as error:
-                form.apply_domain_error(error)
-            else:
-                return redirect(_next_url(request))
+        sent = submit(request, form, lambda: self.check(request, form.cleaned_data["code"]))
+        if sent.ok:
+            return redirect(_next_url(request))
         return self.render(form)
 
-    def check(self, request: HttpRequest, code: str) -> None:
+    def check(self, request: AuthedRequest, code: str) -> None:
         services.two_factor_verify(request=request, code=code)
 
     def render(self, form: Any) -> HttpResponse:
@@ -166,7 +165,7 @@ class RecoveryCodeView(TwoFactorView):
     template_name = "accounts/recovery_code.html"
     form_class = RecoveryCodeForm
 
-    def check(self, request: HttpRequest, code: str) -> None:
+    def check(self, request: AuthedRequest, code: str) -> None:
         left = services.recovery_code_use(request=request, code=code)
         if left <= 3:
             messages.warning(
@@ -182,35 +181,37 @@ class TwoFactorSetupView(View):
     code from it first."""
 
     template_name = "accounts/two_factor_setup.html"
+    request: AuthedRequest  # signed in with the password, the second factor still to come
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = cast(User, request.user)
+        user = self.request.user
         if two_factor.authenticator(user) is not None:
             if two_factor.session_verified(request):
                 return redirect("accounts:account")
             return redirect(_with_next("accounts:two_factor", request))
         return _rate_limited(request) or super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         return self.render(AuthenticatorCodeForm())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthedRequest) -> HttpResponse:
         form = AuthenticatorCodeForm(request.POST)
-        if form.is_valid():
-            device = two_factor.enrolment_device(cast(User, request.user))
-            try:
-                codes = services.two_factor_enrol(
-                    request=request, device=device, code=form.cleaned_data["code"]
-                )
-            except DomainError as error:
-                form.apply_domain_error(error)
-            else:
-                request.session[NEW_RECOVERY_CODES] = codes
-                return redirect(_with_next("accounts:recovery_codes", request))
+        sent = submit(
+            request,
+            form,
+            lambda: services.two_factor_enrol(
+                request=request,
+                device=two_factor.enrolment_device(request.user),
+                code=form.cleaned_data["code"],
+            ),
+        )
+        if sent.ok:
+            request.session[NEW_RECOVERY_CODES] = sent.result
+            return redirect(_with_next("accounts:recovery_codes", request))
         return self.render(form)
 
     def render(self, form: AuthenticatorCodeForm) -> HttpResponse:
-        device = two_factor.enrolment_device(cast(User, self.request.user))
+        device = two_factor.enrolment_device(self.request.user)
         next_url = self.request.POST.get("next") or self.request.GET.get("next") or ""
         return render(
             self.request,
@@ -224,7 +225,7 @@ class TwoFactorSetupView(View):
         )
 
 
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthedRequest) -> HttpResponse:
     """The new recovery codes, shown once: they are taken out of the session as they are shown."""
     codes = request.session.pop(NEW_RECOVERY_CODES, None)
     return render(
@@ -235,7 +236,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+def recovery_codes_new(request: AuthedRequest) -> HttpResponse:
     try:
         codes = services.recovery_codes_issue(request=request)
     except DomainError as error:
@@ -245,10 +246,10 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('accounts:recovery_codes')}?next={reverse('accounts:account')}")
 
 
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     """The signed-in user's own account: who they are to the platform, their second factor
     and their API tokens."""
-    user = cast(User, request.user)
+    user = request.user
     authenticator = two_factor.authenticator(user)
     recovery = two_factor.recovery_device(user)
     context = {
@@ -262,9 +263,9 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", context)
 
 
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     """Confirm, then revoke one of the user's own tokens. Another user's token is not found."""
-    user = cast(User, request.user)
+    user = request.user
     token = get_object_or_404(ApiToken, pk=pk, user=user)
     if request.method == "POST":
         try:
@@ -277,10 +278,10 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/token_revoke.html", {"token": token})
 
 
-def role_grants(request: HttpRequest) -> HttpResponse:
+def role_grants(request: AuthedRequest) -> HttpResponse:
     """Powerful roles waiting for this manager's or data protection officer's approval, and the
     latest decided ones they could have decided."""
-    user = cast(User, request.user)
+    user = request.user
     require(
         policy.can_view_role_grants(user),
         "Only agency managers and data protection officers approve roles",
@@ -298,10 +299,10 @@ def role_grants(request: HttpRequest) -> HttpResponse:
     )
 
 
-def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def role_grant(request: AuthedRequest, pk: int) -> HttpResponse:
     """One request for powerful roles: approve or refuse it. 404 for a request this user may not
     decide (their own, one about their own account, another agency's)."""
-    user = cast(User, request.user)
+    user = request.user
     grant = get_object_or_404(
         policy.role_grants_for_approval(user, RoleGrantRequest.objects.all()).select_related(
             "user__agency", "requested_by", "decided_by"
@@ -332,7 +333,7 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def keep_alive(request: HttpRequest) -> HttpResponse:
+def keep_alive(request: AuthedRequest) -> HttpResponse:
     """The idle warning's "Stay signed in": any request resets the idle clock; this one does
     nothing else, and says how long the session now has."""
     note_activity(request)

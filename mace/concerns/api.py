@@ -5,11 +5,12 @@ Recording a concern is POST /children/{id}/concerns (mace.people.api), where the
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router
 
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
+from mace.accounts.requests import AuthedRequest
 from mace.concerns.models import Concern, ConcernIndicator
 from mace.concerns.schemas import ConcernOut
 from mace.core.schemas import Id
@@ -32,7 +33,7 @@ def concerns_shown() -> QuerySet[Concern]:
 @router.get(
     "/{concern_id}", response={200: ConcernOut, **ERROR_RESPONSES}, summary="Read a concern"
 )
-def concern_detail(request: HttpRequest, concern_id: Id) -> Concern:
+def concern_detail(request: AuthedRequest, concern_id: Id) -> Concern:
     """404 for a concern about a child you may not see, as for one that does not exist."""
     user = request.auth  # type: ignore[attr-defined]
     child_id = Concern.objects.filter(pk=concern_id).values_list("child_id", flat=True).first()

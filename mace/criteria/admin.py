@@ -12,13 +12,13 @@ class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ["code", "active", "days"]
     readonly_fields = ["code"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         from mace.criteria.services import eligibility_refresh
 
         super().save_model(request, obj, form, change)

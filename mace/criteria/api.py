@@ -4,28 +4,19 @@ quadrant's MACE chairs and coordinator; a child's standing for whoever may see t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
-from django.http import HttpRequest
 from ninja import Query, Router
 
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
+from mace.accounts.requests import AuthedRequest
 from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
 from mace.criteria import selectors
 from mace.criteria.schemas import ChildCriteriaOut, EligibleListOut, EligibleQuery
 from mace.people.schemas import ERROR_RESPONSES
 
-if TYPE_CHECKING:
-    from mace.accounts.models import User
-
 router = Router(tags=["MACE criteria"])
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]
 
 
 @router.get(
@@ -33,11 +24,11 @@ def _user(request: HttpRequest) -> User:
     response={200: EligibleListOut, **ERROR_RESPONSES},
     summary="The children of a quadrant who meet the MACE criteria",
 )
-def eligible(request: HttpRequest, params: Query[EligibleQuery]) -> EligibleListOut:
+def eligible(request: AuthedRequest, params: Query[EligibleQuery]) -> EligibleListOut:
     """Newest change first, each with the rules it met and the records they rest on, the last
     assessment's level and date, recent missing episodes and whether the child is already on a
     MACE agenda. For the quadrant's MACE chairs and coordinator (403 for anyone else)."""
-    user = _user(request)
+    user = request.user
     quadrant = selectors.quadrant_by_name(params.quadrant)
     if quadrant is None:
         raise DomainError({"quadrant": ["Choose a quadrant: Mid, North, South or West"]})
@@ -67,9 +58,9 @@ def eligible(request: HttpRequest, params: Query[EligibleQuery]) -> EligibleList
     response={200: ChildCriteriaOut, **ERROR_RESPONSES},
     summary="Whether a child meets the MACE criteria, and why",
 )
-def child_criteria(request: HttpRequest, child_id: Id) -> ChildCriteriaOut:
+def child_criteria(request: AuthedRequest, child_id: Id) -> ChildCriteriaOut:
     child = child_read(
-        user=_user(request),
+        user=request.user,
         child_id=child_id,
         action=AccessAction.VIEW,
         channel=AccessChannel.API,

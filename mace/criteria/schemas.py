@@ -52,7 +52,7 @@ class EligibleChildOut(Schema):
 
     @staticmethod
     def resolve_last_assessment_on(obj: Any) -> date | None:
-        return obj.last_assessed_on  # type: ignore[no-any-return]
+        return obj.last_assessed_on
 
     @staticmethod
     def resolve_missing_episodes_90_days(obj: Any) -> int:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Query, Router, Status
 
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import children_listed
 from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
@@ -41,14 +42,9 @@ router = Router(tags=["disruption"])
 CONFLICT_DETAIL = "Someone else changed this disruption after you read it; nothing was written"
 
 
-def _user(request: HttpRequest) -> User:
-    # Both authenticators (token and session) return the user, and Ninja keeps it in request.auth.
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _read(request: HttpRequest, disruption_id: Id, action: str) -> Disruption:
+def _read(request: AuthedRequest, disruption_id: Id, action: str) -> Disruption:
     return selectors.disruption_read(
-        user=_user(request),
+        user=request.user,
         pk=disruption_id,
         action=action,
         channel=AccessChannel.API,
@@ -124,9 +120,9 @@ def _evidence_out(item: EvidenceItem, named: set[int]) -> dict[str, Any]:
     }
 
 
-def _shown(request: HttpRequest, rows: list[Any]) -> set[int]:
+def _shown(request: AuthedRequest, rows: list[Any]) -> set[int]:
     """The children of these rows the caller may see named, their listing logged."""
-    user = _user(request)
+    user = request.user
     named = selectors.named_children(user, rows)
     children = {row.child.pk: row.child for row in rows if row.child_id in named}
     if children:
@@ -163,7 +159,7 @@ def _action(action_id: int | None) -> Action | None:
     return action
 
 
-def _one(request: HttpRequest, disruption: Disruption) -> dict[str, Any]:
+def _one(request: AuthedRequest, disruption: Disruption) -> dict[str, Any]:
     loaded = selectors.disruptions_loaded().get(pk=disruption.pk)
     return _disruption_out(loaded, _shown(request, [loaded]))
 
@@ -174,10 +170,10 @@ def _one(request: HttpRequest, disruption: Disruption) -> dict[str, Any]:
     summary="List disruption",
     operation_id="disruption_list",
 )
-def disruption_list(request: HttpRequest, params: Query[DisruptionListQuery]) -> Any:
+def disruption_list(request: AuthedRequest, params: Query[DisruptionListQuery]) -> Any:
     """The disruption you may see, newest first, in pages; filtered by type, status and lead
     agency."""
-    user = _user(request)
+    user = request.user
     if not policy.can_list_disruption(user):
         raise Refused("Your role does not include disruption")
     agency = _agency(params.lead_agency, "lead_agency")
@@ -203,10 +199,10 @@ def disruption_list(request: HttpRequest, params: Query[DisruptionListQuery]) ->
     summary="Record disruption",
     operation_id="disruption_create",
 )
-def disruption_create(request: HttpRequest, payload: DisruptionIn) -> Any:
+def disruption_create(request: AuthedRequest, payload: DisruptionIn) -> Any:
     """On a person, location or vehicle you may see (404 for one you may not, as for one that
     does not exist). Bad values answer 422 with field errors; nothing is written."""
-    user = _user(request)
+    user = request.user
     if not policy.can_record_disruption(user):
         raise Refused("Your role does not include recording disruption")
     subject = policy.scope_intelligence(user, Record.objects.all()).filter(pk=payload.subject)
@@ -227,7 +223,7 @@ def disruption_create(request: HttpRequest, payload: DisruptionIn) -> Any:
     summary="Read a disruption",
     operation_id="disruption_read",
 )
-def disruption_read(request: HttpRequest, disruption_id: Id) -> Any:
+def disruption_read(request: AuthedRequest, disruption_id: Id) -> Any:
     disruption = _read(request, disruption_id, AccessAction.VIEW)
     return _disruption_out(disruption, _shown(request, [disruption]))
 
@@ -238,10 +234,10 @@ def disruption_read(request: HttpRequest, disruption_id: Id) -> Any:
     summary="Change a disruption",
     operation_id="disruption_change",
 )
-def disruption_change(request: HttpRequest, disruption_id: Id, payload: DisruptionPatchIn) -> Any:
+def disruption_change(request: AuthedRequest, disruption_id: Id, payload: DisruptionPatchIn) -> Any:
     """Send the `version` you read and only the fields you change. If someone changed the
     disruption since, nothing is written and the answer is 409 with it as it is now."""
-    user = _user(request)
+    user = request.user
     disruption = _read(request, disruption_id, AccessAction.CHANGE)
     if not policy.can_change_disruption(user, disruption):
         raise Refused("You cannot change this disruption")
@@ -286,10 +282,10 @@ def _evidence_allowed(user: User) -> None:
     summary="A disruption's evidence items",
     operation_id="disruption_evidence_list",
 )
-def evidence_list(request: HttpRequest, disruption_id: Id) -> Any:
+def evidence_list(request: AuthedRequest, disruption_id: Id) -> Any:
     """Only for roles that see evidence for prosecutions; an item about a child you may not see
     is left out."""
-    user = _user(request)
+    user = request.user
     disruption = _read(request, disruption_id, AccessAction.VIEW)
     _evidence_allowed(user)
     items = list(selectors.evidence_for(user, disruption))
@@ -303,8 +299,8 @@ def evidence_list(request: HttpRequest, disruption_id: Id) -> Any:
     summary="Add an evidence item to a disruption",
     operation_id="disruption_evidence_create",
 )
-def evidence_create(request: HttpRequest, disruption_id: Id, payload: EvidenceIn) -> Any:
-    user = _user(request)
+def evidence_create(request: AuthedRequest, disruption_id: Id, payload: EvidenceIn) -> Any:
+    user = request.user
     disruption = _read(request, disruption_id, AccessAction.CHANGE)
     _evidence_allowed(user)
     person = None

@@ -5,17 +5,18 @@ service."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import children_listed
 from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.core.errors import DomainError, require
 from mace.core.submit import bind, submit
 from mace.disruption import selectors, services
@@ -28,13 +29,9 @@ from mace.people.models import Child
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _read(request: HttpRequest, disruption_id: int) -> Disruption:
+def _read(request: AuthedRequest, disruption_id: int) -> Disruption:
     return selectors.disruption_read(
-        user=_user(request),
+        user=request.user,
         pk=disruption_id,
         action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW,
         channel=AccessChannel.PAGE,
@@ -42,19 +39,19 @@ def _read(request: HttpRequest, disruption_id: int) -> Disruption:
     )
 
 
-def _log_named(request: HttpRequest, rows: list[Any], named: set[int]) -> None:
+def _log_named(request: AuthedRequest, rows: list[Any], named: set[int]) -> None:
     children = {row.child.pk: row.child for row in rows if row.child_id in named}
     if children:
         children_listed(
-            user=_user(request),
+            user=request.user,
             children=children.values(),
             channel=AccessChannel.PAGE,
             path=request.path,
         )
 
 
-def disruption_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def disruption_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(policy.can_list_disruption(user), "Your role does not include disruption")
     form = FilterForm(request.GET or None)
     filters: dict[str, Any] = {}
@@ -115,8 +112,8 @@ def _history(disruption: Disruption) -> list[dict[str, Any]]:
     return rows
 
 
-def disruption_detail(request: HttpRequest, disruption_id: int) -> HttpResponse:
-    user = _user(request)
+def disruption_detail(request: AuthedRequest, disruption_id: int) -> HttpResponse:
+    user = request.user
     disruption = _read(request, disruption_id)
     evidence = list(selectors.evidence_for(user, disruption))
     named = selectors.named_children(user, [disruption, *evidence])
@@ -180,7 +177,7 @@ def _resolve(user: User, data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _prefill(request: HttpRequest, user: User) -> tuple[dict[str, Any], Record | None]:
+def _prefill(request: AuthedRequest, user: User) -> tuple[dict[str, Any], Record | None]:
     """?subject=<record id>&action=<action id>: the form starts from them."""
     initial: dict[str, Any] = {"lead_agency": user.agency_id, "status": "planned"}
     subject = None
@@ -203,26 +200,21 @@ def _prefill(request: HttpRequest, user: User) -> tuple[dict[str, Any], Record |
     return initial, subject
 
 
-def disruption_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def disruption_create(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(policy.can_record_disruption(user), "Your role does not include recording disruption")
     child_field = policy.sees_evidence(user) and policy.sees_case_content(user)
     initial, subject = _prefill(request, user)
-    form = DisruptionForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        child_field=child_field,
+    form = bind(request, DisruptionForm, initial=initial, child_field=child_field)
+    sent = submit(
+        request,
+        form,
+        lambda: services.disruption_record(actor=user, **_resolve(user, form.cleaned_data)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            values = _resolve(user, form.cleaned_data)
-            disruption = services.disruption_record(actor=user, **values)
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
-            messages.success(request, f"Disruption recorded: {disruption}")
-            return redirect(disruption.get_absolute_url())
-    return render(request, "disruption/form.html", {"form": form, "d": None, "subject": subject})
+    if sent.ok and sent.result is not None:
+        messages.success(request, f"Disruption recorded: {sent.result}")
+        return redirect(sent.result.get_absolute_url())
+    return render(request, "disruption/form.html", {"d": None, "subject": subject, **sent.context})
 
 
 def _edit_initial(disruption: Disruption) -> dict[str, Any]:
@@ -234,10 +226,10 @@ def _edit_initial(disruption: Disruption) -> dict[str, Any]:
     return initial
 
 
-def disruption_edit(request: HttpRequest, disruption_id: int) -> HttpResponse:
+def disruption_edit(request: AuthedRequest, disruption_id: int) -> HttpResponse:
     """Change a disruption. A save made from an out-of-date page is refused with both versions
     shown; nothing is overwritten without the person seeing what they replace."""
-    user = _user(request)
+    user = request.user
     disruption = _read(request, disruption_id)
     require(policy.can_change_disruption(user, disruption), "You cannot change this disruption")
     # Whoever may not name the disruption's child (a district officer) changes the rest.
@@ -274,9 +266,9 @@ def disruption_edit(request: HttpRequest, disruption_id: int) -> HttpResponse:
     )
 
 
-def evidence_add(request: HttpRequest, disruption_id: int) -> HttpResponse:
+def evidence_add(request: AuthedRequest, disruption_id: int) -> HttpResponse:
     """Add an evidence item collected for a prosecution, from a disruption's page."""
-    user = _user(request)
+    user = request.user
     disruption = _read(request, disruption_id)
     require(
         policy.can_record_evidence(user), "Your role does not include evidence for prosecutions"
@@ -286,14 +278,15 @@ def evidence_add(request: HttpRequest, disruption_id: int) -> HttpResponse:
         initial["person"] = disruption.subject_id
     if disruption.child is not None and policy.can_view_child(user, disruption.child):
         initial["child"] = disruption.child_id
-    form = EvidenceForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            values = _resolve(user, form.cleaned_data)
-            services.evidence_record(actor=user, disruption=disruption, **values)
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
-            messages.success(request, "Evidence item added")
-            return redirect(disruption.get_absolute_url())
-    return render(request, "disruption/evidence_form.html", {"form": form, "d": disruption})
+    form = bind(request, EvidenceForm, initial=initial)
+    sent = submit(
+        request,
+        form,
+        lambda: services.evidence_record(
+            actor=user, disruption=disruption, **_resolve(user, form.cleaned_data)
+        ),
+    )
+    if sent.ok:
+        messages.success(request, "Evidence item added")
+        return redirect(disruption.get_absolute_url())
+    return render(request, "disruption/evidence_form.html", {"d": disruption, **sent.context})

@@ -7,15 +7,15 @@ No `from __future__ import annotations` here: the routes for the five kinds are 
 and Ninja reads each route's annotations as objects to build the OpenAPI document."""
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
 from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
@@ -83,14 +83,9 @@ SCHEMAS: dict[str, KindSchemas] = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    # Both authenticators (token and session) return the user, and Ninja keeps it in request.auth.
-    return cast(User, request.auth)  # type: ignore[attr-defined]
-
-
-def _read(request: HttpRequest, kind: str, record_id: Id, action: str) -> Any:
+def _read(request: AuthedRequest, kind: str, record_id: Id, action: str) -> Any:
     return selectors.record_read(
-        user=_user(request),
+        user=request.user,
         kind=kind,
         pk=record_id,
         action=action,
@@ -212,8 +207,8 @@ def _add_routes(kind: str) -> None:
     spec = SCHEMAS[kind]
     tag = [f"intelligence: {info.plural}"]
 
-    def list_records(request: HttpRequest, params: Query[schemas.RecordListQuery]) -> Any:
-        user = _user(request)
+    def list_records(request: AuthedRequest, params: Query[schemas.RecordListQuery]) -> Any:
+        user = request.user
         if not policy.can_list_intelligence(user, kind):
             raise Refused(f"Your role does not include {info.plural}")
         records = selectors.record_search(user=user, kind=kind, query=params.q)
@@ -224,8 +219,8 @@ def _add_routes(kind: str) -> None:
             "items": list(records[params.offset : params.offset + params.limit]),
         }
 
-    def create_record(request: HttpRequest, payload: spec.create_in) -> Any:  # type: ignore[name-defined]
-        user = _user(request)
+    def create_record(request: AuthedRequest, payload: spec.create_in) -> Any:  # type: ignore[name-defined]
+        user = request.user
         try:
             created = services.record_create(
                 actor=user, kind=kind, data=_service_data(payload.model_dump())
@@ -235,11 +230,11 @@ def _add_routes(kind: str) -> None:
         # The answer shows the new record, so it is read (and logged) like any other.
         return Status(201, _read(request, kind, created.pk, AccessAction.CHANGE))
 
-    def read_record(request: HttpRequest, record_id: Id) -> Any:
+    def read_record(request: AuthedRequest, record_id: Id) -> Any:
         return _read(request, kind, record_id, AccessAction.VIEW)
 
-    def change_record(request: HttpRequest, record_id: Id, payload: spec.patch_in) -> Any:  # type: ignore[name-defined]
-        user = _user(request)
+    def change_record(request: AuthedRequest, record_id: Id, payload: spec.patch_in) -> Any:  # type: ignore[name-defined]
+        user = request.user
         record = _read(request, kind, record_id, AccessAction.CHANGE)
         changes = _service_data(payload.model_dump(exclude_unset=True, exclude={"version"}))
         try:
@@ -266,8 +261,8 @@ def _add_routes(kind: str) -> None:
             raise _duplicate(user, duplicate) from None
         return selectors.records_of(kind).get(pk=record.pk)
 
-    def record_links(request: HttpRequest, record_id: Id) -> Any:
-        user = _user(request)
+    def record_links(request: AuthedRequest, record_id: Id) -> Any:
+        user = request.user
         record = _read(request, kind, record_id, AccessAction.VIEW)
         result = selectors.links_for_record(user, record.record)
         children_listed(
@@ -346,9 +341,9 @@ for _kind in KINDS:
     operation_id="intelligence_child_links",
     tags=["intelligence: links"],
 )
-def child_links(request: HttpRequest, child_id: Id) -> Any:
+def child_links(request: AuthedRequest, child_id: Id) -> Any:
     """404 for a child you may not see, as for one that does not exist."""
-    user = _user(request)
+    user = request.user
     child = child_read(
         user=user,
         child_id=child_id,
@@ -361,10 +356,10 @@ def child_links(request: HttpRequest, child_id: Id) -> Any:
     return _link_list(selectors.links_for_child(user, child))
 
 
-def _end(request: HttpRequest, end: schemas.EndIn, field: str) -> Record:
+def _end(request: AuthedRequest, end: schemas.EndIn, field: str) -> Record:
     if end.kind not in KINDS:
         raise DomainError({f"{field}.kind": ["Choose person, location, vehicle, phone or account"]})
-    return _read(request, end.kind, end.id, AccessAction.CHANGE).record  # type: ignore[no-any-return]
+    return _read(request, end.kind, end.id, AccessAction.CHANGE).record
 
 
 @router.post(
@@ -374,11 +369,11 @@ def _end(request: HttpRequest, end: schemas.EndIn, field: str) -> Record:
     operation_id="intelligence_link_create",
     tags=["intelligence: links"],
 )
-def link_create(request: HttpRequest, payload: schemas.LinkIn) -> Any:
+def link_create(request: AuthedRequest, payload: schemas.LinkIn) -> Any:
     """ "<subject or child> <relationship> <target>", with its source, date and 3x5x2 grading.
     An end you may not see answers 404, as one that does not exist; the same information from
     the same source on the same date is refused (422)."""
-    user = _user(request)
+    user = request.user
     target = _end(request, payload.target, "target")
     subject = _end(request, payload.subject, "subject") if payload.subject is not None else None
     child: Child | None = None

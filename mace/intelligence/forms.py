@@ -28,7 +28,7 @@ from mace.reference.models import Agency, Area
 
 
 class AreaField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Area) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Area) -> str:
         return f"{obj.name} ({obj.quadrant} quadrant)" if obj.quadrant_id else obj.name
 
 

@@ -99,10 +99,10 @@ class Record(models.Model):
     @property
     def detail(self) -> IntelligenceRecord:
         """The person, location, vehicle, phone or account itself."""
-        return getattr(self, RecordKind(self.kind).value)  # type: ignore[no-any-return]
+        return getattr(self, RecordKind(self.kind).value)
 
 
-def _identity(kind: str) -> models.OneToOneField:  # type: ignore[type-arg]
+def _identity(kind: str) -> models.OneToOneField:
     # The record's id is its Record's id: one id space across the kinds, so a link or a later
     # app's "subject" can name any of them by one number, and a URL never needs a second one.
     return models.OneToOneField(
@@ -116,7 +116,7 @@ class IntelligenceRecord(models.Model):
 
     KIND: ClassVar[str]
 
-    record: models.OneToOneField  # type: ignore[type-arg]
+    record: models.OneToOneField
     record_id: int
     description = models.TextField(
         blank=True, help_text="What is known about it that the other fields do not say"

@@ -88,11 +88,11 @@ def origin_resolve(user: User, label: str, origin_id: int) -> models.Model:
         raise DomainError(
             {"origin": [f"There is no such record ({label} {origin_id}) that you can see"]}
         )
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 def _concern_child(concern: Any) -> Child | None:
-    return concern.child  # type: ignore[no-any-return]
+    return concern.child
 
 
 def _concern_readable(user: User, concern: Any) -> bool:

@@ -201,7 +201,7 @@ class RecordOut(Schema):
 
     @staticmethod
     def resolve_created_at(obj: Any) -> datetime:
-        return obj.record.created_at  # type: ignore[no-any-return]
+        return obj.record.created_at
 
 
 class PersonOut(RecordOut):
@@ -218,7 +218,7 @@ class PersonOut(RecordOut):
 
     @staticmethod
     def resolve_approximate_age(obj: Any) -> int | None:
-        return obj.approximate_age()  # type: ignore[no-any-return]
+        return obj.approximate_age()
 
 
 class LocationOut(RecordOut):

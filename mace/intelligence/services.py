@@ -392,7 +392,7 @@ def record_create(*, actor: User, kind: str, data: Mapping[str, Any]) -> Intelli
                 kind=kind, label="", agency=actor.agency, created_by=actor
             )
             record = cast(Any, model)(record=identity, **values)
-            record._history_user = actor  # type: ignore[attr-defined]
+            record._history_user = actor
             record.save()
     except IntegrityError:
         # Two people entered the same vehicle at the same moment: the second is told which.

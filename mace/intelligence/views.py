@@ -5,11 +5,11 @@ selectors and services), every record read is logged, every write is a service."
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -17,6 +17,7 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel, IntelligenceReach
 from mace.access.services import child_read, children_listed
 from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.core.drafts import draft_discard, draft_get, draft_initial
 from mace.core.errors import DomainError, Refused, require
 from mace.core.submit import bind, submit
@@ -53,17 +54,13 @@ PAGE_SIZE = 25
 FIND_SHOWN = 20
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _action(request: HttpRequest) -> str:
+def _action(request: AuthedRequest) -> str:
     return AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW
 
 
-def _read(request: HttpRequest, kind: str, pk: int) -> Any:
+def _read(request: AuthedRequest, kind: str, pk: int) -> Any:
     return selectors.record_read(
-        user=_user(request),
+        user=request.user,
         kind=kind,
         pk=pk,
         action=_action(request),
@@ -72,10 +69,10 @@ def _read(request: HttpRequest, kind: str, pk: int) -> Any:
     )
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """The start page: how many records of each kind the user may see, and a search across
     them all."""
-    user = _user(request)
+    user = request.user
     require(policy.sees_intelligence(user), "Your role does not include intelligence records")
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -105,8 +102,8 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def record_list(request: HttpRequest, kind: str) -> HttpResponse:
-    user = _user(request)
+def record_list(request: AuthedRequest, kind: str) -> HttpResponse:
+    user = request.user
     info = KINDS[kind]
     require(policy.can_list_intelligence(user, kind), f"Your role does not include {info.plural}")
     form = SearchForm(request.GET or None)
@@ -221,10 +218,10 @@ def summary_rows(record: IntelligenceRecord) -> list[tuple[str, str]]:
     return rows
 
 
-def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def record_detail(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     """A record's page, with its links newest first. A fixed number of queries, however many
     links it has."""
-    user = _user(request)
+    user = request.user
     record = _read(request, kind, pk)
     identity: Record = record.record
     links = selectors.links_for_record(user, identity)
@@ -265,8 +262,8 @@ def _data(kind: str, cleaned: dict[str, Any]) -> dict[str, Any]:
     return {name: cleaned[name] for name in services.FIELDS[kind] if name in cleaned}
 
 
-def record_create(request: HttpRequest, kind: str) -> HttpResponse:
-    user = _user(request)
+def record_create(request: AuthedRequest, kind: str) -> HttpResponse:
+    user = request.user
     info = KINDS[kind]
     require(
         policy.can_create_intelligence(user, kind),
@@ -302,10 +299,10 @@ def _offer(user: User, existing: Record) -> dict[str, str]:
     return {"label": "", "url": "", "ask": f"{existing.agency.name} recorded it"}
 
 
-def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def record_edit(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     """Change a record. A save made from an out-of-date page is refused with both versions
     shown; nothing is overwritten without the person seeing what they replace."""
-    user = _user(request)
+    user = request.user
     info = KINDS[kind]
     record = _read(request, kind, pk)
     require(policy.can_change_intelligence(user, record), f"You cannot change this {info.singular}")
@@ -345,9 +342,9 @@ def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
-def link_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def link_add(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
     """Add a link from a record's page."""
-    user = _user(request)
+    user = request.user
     record = _read(request, kind, pk)
     require(
         policy.can_change_intelligence(user, record),
@@ -356,9 +353,9 @@ def link_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return _link_add(request, here=record.record, back=record.get_absolute_url())
 
 
-def child_link_add(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_link_add(request: AuthedRequest, child_id: int) -> HttpResponse:
     """Add a link from a child's page: a person, place, vehicle, phone or account."""
-    user = _user(request)
+    user = request.user
     child = child_read(
         user=user,
         child_id=child_id,
@@ -380,7 +377,7 @@ def _end_kind(end: Record | Child) -> str:
     return CHILD if isinstance(end, Child) else end.kind
 
 
-def _chosen(request: HttpRequest, here: Record | Child) -> Record | Child | None:
+def _chosen(request: AuthedRequest, here: Record | Child) -> Record | Child | None:
     """The end chosen in the find step (`?to=kind:id`), read through the policy and logged like
     any other read: 404 if it does not exist or the user may not see it."""
     token = request.GET.get("to", "")
@@ -389,7 +386,7 @@ def _chosen(request: HttpRequest, here: Record | Child) -> Record | Child | None
         return None
     if not raw.isdigit() or (kind != CHILD and kind not in KINDS):
         raise Http404("Nothing to link to")
-    user = _user(request)
+    user = request.user
     if kind == CHILD:
         other: Record | Child = child_read(
             user=user,
@@ -407,8 +404,8 @@ def _chosen(request: HttpRequest, here: Record | Child) -> Record | Child | None
     return other
 
 
-def _link_add(request: HttpRequest, *, here: Record | Child, back: str) -> HttpResponse:
-    user = _user(request)
+def _link_add(request: AuthedRequest, *, here: Record | Child, back: str) -> HttpResponse:
+    user = request.user
     other = _chosen(request, here)
     if other is None:
         return _link_find(request, here=here, back=back)
@@ -487,9 +484,9 @@ def _link_add(request: HttpRequest, *, here: Record | Child, back: str) -> HttpR
     )
 
 
-def _link_find(request: HttpRequest, *, here: Record | Child, back: str) -> HttpResponse:
+def _link_find(request: AuthedRequest, *, here: Record | Child, back: str) -> HttpResponse:
     """The first step: find the record (or child) to link to."""
-    user = _user(request)
+    user = request.user
     here_kind = _end_kind(here)
     reach = policy.intelligence_reach(user)
     record_kinds = [k for k in KINDS if policy.can_list_intelligence(user, k)]

@@ -5,15 +5,15 @@ that child, and every write is a service. A child the caller may not see answers
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
+from mace.accounts.requests import AuthedRequest
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError
 from mace.core.schemas import Id
@@ -37,21 +37,14 @@ from mace.people.models import Child
 from mace.people.schemas import ERROR_RESPONSES
 from mace.reference.models import Agency
 
-if TYPE_CHECKING:
-    from mace.accounts.models import User
-
 router = Router(tags=["missing"])
 
 CONFLICT_DETAIL = "Someone else changed this record after you read it; nothing was written"
 
 
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]
-
-
-def _read(request: HttpRequest, child_id: Id, action: str) -> Child:
+def _read(request: AuthedRequest, child_id: Id, action: str) -> Child:
     return child_read(
-        user=_user(request),
+        user=request.user,
         child_id=child_id,
         action=action,
         channel=AccessChannel.API,
@@ -73,11 +66,11 @@ def episodes_loaded() -> QuerySet[MissingEpisode]:
     )
 
 
-def _episode(request: HttpRequest, child: Child, episode_id: Id) -> MissingEpisode:
+def _episode(request: AuthedRequest, child: Child, episode_id: Id) -> MissingEpisode:
     # Looked up within the child already read, so an episode id cannot reach another child.
     episode = get_object_or_404(episodes_loaded(), pk=episode_id, child=child)
     access_record(
-        user=_user(request),
+        user=request.user,
         child_id=child.pk,
         action=AccessAction.VIEW,
         outcome=AccessOutcome.ALLOWED,
@@ -116,7 +109,7 @@ def _conflict(current: Any) -> dict[str, Any]:
     summary="A child's missing episodes, newest first",
 )
 def episodes_list(
-    request: HttpRequest, child_id: Id, params: Query[EpisodeListQuery]
+    request: AuthedRequest, child_id: Id, params: Query[EpisodeListQuery]
 ) -> dict[str, Any]:
     """Paginated (limit, offset), with the child's standing against the repeat missing rule."""
     child = _read(request, child_id, AccessAction.VIEW)
@@ -135,14 +128,14 @@ def episodes_list(
     response={201: EpisodeOut, **ERROR_RESPONSES},
     summary="Record a missing episode",
 )
-def episode_add(request: HttpRequest, child_id: Id, payload: EpisodeIn) -> Status[MissingEpisode]:
+def episode_add(request: AuthedRequest, child_id: Id, payload: EpisodeIn) -> Status[MissingEpisode]:
     """It goes on the child's chronology and involves your agency. An end before the start, an
     overlap with another of the child's episodes, a start in the future or on or before the
     date of birth answer 422."""
     child = _read(request, child_id, AccessAction.CHANGE)
     fields = payload.model_dump(exclude={"reported_by_agency"})
     episode = services.episode_record(
-        actor=_user(request),
+        actor=request.user,
         child=child,
         reported_by_agency=_agency(payload.reported_by_agency),
         **fields,
@@ -155,7 +148,7 @@ def episode_add(request: HttpRequest, child_id: Id, payload: EpisodeIn) -> Statu
     response={200: EpisodeOut, **ERROR_RESPONSES},
     summary="Read a missing episode",
 )
-def episode_detail(request: HttpRequest, child_id: Id, episode_id: int) -> MissingEpisode:
+def episode_detail(request: AuthedRequest, child_id: Id, episode_id: int) -> MissingEpisode:
     child = _read(request, child_id, AccessAction.VIEW)
     return _episode(request, child, episode_id)
 
@@ -166,7 +159,7 @@ def episode_detail(request: HttpRequest, child_id: Id, episode_id: int) -> Missi
     summary="Close or correct a missing episode",
 )
 def episode_change(
-    request: HttpRequest, child_id: Id, episode_id: int, payload: EpisodePatchIn
+    request: AuthedRequest, child_id: Id, episode_id: int, payload: EpisodePatchIn
 ) -> Any:
     """Send the `version` you read and only the fields you change. A stale version answers
     409 with the episode as it is now."""
@@ -179,7 +172,7 @@ def episode_change(
         changes["reported_by_agency"] = _agency(payload.reported_by_agency)
     try:
         services.episode_update(
-            actor=_user(request), episode=episode, version=payload.version, changes=changes
+            actor=request.user, episode=episode, version=payload.version, changes=changes
         )
     except ConflictError as conflict:
         return Status(409, _conflict(episodes_loaded().get(pk=conflict.current.pk)))
@@ -192,7 +185,7 @@ def episode_change(
     summary="Grade or regrade an episode's risk",
 )
 def grading_add(
-    request: HttpRequest, child_id: Id, episode_id: int, payload: GradingIn
+    request: AuthedRequest, child_id: Id, episode_id: int, payload: GradingIn
 ) -> Status[RiskGrading]:
     """Gradings are never changed: each regrading is added, with when, by whom and why (a
     reason is required for a regrading). The latest is the current grade."""
@@ -201,7 +194,7 @@ def grading_add(
         MissingEpisode.objects.select_related("child"), pk=episode_id, child=child
     )
     grading = services.risk_grade_record(
-        actor=_user(request), episode=episode, **payload.model_dump()
+        actor=request.user, episode=episode, **payload.model_dump()
     )
     return Status(201, RiskGrading.objects.select_related("graded_by", "agency").get(pk=grading.pk))
 
@@ -217,7 +210,7 @@ def _interview_loaded(episode: MissingEpisode) -> ReturnInterview:
     response={200: InterviewOut, **ERROR_RESPONSES},
     summary="Read the return home interview",
 )
-def interview_detail(request: HttpRequest, child_id: Id, episode_id: int) -> ReturnInterview:
+def interview_detail(request: AuthedRequest, child_id: Id, episode_id: int) -> ReturnInterview:
     """404 when none has been recorded yet (the episode's interview_status says whether one is
     due or overdue)."""
     child = _read(request, child_id, AccessAction.VIEW)
@@ -239,7 +232,9 @@ def interview_detail(request: HttpRequest, child_id: Id, episode_id: int) -> Ret
     response={200: InterviewOut, 409: InterviewConflictOut, **ERROR_RESPONSES},
     summary="Record or change the return home interview",
 )
-def interview_put(request: HttpRequest, child_id: Id, episode_id: int, payload: InterviewIn) -> Any:
+def interview_put(
+    request: AuthedRequest, child_id: Id, episode_id: int, payload: InterviewIn
+) -> Any:
     """The whole interview: `version` null records the first one; the version you read changes
     it (409 if someone changed or recorded it since). Held within 72 hours of the return by
     someone independent of the child's care, as statutory guidance requires."""
@@ -257,7 +252,7 @@ def interview_put(request: HttpRequest, child_id: Id, episode_id: int, payload: 
     fields = payload.model_dump(exclude={"version", "interviewer"})
     try:
         services.interview_save(
-            actor=_user(request),
+            actor=request.user,
             episode=episode,
             version=payload.version,
             interviewer=interviewer,

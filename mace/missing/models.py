@@ -97,7 +97,7 @@ class MissingEpisode(models.Model):
     def __str__(self) -> str:
         return f"{self.get_type_display()} from {self.started_at:%d %b %Y %H:%M}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.started_at = derived_start(self.left_at, self.last_seen_at) or self.started_at
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"left_at", "last_seen_at"} & set(update_fields):
@@ -156,7 +156,7 @@ class RiskGrading(models.Model):
     def __str__(self) -> str:
         return f"{self.get_grade_display()} at {self.graded_at:%d %b %Y %H:%M}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         # A grading is a fact about the past: a different grade is a new grading.
         if self.pk is not None:
             raise TypeError("Risk gradings are never edited; record a regrading instead.")

@@ -5,11 +5,11 @@ is looked up within that child, and every write is a service."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -17,8 +17,9 @@ from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
 from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.core.drafts import draft_discard, draft_get, draft_initial
-from mace.core.errors import DomainError, require
+from mace.core.errors import require
 from mace.core.submit import bind, submit
 from mace.missing import returns, services
 from mace.missing.forms import (
@@ -44,13 +45,9 @@ from mace.people.models import Child
 EPISODES_PER_PAGE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _read(request: HttpRequest, child_id: int) -> Child:
+def _read(request: AuthedRequest, child_id: int) -> Child:
     return child_read(
-        user=_user(request),
+        user=request.user,
         child_id=child_id,
         action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW,
         channel=AccessChannel.PAGE,
@@ -58,14 +55,14 @@ def _read(request: HttpRequest, child_id: int) -> Child:
     )
 
 
-def _require_record(request: HttpRequest, child: Child) -> None:
+def _require_record(request: AuthedRequest, child: Child) -> None:
     require(
-        policy.can_record_missing(_user(request), child),
+        policy.can_record_missing(request.user, child),
         "Your role does not include recording missing episodes",
     )
 
 
-def _episode(request: HttpRequest, child: Child, episode_id: int) -> MissingEpisode:
+def _episode(request: AuthedRequest, child: Child, episode_id: int) -> MissingEpisode:
     # Looked up within the child already read, so an episode id cannot reach another child.
     episode = get_object_or_404(
         episodes_shown().select_related("reported_by_agency", "interview__agency"),
@@ -73,7 +70,7 @@ def _episode(request: HttpRequest, child: Child, episode_id: int) -> MissingEpis
         child=child,
     )
     access_record(
-        user=_user(request),
+        user=request.user,
         child_id=child.pk,
         action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW,
         outcome=AccessOutcome.ALLOWED,
@@ -85,7 +82,7 @@ def _episode(request: HttpRequest, child: Child, episode_id: int) -> MissingEpis
     return episode
 
 
-def child_episodes(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_episodes(request: AuthedRequest, child_id: int) -> HttpResponse:
     """Every episode of the child, newest first, a page at a time."""
     child = _read(request, child_id)
     episodes = episodes_shown().filter(child=child).order_by("-started_at", "-id")
@@ -98,32 +95,32 @@ def child_episodes(request: HttpRequest, child_id: int) -> HttpResponse:
             "page": page,
             "rows": episode_rows(page.object_list),
             "repeat": repeat_missing_status([child.pk])[child.pk],
-            "can_record": policy.can_record_missing(_user(request), child),
+            "can_record": policy.can_record_missing(request.user, child),
         },
     )
 
 
-def episode_record(request: HttpRequest, child_id: int) -> HttpResponse:
+def episode_record(request: AuthedRequest, child_id: int) -> HttpResponse:
     child = _read(request, child_id)
     _require_record(request, child)
-    form = EpisodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            episode = services.episode_record(
-                actor=_user(request),
-                child=child,
-                risk_grade=form.cleaned_data.get("risk_grade") or "",
-                **form.service_values(),
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
-            messages.success(request, f"Missing episode recorded for {child.full_name}")
-            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
-    return render(request, "missing/episode_record.html", {"child": child, "form": form})
+    form = bind(request, EpisodeForm)
+    sent = submit(
+        request,
+        form,
+        lambda: services.episode_record(
+            actor=request.user,
+            child=child,
+            risk_grade=form.cleaned_data.get("risk_grade") or "",
+            **form.service_values(),
+        ),
+    )
+    if sent.ok and sent.result is not None:
+        messages.success(request, f"Missing episode recorded for {child.full_name}")
+        return redirect("missing:episode_detail", child_id=child.pk, episode_id=sent.result.pk)
+    return render(request, "missing/episode_record.html", {"child": child, **sent.context})
 
 
-def episode_detail(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+def episode_detail(request: AuthedRequest, child_id: int, episode_id: int) -> HttpResponse:
     child = _read(request, child_id)
     episode = _episode(request, child, episode_id)
     gradings = list(
@@ -141,12 +138,12 @@ def episode_detail(request: HttpRequest, child_id: int, episode_id: int) -> Http
             "grade": current_grade_label(episode),
             "interview": interview_of(episode),
             "status": status_of(episode),
-            "can_record": policy.can_record_missing(_user(request), child),
+            "can_record": policy.can_record_missing(request.user, child),
         },
     )
 
 
-def episode_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+def episode_edit(request: AuthedRequest, child_id: int, episode_id: int) -> HttpResponse:
     """Correct an episode's details, from the version the practitioner loaded."""
     child = _read(request, child_id)
     _require_record(request, child)
@@ -171,7 +168,7 @@ def episode_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpRe
         request,
         form,
         lambda: services.episode_update(
-            actor=_user(request),
+            actor=request.user,
             episode=episode,
             version=form.cleaned_data["version"],
             changes=form.service_values(),
@@ -186,7 +183,7 @@ def episode_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpRe
     )
 
 
-def episode_close(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+def episode_close(request: AuthedRequest, child_id: int, episode_id: int) -> HttpResponse:
     """The child was found or returned."""
     child = _read(request, child_id)
     _require_record(request, child)
@@ -202,7 +199,7 @@ def episode_close(request: HttpRequest, child_id: int, episode_id: int) -> HttpR
     def close() -> Any:
         data = form.cleaned_data
         return services.episode_close(
-            actor=_user(request),
+            actor=request.user,
             episode=episode,
             version=data["version"],
             ended_at=data["ended_at"],
@@ -224,30 +221,29 @@ def episode_close(request: HttpRequest, child_id: int, episode_id: int) -> HttpR
     )
 
 
-def episode_regrade(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+def episode_regrade(request: AuthedRequest, child_id: int, episode_id: int) -> HttpResponse:
     child = _read(request, child_id)
     _require_record(request, child)
     episode = _episode(request, child, episode_id)
-    form = GradingForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.risk_grade_record(
-                actor=_user(request),
-                episode=episode,
-                grade=data["grade"] or "",
-                graded_at=data["graded_at"],
-                reason=data["reason"] or "",
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
-            messages.success(request, "Risk grade recorded")
-            return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
+    form = bind(request, GradingForm)
+    sent = submit(
+        request,
+        form,
+        lambda: services.risk_grade_record(
+            actor=request.user,
+            episode=episode,
+            grade=form.cleaned_data["grade"] or "",
+            graded_at=form.cleaned_data["graded_at"],
+            reason=form.cleaned_data["reason"] or "",
+        ),
+    )
+    if sent.ok:
+        messages.success(request, "Risk grade recorded")
+        return redirect("missing:episode_detail", child_id=child.pk, episode_id=episode.pk)
     return render(
         request,
         "missing/episode_regrade.html",
-        {"child": child, "episode": episode, "form": form, "grade": current_grade_label(episode)},
+        {"child": child, "episode": episode, "grade": current_grade_label(episode), **sent.context},
     )
 
 
@@ -261,13 +257,13 @@ def _interviewers(user: User) -> Any:
     )
 
 
-def interview_edit(request: HttpRequest, child_id: int, episode_id: int) -> HttpResponse:
+def interview_edit(request: AuthedRequest, child_id: int, episode_id: int) -> HttpResponse:
     """Record or change the return home interview. Long text is kept as a draft while typed."""
     child = _read(request, child_id)
     _require_record(request, child)
     episode = _episode(request, child, episode_id)
     interview: ReturnInterview | None = interview_of(episode)
-    user = _user(request)
+    user = request.user
     initial: dict[str, Any] = {}
     if interview is not None:
         initial = {
@@ -322,9 +318,9 @@ def interview_edit(request: HttpRequest, child_id: int, episode_id: int) -> Http
     )
 
 
-def import_csv(request: HttpRequest) -> HttpResponse:
+def import_csv(request: AuthedRequest) -> HttpResponse:
     """Police practitioners and managers import episodes from their force's CSV."""
-    user = _user(request)
+    user = request.user
     require(
         policy.can_import_missing(user),
         "Only police practitioners and managers import missing episodes",
@@ -355,9 +351,9 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     )
 
 
-def export_903(request: HttpRequest) -> HttpResponse:
+def export_903(request: AuthedRequest) -> HttpResponse:
     """Download the SSDA903 Header and Missing tables (a zip of two CSV files)."""
-    user = _user(request)
+    user = request.user
     require(
         policy.can_export_903(user),
         "Only managers in children's social care export the SSDA903 return",
@@ -365,25 +361,22 @@ def export_903(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     latest = returns.latest_complete_year(today)
     years = [(y, returns.year_label(y)) for y in range(latest + 1, latest - 5, -1)]
-    form = ExportForm(
-        request.POST if request.method == "POST" else None,
-        initial={"year": str(latest)},
-        years=years,
+    form = bind(request, ExportForm, initial={"year": str(latest)}, years=years)
+    sent = submit(
+        request,
+        form,
+        lambda: returns.export_903(
+            user=user,
+            year=form.cleaned_data["year"],
+            reason=form.cleaned_data["reason"] or "",
+            channel=AccessChannel.PAGE,
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = returns.export_903(
-                user=user,
-                year=form.cleaned_data["year"],
-                reason=form.cleaned_data["reason"] or "",
-                channel=AccessChannel.PAGE,
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
-            response = HttpResponse(result.zip_bytes(), content_type="application/zip")
-            response["Content-Disposition"] = (
-                f'attachment; filename="ssda903-missing-{result.year}.zip"'
-            )
-            return response
-    return render(request, "missing/export_903.html", {"form": form})
+    if sent.ok and sent.result is not None:
+        result = sent.result
+        response = HttpResponse(result.zip_bytes(), content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="ssda903-missing-{result.year}.zip"'
+        )
+        return response
+    return render(request, "missing/export_903.html", sent.context)

@@ -5,16 +5,16 @@ A child the user may not see answers 404, exactly as a child that does not exist
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
+from mace.accounts.requests import AuthedRequest
 from mace.concerns.api import concerns_shown
 from mace.concerns.models import Concern
 from mace.concerns.schemas import ConcernIn, ConcernOut
@@ -56,21 +56,13 @@ from mace.people.schemas import (
 from mace.people.selectors import child_search, chronology_for
 from mace.reference.models import Area
 
-if TYPE_CHECKING:
-    from mace.accounts.models import User
-
 router = Router(tags=["children"])
 
 
-def _user(request: HttpRequest) -> User:
-    # Both authenticators (token and session) return the user, and Ninja keeps it in request.auth.
-    return cast("User", request.auth)  # type: ignore[attr-defined]
-
-
-def _read(request: HttpRequest, child_id: Id, action: str) -> Child:
+def _read(request: AuthedRequest, child_id: Id, action: str) -> Child:
     """The child, if the policy lets this user see them, with the read (or refusal) logged."""
     return child_read(
-        user=_user(request),
+        user=request.user,
         child_id=child_id,
         action=action,
         channel=AccessChannel.API,
@@ -78,9 +70,9 @@ def _read(request: HttpRequest, child_id: Id, action: str) -> Child:
     )
 
 
-def _shown[T: (ChronologyEntry, Concern)](request: HttpRequest, child: Child, item: T) -> T:
+def _shown[T: (ChronologyEntry, Concern)](request: AuthedRequest, child: Child, item: T) -> T:
     """An entry or concern as this caller may read it (restricted content withheld)."""
-    withhold(_user(request), child, [item])
+    withhold(request.user, child, [item])
     return item
 
 
@@ -110,13 +102,13 @@ def _area_by_code(code: str | None) -> Area | None:
 
 
 @router.get("", response={200: ChildListOut, **ERROR_RESPONSES}, summary="List or search children")
-def children_list(request: HttpRequest, params: Query[ChildListQuery]) -> ChildListOut:
+def children_list(request: AuthedRequest, params: Query[ChildListQuery]) -> ChildListOut:
     """Without q or dob: the children you may see. With them: the children you may see who
     match, and, for an exact strong identifier (NHS number, UPN, local authority or police
     reference) in q together with the matching dob of a child you may not see, that a record
     exists and which agencies to contact (so nobody creates a duplicate). A MACE reference, a
     name, or an identifier with no or another dob answers as if nothing matched."""
-    user = _user(request)
+    user = request.user
     # The same rule as the "find a child" page: roles without case content have no register.
     if not policy.sees_case_content(user):
         raise Refused("Your role does not include children's case records")
@@ -149,16 +141,16 @@ def children_list(request: HttpRequest, params: Query[ChildListQuery]) -> ChildL
 
 
 @router.post("", response={201: ChildOut, **ERROR_RESPONSES}, summary="Create a child's record")
-def child_create(request: HttpRequest, payload: ChildIn) -> Status[Child]:
+def child_create(request: AuthedRequest, payload: ChildIn) -> Status[Child]:
     """Your agency becomes involved with the child. Search first: an exact identifier match
     tells you a record already exists."""
-    created = services.child_create(actor=_user(request), **payload.model_dump())
+    created = services.child_create(actor=request.user, **payload.model_dump())
     # The answer shows the new record, so it is read (and logged) like any other.
     return Status(201, _with_record(_read(request, created.pk, AccessAction.CHANGE)))
 
 
 @router.get("/{child_id}", response={200: ChildOut, **ERROR_RESPONSES}, summary="Read a child")
-def child_detail(request: HttpRequest, child_id: Id) -> Child:
+def child_detail(request: AuthedRequest, child_id: Id) -> Child:
     return _with_record(_read(request, child_id, AccessAction.VIEW))
 
 
@@ -183,14 +175,14 @@ def _conflict(current: Any) -> dict[str, Any]:
     response={200: ChildOut, 409: ChildConflictOut, **ERROR_RESPONSES},
     summary="Change a child's details",
 )
-def child_update(request: HttpRequest, child_id: Id, payload: ChildPatchIn) -> Any:
+def child_update(request: AuthedRequest, child_id: Id, payload: ChildPatchIn) -> Any:
     """Send the `version` you read and only the fields you change. If someone changed the record
     since, nothing is written and the answer is 409 with the record as it is now."""
     child = _read(request, child_id, AccessAction.CHANGE)
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
     try:
         services.child_update(
-            actor=_user(request), child=child, version=payload.version, changes=changes
+            actor=request.user, child=child, version=payload.version, changes=changes
         )
     except ConflictError as conflict:
         return Status(409, _conflict(_with_record(conflict.current)))  # type: ignore[arg-type]
@@ -203,7 +195,7 @@ def child_update(request: HttpRequest, child_id: Id, payload: ChildPatchIn) -> A
     summary="Change or end an address",
 )
 def address_update(
-    request: HttpRequest, child_id: Id, address_id: int, payload: AddressPatchIn
+    request: AuthedRequest, child_id: Id, address_id: int, payload: AddressPatchIn
 ) -> Any:
     """Send the `version` you read and only the fields you change: `end_date` ends the address,
     `area` places it by hand. A stale version answers 409 with the address as it is now."""
@@ -213,7 +205,7 @@ def address_update(
     changes = payload.model_dump(exclude_unset=True, exclude={"version", "area"})
     try:
         services.child_address_update(
-            actor=_user(request),
+            actor=request.user,
             address=address,
             version=payload.version,
             changes=changes,
@@ -229,7 +221,7 @@ def address_update(
     response={200: list[IdentifierOut], **ERROR_RESPONSES},
     summary="A child's identifiers",
 )
-def identifiers_list(request: HttpRequest, child_id: Id) -> list[ChildIdentifier]:
+def identifiers_list(request: AuthedRequest, child_id: Id) -> list[ChildIdentifier]:
     child = _read(request, child_id, AccessAction.VIEW)
     return list(child.identifiers.select_related("agency"))
 
@@ -240,13 +232,13 @@ def identifiers_list(request: HttpRequest, child_id: Id) -> list[ChildIdentifier
     summary="Add an identifier",
 )
 def identifier_add(
-    request: HttpRequest, child_id: Id, payload: IdentifierIn
+    request: AuthedRequest, child_id: Id, payload: IdentifierIn
 ) -> Status[ChildIdentifier]:
     """An NHS number must pass its modulus-11 check and a UPN its check letter; an identifier
     that already belongs to another child is refused."""
     child = _read(request, child_id, AccessAction.CHANGE)
     identifier = services.child_identifier_add(
-        actor=_user(request), child=child, **payload.model_dump()
+        actor=request.user, child=child, **payload.model_dump()
     )
     return Status(201, identifier)
 
@@ -256,7 +248,7 @@ def identifier_add(
     response={200: list[AddressOut], **ERROR_RESPONSES},
     summary="A child's addresses, newest first",
 )
-def addresses_list(request: HttpRequest, child_id: Id) -> list[ChildAddress]:
+def addresses_list(request: AuthedRequest, child_id: Id) -> list[ChildAddress]:
     child = _read(request, child_id, AccessAction.VIEW)
     return list(child.addresses.select_related("area__quadrant"))
 
@@ -266,13 +258,13 @@ def addresses_list(request: HttpRequest, child_id: Id) -> list[ChildAddress]:
     response={201: AddressOut, **ERROR_RESPONSES},
     summary="Add an address",
 )
-def address_add(request: HttpRequest, child_id: Id, payload: AddressIn) -> Status[ChildAddress]:
+def address_add(request: AuthedRequest, child_id: Id, payload: AddressIn) -> Status[ChildAddress]:
     """The postcode places the address in a council area (and so a quadrant). When it cannot,
     the answer says the address is not placed; give `area` to place it by hand."""
     child = _read(request, child_id, AccessAction.CHANGE)
     fields = payload.model_dump(exclude={"area"})
     address = services.child_address_add(
-        actor=_user(request), child=child, area=_area_by_code(payload.area), **fields
+        actor=request.user, child=child, area=_area_by_code(payload.area), **fields
     )
     return Status(201, address)
 
@@ -282,11 +274,11 @@ def address_add(request: HttpRequest, child_id: Id, payload: AddressIn) -> Statu
     response={200: list[ConcernOut], **ERROR_RESPONSES},
     summary="Concerns recorded about a child, newest first",
 )
-def concerns_list(request: HttpRequest, child_id: Id) -> list[Concern]:
+def concerns_list(request: AuthedRequest, child_id: Id) -> list[Concern]:
     """A restricted concern you may not read shows only that it exists (`withheld`)."""
     child = _read(request, child_id, AccessAction.VIEW_CONCERN)
     concerns = list(concerns_shown().filter(child=child))
-    withhold(_user(request), child, concerns)
+    withhold(request.user, child, concerns)
     return concerns
 
 
@@ -295,12 +287,12 @@ def concerns_list(request: HttpRequest, child_id: Id) -> list[Concern]:
     response={201: ConcernOut, **ERROR_RESPONSES},
     summary="Record a concern",
 )
-def concern_add(request: HttpRequest, child_id: Id, payload: ConcernIn) -> Status[Concern]:
+def concern_add(request: AuthedRequest, child_id: Id, payload: ConcernIn) -> Status[Concern]:
     """The indicators seen (each with when and how you know), what you saw or were told, and
     where the concern goes. It goes on the child's chronology and involves your agency."""
     child = _read(request, child_id, AccessAction.CHANGE)
     concern = concern_record(
-        actor=_user(request),
+        actor=request.user,
         child=child,
         narrative=payload.narrative,
         indicators=[
@@ -319,7 +311,7 @@ def concern_add(request: HttpRequest, child_id: Id, payload: ConcernIn) -> Statu
     summary="A child's chronology, newest first",
 )
 def chronology(
-    request: HttpRequest, child_id: Id, params: Query[ChronologyQuery]
+    request: AuthedRequest, child_id: Id, params: Query[ChronologyQuery]
 ) -> ChronologyListOut:
     """Original entries newest first, a page at a time (`limit`, `offset`; `count` is how many
     there are in all), each with its amendments nested under it and, for a concern, the
@@ -328,7 +320,7 @@ def chronology(
     entries = chronology_for(child)
     limit, offset = params.limit, params.offset
     page = list(entries[offset : offset + limit])
-    withhold(_user(request), child, page)
+    withhold(request.user, child, page)
     return ChronologyListOut.model_validate(
         {"count": entries.count(), "limit": limit, "offset": offset, "items": page}
     )
@@ -339,12 +331,12 @@ def chronology(
     response={201: ChronologyEntryOut, **ERROR_RESPONSES},
     summary="Add a note to a child's chronology",
 )
-def note_add(request: HttpRequest, child_id: Id, payload: NoteIn) -> Status[ChronologyEntry]:
+def note_add(request: AuthedRequest, child_id: Id, payload: NoteIn) -> Status[ChronologyEntry]:
     """A note (a conversation, a sighting, a decision). `restricted` keeps its content to your
     agency and the MACE chairs of the child's quadrant (say why in `restriction_reason`); others
     who see the child see only that it exists. Adding a note involves your agency."""
     child = _read(request, child_id, AccessAction.CHANGE)
-    entry = services.chronology_note_add(actor=_user(request), child=child, **payload.model_dump())
+    entry = services.chronology_note_add(actor=request.user, child=child, **payload.model_dump())
     return Status(201, _shown(request, child, chronology_for(child).get(pk=entry.pk)))
 
 
@@ -354,7 +346,7 @@ def note_add(request: HttpRequest, child_id: Id, payload: NoteIn) -> Status[Chro
     summary="Correct a chronology entry",
 )
 def chronology_amend(
-    request: HttpRequest, child_id: Id, entry_id: int, payload: AmendmentIn
+    request: AuthedRequest, child_id: Id, entry_id: int, payload: AmendmentIn
 ) -> Status[ChronologyEntry]:
     """Entries are never edited: the correction is a new entry and the original stays. Only
     the agency that made the entry may correct it."""
@@ -363,5 +355,5 @@ def chronology_amend(
     entry = get_object_or_404(
         ChronologyEntry.objects.select_related("agency", "child"), pk=entry_id, child=child
     )
-    amendment = services.chronology_amend(actor=_user(request), entry=entry, **payload.model_dump())
+    amendment = services.chronology_amend(actor=request.user, entry=entry, **payload.model_dump())
     return Status(201, _shown(request, child, amendment))

@@ -98,7 +98,7 @@ class IdentifierForm(GovForm):
 
 
 class AreaChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Area) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Area) -> str:
         return f"{obj.name} ({obj.quadrant} quadrant)" if obj.quadrant_id else obj.name
 
 

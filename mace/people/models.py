@@ -203,7 +203,7 @@ class ChronologyEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.title}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("Chronology entries are never edited; record an amendment instead.")
         super().save(*args, **kwargs)

@@ -392,7 +392,7 @@ class AmendmentOut(RestrictedFieldsMixin):
 
     @staticmethod
     def resolve_amends(obj: Any) -> int | None:
-        return obj.amends_id  # type: ignore[no-any-return]
+        return obj.amends_id
 
 
 class ChronologyEntryOut(RestrictedFieldsMixin):

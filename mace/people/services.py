@@ -29,6 +29,7 @@ from mace.reference.models import Area, PostcodeDistrict, normalise_postcode, ou
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
+    from mace.concerns.models import Concern
     from mace.reference.models import Agency
 
 
@@ -57,7 +58,7 @@ def chronology_add(
     title: str,
     body: str = "",
     occurred_at: datetime | None = None,
-    concern=None,  # type: ignore[no-untyped-def]
+    concern: Concern | None = None,
     amends: ChronologyEntry | None = None,
     restricted: bool = False,
     restriction_reason: str = "",

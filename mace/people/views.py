@@ -5,7 +5,7 @@ service in mace.people.services."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -15,7 +15,6 @@ from django.utils import timezone
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
-from mace.accounts.models import User
 from mace.accounts.requests import AuthedRequest
 from mace.assessments.selectors import child_assessments
 from mace.core.errors import require
@@ -114,7 +113,7 @@ def create(request: AuthedRequest) -> HttpResponse:
 def detail(request: AuthedRequest, child_id: int) -> HttpResponse:
     """The child's page. A fixed number of queries, however long the chronology."""
     child = _read(request, child_id)
-    user = cast(User, request.user)
+    user = request.user
     writes = policy.can_write_for_child(user, child)
     today = timezone.localdate()
     addresses = list(child.addresses.select_related("area__quadrant"))

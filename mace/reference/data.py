@@ -6,6 +6,8 @@ address can be placed by hand."""
 
 from __future__ import annotations
 
+from typing import Any
+
 QUADRANTS = [("mid", "Mid"), ("north", "North"), ("south", "South"), ("west", "West")]
 
 # (code, name, quadrant code or None for unitary councils)
@@ -218,7 +220,7 @@ AGENCIES: list[tuple[str, str, str | None]] = [
 ]
 
 
-def load(apps) -> None:  # noqa: ANN001 - historical app registry
+def load(apps: Any) -> None:  # the historical app registry
     """Create or update the starting reference data; safe to run again."""
     Quadrant = apps.get_model("reference", "Quadrant")
     Area = apps.get_model("reference", "Area")

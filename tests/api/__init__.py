@@ -3,7 +3,9 @@ database, no mocks. Every route has its allowed user, the anonymous caller (401)
 (404 and a refused access event), bad input (422 with field errors and nothing written), session
 POSTs without CSRF (refused) and personal tokens (accepted; revoked or expired: 401).
 
-Shared helpers live here rather than in a conftest so that each test file says what it uses."""
+Each app's API tests live with the app (tests/<app>/test_api*.py); this package holds the suites
+about the API as a whole (every route, bad input, the OpenAPI fuzz) and the helpers they all
+share, kept here rather than in a conftest so that each test file says what it uses."""
 
 from __future__ import annotations
 

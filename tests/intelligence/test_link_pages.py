@@ -189,8 +189,8 @@ def test_the_childs_page_shows_their_links_graded(client, alice, child):
     assert found < doubted
 
 
-# As tests/pages/test_child_page.py: the section adds none per link.
-from tests.pages.test_child_page import CHILD_PAGE_QUERIES  # noqa: E402
+# As tests/people/test_pages_child_page.py: the section adds none per link.
+from tests.people.test_pages_child_page import CHILD_PAGE_QUERIES  # noqa: E402
 
 
 @pytest.mark.parametrize("links", [2, 30])

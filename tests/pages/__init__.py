@@ -1,7 +1,8 @@
 """Page tests: every server-rendered page for the allowed user, the anonymous visitor, the outsider
 (404 and a refused access event) and bad input (error summary, values kept, nothing written).
 
-Shared helpers live here rather than in a conftest so that each test file says what it uses."""
+Each app's page tests live with the app (tests/<app>/test_pages*.py); this package holds only the
+helpers they share, kept here rather than in a conftest so that each test file says what it uses."""
 
 from __future__ import annotations
 

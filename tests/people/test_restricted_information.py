@@ -198,7 +198,7 @@ def test_the_note_page_refuses_anonymous_and_outsiders(client, bob, child):
 def test_the_child_page_stays_bounded_with_restricted_entries(
     alice, bob, restricted_child, django_assert_max_num_queries
 ):
-    from tests.pages.test_child_page import CHILD_PAGE_QUERIES
+    from tests.people.test_pages_child_page import CHILD_PAGE_QUERIES
 
     for n in range(12):
         chronology_note_add(

@@ -13,7 +13,7 @@ from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.people.choices import EntryKind
 from mace.people.services import chronology_add, chronology_amend
 from tests.api import API, TODAY, allowed_events, bearer, signed_in, token_for
-from tests.pages.chronology import build_chronology
+from tests.people.chronology import build_chronology
 
 
 def url(child) -> str:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from mace.people.choices import EntryKind
 from mace.people.models import ChildAddress, ChildIdentifier
 from mace.people.services import child_address_add, chronology_add, chronology_amend
 from tests.pages import TODAY, allowed_events, assert_sign_in_redirect, refused_events
-from tests.pages.chronology import build_chronology
+from tests.people.chronology import build_chronology
 
 
 def page(client, child):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from mace.access.models import AccessEvent
 from mace.people.identifiers import nhs_number_with_check
 from mace.people.models import ChildIdentifier
 from tests.pages import assert_sign_in_redirect
-from tests.pages.chronology import build_chronology
+from tests.people.chronology import build_chronology
 
 # A fictional NHS number that passes the modulus-11 check.
 NHS_NUMBER = nhs_number_with_check("999000111")
