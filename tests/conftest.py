@@ -13,9 +13,13 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client, RequestFactory
 
 from mace.accounts.choices import Role
@@ -46,9 +50,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=transactional)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords() -> Iterator[None]:
+    """A fast hasher for the whole session, so that rows a module shares (below) and the fixtures
+    that seed the demo hash quickly too. The platform's own setting (Argon2) is checked in
+    tests/accounts."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@contextmanager
+def kept_for_the_module(django_db_blocker: Any) -> Iterator[None]:
+    """Rows a module's tests share, as Django's TestCase.setUpTestData does: written once, in a
+    transaction left open while the module's tests run (each test runs in a savepoint of it, so
+    its own writes are rolled back), and rolled back when the module is done. Use it in a
+    module-scoped fixture, and give each test a `fresh` copy of the objects it built."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def fresh[T](shared: T) -> T:
+    """A deep copy of objects a module shares (as setUpTestData's TestData gives each test), so one
+    test's changes to them in memory never reach the next test."""
+    return copy.deepcopy(shared)
+
+
+def make_alice() -> Any:
+    return UserFactory(username="alice", agency=agency(CSC), roles=[Role.PRACTITIONER])
+
+
+def make_child(involved: Any) -> Any:
+    return ChildFactory(forename="Zephyrine", surname="Testington", involved=[involved])
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +148,7 @@ def police(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def alice(csc):  # type: ignore[no-untyped-def]
-    return UserFactory(username="alice", agency=csc, roles=[Role.PRACTITIONER])
+    return make_alice()
 
 
 @pytest.fixture
@@ -165,7 +205,7 @@ def admin_user(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def child(csc):  # type: ignore[no-untyped-def]
     """A fictional child CSC is involved with."""
-    return ChildFactory(forename="Zephyrine", surname="Testington", involved=[csc])
+    return make_child(csc)
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from mace.reference.models import Quadrant
 from tests.api import TODAY
 from tests.api.test_every_route import ROUTES as API_ROUTES
 from tests.api.test_every_route import assessments_for_the_world
+from tests.conftest import fresh, kept_for_the_module
 from tests.core.test_every_route_needs_sign_in import PUBLIC, PUBLIC_API, _walk
 from tests.disruption import routes as disruption_routes
 from tests.factories import ChildFactory, UserFactory, agency
@@ -408,8 +409,20 @@ def test_every_role_has_a_persona():
     assert held == set(Role.values)
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The world, built once for the module (each test rolls its own writes back)."""
+    with kept_for_the_module(django_db_blocker):
+        yield build_world()
+
+
 @pytest.fixture
-def world(db):  # type: ignore[no-untyped-def]
+def world(db, shared_world):  # type: ignore[no-untyped-def]
+    """This test's own copy of the module's world."""
+    return fresh(shared_world)
+
+
+def build_world() -> SimpleNamespace:
     """A child CSC works with: an address, a note on the chronology and a concern."""
     from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
     from mace.people.choices import EntryKind

@@ -35,6 +35,7 @@ from tests.api import (
     token_for,
     with_csrf_token,
 )
+from tests.conftest import fresh, kept_for_the_module, make_alice, make_child
 from tests.disruption import routes as disruption_routes
 from tests.factories import UserFactory
 from tests.intelligence import intelligence_world
@@ -325,8 +326,31 @@ POSTS = [r for r in ROUTES if r.method in ("post", "patch", "put")]
 CHILD_ROUTES = [r for r in ROUTES if r.about_a_child]
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The world and alice, built once for the module (each test rolls its own writes back)."""
+    with kept_for_the_module(django_db_blocker):
+        alice = make_alice()
+        yield SimpleNamespace(alice=alice, world=build_world(alice, make_child(alice.agency)))
+
+
 @pytest.fixture
-def world(alice, child):  # type: ignore[no-untyped-def]
+def mine(db, shared):  # type: ignore[no-untyped-def]
+    """This test's own copy of the module's world and alice."""
+    return fresh(shared)
+
+
+@pytest.fixture
+def world(mine):  # type: ignore[no-untyped-def]
+    return mine.world
+
+
+@pytest.fixture
+def alice(mine):  # type: ignore[no-untyped-def]
+    return mine.alice
+
+
+def build_world(alice: Any, child: Any) -> SimpleNamespace:
     """A child alice's agency works with, with a chronology entry and a concern."""
     entry = chronology_add(
         actor=alice, child=child, kind=EntryKind.NOTE, title="Fictional note", body="As written"
