@@ -37,16 +37,7 @@ __all__ = [
 
 # The statuses in which a meeting records what it discussed and decided.
 RECORDING = (MeetingStatus.AGENDA_FROZEN, MeetingStatus.HELD)
-
-
-def _recording(actor: User, meeting: Meeting) -> None:
-    require(policy.can_run_meeting(actor, meeting))
-    if meeting.status not in RECORDING:
-        if meeting.signed_off:
-            raise DomainError("The minutes are signed off: they change only by amendment")
-        raise DomainError("Freeze the agenda before recording the meeting")
-
-
+# What a discussion records besides its review date (the page's form shows them again).
 DISCUSSION_FIELDS = (
     "agreed_level",
     "plan",
@@ -56,7 +47,17 @@ DISCUSSION_FIELDS = (
 )
 
 
+def _recording(actor: User, meeting: Meeting) -> None:
+    """The actor runs the meeting, and it is recording (agenda frozen or held, not signed off)."""
+    require(policy.can_run_meeting(actor, meeting))
+    if meeting.status not in RECORDING:
+        if meeting.signed_off:
+            raise DomainError("The minutes are signed off: they change only by amendment")
+        raise DomainError("Freeze the agenda before recording the meeting")
+
+
 def _mark_held(actor: User, meeting: Meeting) -> None:
+    """The first thing recorded at a meeting marks it held."""
     if meeting.status == MeetingStatus.AGENDA_FROZEN:
         Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD)
         meeting.status = MeetingStatus.HELD

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "meeting_schedule",
     "cadence_for",
-    "nth_weekday",
+    "nth_weekday",  # mace.meetings.models.nth_weekday, where the cadence's arithmetic lives
     "meetings_due",
     "meetings_schedule_ahead",
     "meeting_cancel",
