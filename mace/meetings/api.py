@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
@@ -22,9 +21,12 @@ from ninja import Query, Router, Status
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read, children_listed
+from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError, Refused
 from mace.core.schemas import Id
+from mace.intelligence.models import Record
 from mace.meetings import services
 from mace.meetings.choices import ActionStatus, MeetingStatus
 from mace.meetings.models import (
@@ -63,20 +65,14 @@ from mace.meetings.schemas import (
     ThreatOut,
     VersionIn,
 )
+from mace.people.models import Child
 from mace.people.schemas import ERROR_RESPONSES
-
-if TYPE_CHECKING:
-    from mace.accounts.models import User
-    from mace.people.models import Child
+from mace.reference.models import Agency, Quadrant
 
 router = Router(tags=["meetings"])
 
 CONFLICT_DETAIL = "Someone else changed this record after you read it; nothing was written"
 ACTION_FILTERS = ("open", "overdue", "all")
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]
 
 
 def _works_on_mace(user: User) -> None:
@@ -140,16 +136,14 @@ def meetings_loaded() -> QuerySet[Meeting]:
     )
 
 
-def _meeting(request: HttpRequest, meeting_id: Id) -> Meeting:
+def _meeting(request: AuthedRequest, meeting_id: Id) -> Meeting:
     """A meeting the user may read; 404 for any other, as for one that does not exist."""
-    return get_object_or_404(
-        policy.scope_meetings(_user(request), meetings_loaded()), pk=meeting_id
-    )
+    return get_object_or_404(policy.scope_meetings(request.user, meetings_loaded()), pk=meeting_id)
 
 
-def _action(request: HttpRequest, action_id: Id) -> Action:
+def _action(request: AuthedRequest, action_id: Id) -> Action:
     """An action the user reads and works on; 404 for any other."""
-    return get_object_or_404(policy.scope_actions(_user(request), actions_loaded()), pk=action_id)
+    return get_object_or_404(policy.scope_actions(request.user, actions_loaded()), pk=action_id)
 
 
 # --- answers -----------------------------------------------------------------------------------
@@ -159,9 +153,9 @@ class _Answer:
     """Builds one answer for one user: names a child only if they may see them, and remembers
     whom it named so the route records that they were listed."""
 
-    def __init__(self, request: HttpRequest) -> None:
+    def __init__(self, request: AuthedRequest) -> None:
         self.request = request
-        self.user = _user(request)
+        self.user = request.user
         self.named: dict[int, Child] = {}
         self._sees: dict[int, bool] = {}
 
@@ -325,7 +319,7 @@ class _Answer:
         }
 
 
-def _meeting_answer(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
+def _meeting_answer(request: AuthedRequest, meeting_id: Id) -> dict[str, Any]:
     """The meeting as the user may read it, now; the children it names are recorded as listed."""
     answer = _Answer(request)
     body = answer.meeting(_meeting(request, meeting_id))
@@ -333,7 +327,7 @@ def _meeting_answer(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     return body
 
 
-def _item_answer(request: HttpRequest, item_id: Id) -> dict[str, Any]:
+def _item_answer(request: AuthedRequest, item_id: Id) -> dict[str, Any]:
     answer = _Answer(request)
     item = AgendaItem.objects.select_related("child", "discussion__recorded_by").get(pk=item_id)
     body = answer.item(item)
@@ -341,7 +335,7 @@ def _item_answer(request: HttpRequest, item_id: Id) -> dict[str, Any]:
     return body
 
 
-def _action_answer(request: HttpRequest, action_id: Id) -> dict[str, Any]:
+def _action_answer(request: AuthedRequest, action_id: Id) -> dict[str, Any]:
     answer = _Answer(request)
     body = answer.action(actions_loaded().get(pk=action_id))
     answer.listed()
@@ -356,12 +350,12 @@ def _action_answer(request: HttpRequest, action_id: Id) -> dict[str, Any]:
     response={200: ActionListOut, **ERROR_RESPONSES},
     summary="Your MACE actions, soonest due first",
 )
-def actions_list(request: HttpRequest, params: Query[ActionListQuery]) -> dict[str, Any]:
+def actions_list(request: AuthedRequest, params: Query[ActionListQuery]) -> dict[str, Any]:
     """The actions you read and work on: your agency's and your own, and for a quadrant's
     panel every action of its meetings. `status` is open (not started or in progress; the
     default), overdue (open and past due) or all. A child is named only if you may see them;
     403 if your role never gives you MACE actions."""
-    user = _user(request)
+    user = request.user
     _works_on_mace(user)
     if params.status not in ACTION_FILTERS:
         raise DomainError({"status": ["Choose open, overdue or all"]})
@@ -390,7 +384,7 @@ def actions_list(request: HttpRequest, params: Query[ActionListQuery]) -> dict[s
     response={200: ActionOut, **ERROR_RESPONSES},
     summary="Read a MACE action",
 )
-def action_detail(request: HttpRequest, action_id: Id) -> dict[str, Any]:
+def action_detail(request: AuthedRequest, action_id: Id) -> dict[str, Any]:
     """With the meeting that decided it and its updates. 404 for an action you do not work on,
     as for one that does not exist."""
     return _action_answer(request, _action(request, action_id).pk)
@@ -401,14 +395,14 @@ def action_detail(request: HttpRequest, action_id: Id) -> dict[str, Any]:
     response={201: ActionOut, 409: ActionConflictOut, **ERROR_RESPONSES},
     summary="Update a MACE action",
 )
-def action_update(request: HttpRequest, action_id: Id, payload: ActionUpdateIn) -> Any:
+def action_update(request: AuthedRequest, action_id: Id, payload: ActionUpdateIn) -> Any:
     """A note of what has been done and the status it leaves the action in; the answer is the
     action with its updates. Send the `version` you read: a stale one answers 409 with the action
     as it is now."""
     action = _action(request, action_id)
     try:
         services.action_update_add(
-            actor=_user(request),
+            actor=request.user,
             action=action,
             version=payload.version,
             status=payload.status,
@@ -427,11 +421,11 @@ def action_update(request: HttpRequest, action_id: Id, payload: ActionUpdateIn) 
     response={200: MeetingListOut, **ERROR_RESPONSES},
     summary="The MACE meetings you may read, latest first",
 )
-def meetings_list(request: HttpRequest, params: Query[MeetingListQuery]) -> dict[str, Any]:
+def meetings_list(request: AuthedRequest, params: Query[MeetingListQuery]) -> dict[str, Any]:
     """Those of your quadrant's panel, and those you were asked to (part 1 only if you see case
     content); 403 if your role never brings you to MACE. Filter by `quadrant` (its code),
     `part` and `status`."""
-    user = _user(request)
+    user = request.user
     _works_on_mace(user)
     meetings = policy.scope_meetings(user, Meeting.objects.select_related("quadrant"))
     if params.quadrant:
@@ -458,12 +452,10 @@ def meetings_list(request: HttpRequest, params: Query[MeetingListQuery]) -> dict
     response={201: MeetingOut, **ERROR_RESPONSES},
     summary="Schedule a MACE meeting",
 )
-def meeting_schedule(request: HttpRequest, payload: MeetingIn) -> Any:
+def meeting_schedule(request: AuthedRequest, payload: MeetingIn) -> Any:
     """For the quadrant's MACE chairs and coordinator (403 for anyone else); its chairs and
     coordinator are its first members. A start in the past, or a second meeting of the same
     part on the same day, answers 422."""
-    from mace.reference.models import Agency, Quadrant
-
     quadrant = Quadrant.objects.filter(code=payload.quadrant).first()
     if quadrant is None:
         raise DomainError({"quadrant": ["Choose a quadrant by its code, like south"]})
@@ -471,7 +463,7 @@ def meeting_schedule(request: HttpRequest, payload: MeetingIn) -> Any:
     if len(agencies) != len(set(payload.invited_agency_ids)):
         raise DomainError({"invited_agency_ids": ["Give agencies by the ids the platform uses"]})
     meeting = services.meeting_schedule(
-        actor=_user(request),
+        actor=request.user,
         quadrant=quadrant,
         part=payload.part,
         starts_at=payload.starts_at,
@@ -486,7 +478,7 @@ def meeting_schedule(request: HttpRequest, payload: MeetingIn) -> Any:
     response={200: MeetingOut, **ERROR_RESPONSES},
     summary="Read a MACE meeting: its agenda pack and minutes",
 )
-def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
+def meeting_detail(request: AuthedRequest, meeting_id: Id) -> dict[str, Any]:
     """Members and attendance, the agenda (a child named only if you may see them), the
     discussions, threats, actions, actions carried forward, and amendments. 404 for a meeting you
     may not read, as for one that does not exist."""
@@ -498,11 +490,11 @@ def meeting_detail(request: HttpRequest, meeting_id: Id) -> dict[str, Any]:
     response={201: AgendaOut, **ERROR_RESPONSES},
     summary="Draft the part 1 agenda from the MACE criteria",
 )
-def agenda_draft(request: HttpRequest, meeting_id: Id) -> Any:
+def agenda_draft(request: AuthedRequest, meeting_id: Id) -> Any:
     """Brings the agenda up to date with who meets the criteria: newly eligible, due for review,
     risk risen, actions overdue. Children the coordinator took off stay off. Answers the agenda."""
     meeting = _meeting(request, meeting_id)
-    drafted = services.agenda_draft(actor=_user(request), meeting=meeting)
+    drafted = services.agenda_draft(actor=request.user, meeting=meeting)
     body = _meeting_answer(request, meeting.pk)
     return Status(
         201, {"added": drafted.added, "updated": drafted.updated, "items": body["agenda"]}
@@ -514,12 +506,12 @@ def agenda_draft(request: HttpRequest, meeting_id: Id) -> Any:
     response={201: AgendaItemOut, **ERROR_RESPONSES},
     summary="Put a child on the part 1 agenda",
 )
-def agenda_item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn) -> Any:
+def agenda_item_add(request: AuthedRequest, meeting_id: Id, payload: AgendaItemIn) -> Any:
     """Before the agenda is frozen. A child you may not see answers 404, as one that does not
     exist; one already on the agenda answers 422."""
     meeting = _meeting(request, meeting_id)
     child = child_read(
-        user=_user(request),
+        user=request.user,
         child_id=payload.child_id,
         action=AccessAction.CHANGE,
         channel=AccessChannel.API,
@@ -527,7 +519,7 @@ def agenda_item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn)
     )
     with _fields(child="child_id"):
         item = services.agenda_item_add(
-            actor=_user(request), meeting=meeting, child=child, detail=payload.detail
+            actor=request.user, meeting=meeting, child=child, detail=payload.detail
         )
     return Status(201, _item_answer(request, item.pk))
 
@@ -538,7 +530,7 @@ def agenda_item_add(request: HttpRequest, meeting_id: Id, payload: AgendaItemIn)
     summary="Take a child off the part 1 agenda",
 )
 def agenda_item_remove(
-    request: HttpRequest, meeting_id: Id, item_id: int, payload: RemovalIn
+    request: AuthedRequest, meeting_id: Id, item_id: int, payload: RemovalIn
 ) -> Any:
     """Before the agenda is frozen, with why. The item stays (with the reason), so redrafting
     does not put the child back."""
@@ -546,7 +538,7 @@ def agenda_item_remove(
     item = get_object_or_404(
         AgendaItem.objects.select_related("meeting"), pk=item_id, meeting=meeting
     )
-    services.agenda_item_remove(actor=_user(request), item=item, reason=payload.reason)
+    services.agenda_item_remove(actor=request.user, item=item, reason=payload.reason)
     return Status(201, _item_answer(request, item.pk))
 
 
@@ -555,12 +547,12 @@ def agenda_item_remove(
     response={201: MeetingOut, 409: MeetingConflictOut, **ERROR_RESPONSES},
     summary="Freeze the agenda",
 )
-def agenda_freeze(request: HttpRequest, meeting_id: Id, payload: VersionIn) -> Any:
+def agenda_freeze(request: AuthedRequest, meeting_id: Id, payload: VersionIn) -> Any:
     """The pack goes to the members, overdue actions are carried forward, and the meeting records
     its discussions from now on. Send the meeting's `version`: a stale one answers 409."""
     meeting = _meeting(request, meeting_id)
     try:
-        services.agenda_freeze(actor=_user(request), meeting=meeting, version=payload.version)
+        services.agenda_freeze(actor=request.user, meeting=meeting, version=payload.version)
     except ConflictError:
         return Status(409, _conflict(_meeting_answer(request, meeting.pk)))
     return Status(201, _meeting_answer(request, meeting.pk))
@@ -571,13 +563,13 @@ def agenda_freeze(request: HttpRequest, meeting_id: Id, payload: VersionIn) -> A
     response={201: MeetingOut, 409: MeetingConflictOut, **ERROR_RESPONSES},
     summary="Cancel a meeting whose agenda is not yet frozen",
 )
-def meeting_cancel(request: HttpRequest, meeting_id: Id, payload: CancellationIn) -> Any:
+def meeting_cancel(request: AuthedRequest, meeting_id: Id, payload: CancellationIn) -> Any:
     """Only before the agenda freezes, with a reason (kept in the meeting's minutes). Send the
     meeting's `version`: a stale one answers 409."""
     meeting = _meeting(request, meeting_id)
     try:
         services.meeting_cancel(
-            actor=_user(request), meeting=meeting, version=payload.version, reason=payload.reason
+            actor=request.user, meeting=meeting, version=payload.version, reason=payload.reason
         )
     except ConflictError:
         return Status(409, _conflict(_meeting_answer(request, meeting.pk)))
@@ -590,7 +582,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: Id, payload: CancellationIn
     summary="Record or correct what the panel agreed about a child",
 )
 def discussion_put(
-    request: HttpRequest, meeting_id: Id, item_id: int, payload: DiscussionIn
+    request: AuthedRequest, meeting_id: Id, item_id: int, payload: DiscussionIn
 ) -> Any:
     """The whole discussion: the risk level agreed, the plan, disruption opportunities, evidence
     to collect and the decision. `version` null records it; the version you read corrects it
@@ -602,7 +594,7 @@ def discussion_put(
     )
     try:
         discussion = services.discussion_record(
-            actor=_user(request),
+            actor=request.user,
             item=item,
             data=payload.model_dump(exclude={"version"}),
             version=payload.version,
@@ -619,12 +611,10 @@ def discussion_put(
     response={201: ThreatOut, **ERROR_RESPONSES},
     summary="Put a threat on a part 2 meeting",
 )
-def threat_add(request: HttpRequest, meeting_id: Id, payload: ThreatIn) -> Any:
+def threat_add(request: AuthedRequest, meeting_id: Id, payload: ThreatIn) -> Any:
     """A person, location, vehicle or online space, with its intelligence record if it has one
     (one you may not see answers 422, as one that does not exist), and what the panel
     concluded."""
-    from mace.intelligence.models import Record
-
     meeting = _meeting(request, meeting_id)
     record = None
     if payload.record_id is not None:
@@ -633,7 +623,7 @@ def threat_add(request: HttpRequest, meeting_id: Id, payload: ThreatIn) -> Any:
             raise DomainError({"record_id": ["No such record"]})
     with _fields(record="record_id"):
         threat = services.threat_add(
-            actor=_user(request),
+            actor=request.user,
             meeting=meeting,
             title=payload.title,
             record=record,
@@ -647,13 +637,10 @@ def threat_add(request: HttpRequest, meeting_id: Id, payload: ThreatIn) -> Any:
     response={201: ActionOut, **ERROR_RESPONSES},
     summary="Give an agency an action",
 )
-def action_create(request: HttpRequest, meeting_id: Id, payload: ActionIn) -> Any:
+def action_create(request: AuthedRequest, meeting_id: Id, payload: ActionIn) -> Any:
     """Once the agenda is frozen: what the agency (and, if known, a named person in it) is to do
     and by when. A part 1 action may be about a child on the agenda (`item_id`); a part 2 action
     may answer a threat (`threat_id`). The owners are told."""
-    from mace.accounts.models import User as UserModel
-    from mace.reference.models import Agency
-
     meeting = _meeting(request, meeting_id)
     errors: dict[str, list[str]] = {}
     owner_agency = (
@@ -663,7 +650,7 @@ def action_create(request: HttpRequest, meeting_id: Id, payload: ActionIn) -> An
     )
     owner = None
     if payload.owner_id is not None:
-        owner = UserModel.objects.filter(pk=payload.owner_id, is_active=True).first()
+        owner = User.objects.filter(pk=payload.owner_id, is_active=True).first()
         if owner is None:
             errors["owner_id"] = ["No such person"]
     item = None
@@ -682,7 +669,7 @@ def action_create(request: HttpRequest, meeting_id: Id, payload: ActionIn) -> An
         owner_agency="owner_agency_id", owner="owner_id", item="item_id", threat="threat_id"
     ):
         action = services.action_create(
-            actor=_user(request),
+            actor=request.user,
             meeting=meeting,
             description=payload.description,
             owner_agency=owner_agency,
@@ -699,13 +686,13 @@ def action_create(request: HttpRequest, meeting_id: Id, payload: ActionIn) -> An
     response={201: MeetingOut, 409: MeetingConflictOut, **ERROR_RESPONSES},
     summary="Sign the minutes off",
 )
-def minutes_sign_off(request: HttpRequest, meeting_id: Id, payload: VersionIn) -> Any:
+def minutes_sign_off(request: AuthedRequest, meeting_id: Id, payload: VersionIn) -> Any:
     """For a MACE chair of the quadrant (403 for its coordinator). Each child's decision goes to
     their chronology, and the minutes change only by amendment from now on. Send the meeting's
     `version`: a stale one answers 409."""
     meeting = _meeting(request, meeting_id)
     try:
-        services.minutes_sign_off(actor=_user(request), meeting=meeting, version=payload.version)
+        services.minutes_sign_off(actor=request.user, meeting=meeting, version=payload.version)
     except ConflictError:
         return Status(409, _conflict(_meeting_answer(request, meeting.pk)))
     return Status(201, _meeting_answer(request, meeting.pk))
@@ -716,12 +703,12 @@ def minutes_sign_off(request: HttpRequest, meeting_id: Id, payload: VersionIn) -
     response={201: MinutesAmendmentOut, **ERROR_RESPONSES},
     summary="Amend signed-off minutes",
 )
-def minutes_amend(request: HttpRequest, meeting_id: Id, payload: MinutesAmendmentIn) -> Any:
+def minutes_amend(request: AuthedRequest, meeting_id: Id, payload: MinutesAmendmentIn) -> Any:
     """For a MACE chair of the quadrant: what the minutes now say, and why. Never an edit: the
     amendment is shown with the minutes."""
     meeting = _meeting(request, meeting_id)
     amendment = services.minutes_amend(
-        actor=_user(request), meeting=meeting, text=payload.text, reason=payload.reason
+        actor=request.user, meeting=meeting, text=payload.text, reason=payload.reason
     )
     return Status(
         201,

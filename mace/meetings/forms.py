@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -155,7 +155,7 @@ class ThreatForm(GovForm):
 
     def __init__(self, *args: Any, records: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record"].choices = [("", "None")] + records  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["record"]).choices = [("", "None"), *records]
 
 
 class ThreatDiscussionForm(GovForm):
@@ -189,7 +189,8 @@ class ActionForm(GovForm):
     def __init__(self, *args: Any, about: list[tuple[int, str]], about_label: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if about:
-            self.fields["about"].choices = [("", "The meeting as a whole")] + about  # type: ignore[attr-defined]
+            field = cast(forms.ChoiceField, self.fields["about"])
+            field.choices = [("", "The meeting as a whole"), *about]
             self.fields["about"].label = about_label
         else:
             del self.fields["about"]

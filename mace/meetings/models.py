@@ -7,6 +7,8 @@ signed off by a chair (after which they change only by a recorded amendment)."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from datetime import time
 from typing import Any
 
@@ -24,6 +26,28 @@ from mace.meetings.choices import (
     MeetingPart,
     MeetingStatus,
 )
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The n-th such weekday of the month (the last one when the month has fewer)."""
+    days = [
+        day
+        for day in calendar.Calendar().itermonthdates(year, month)
+        if day.month == month and day.weekday() == weekday
+    ]
+    return days[min(n, len(days)) - 1]
+
+
+def _months_from(today: dt.date, count: int) -> list[tuple[int, int]]:
+    """(year, month) of `count` months, today's first."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append((year, month))
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return months
 
 
 class Meeting(models.Model):
@@ -125,6 +149,30 @@ class MeetingCadence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quadrant} MACE cadence"
+
+    def day_in(self, year: int, month: int) -> dt.date:
+        """The cadence's meeting day in that month: its week_of_month-th weekday (the last such
+        weekday when the month has fewer)."""
+        return nth_weekday(year, month, self.weekday, self.week_of_month)
+
+    def meetings_due(self, *, today: dt.date, months: int) -> list[tuple[int, dt.datetime]]:
+        """(part, start) of each meeting the cadence puts in the coming months (this one
+        included), from today on: a part falls in the months whose index (year * 12 + month - 1)
+        its every-so-many-months divides."""
+        due = []
+        for year, month in _months_from(today, months):
+            index = year * 12 + month - 1
+            day = self.day_in(year, month)
+            if day < today:
+                continue
+            for part, every, at in (
+                (MeetingPart.PART_1, self.part_1_every_months, self.part_1_time),
+                (MeetingPart.PART_2, self.part_2_every_months, self.part_2_time),
+            ):
+                if every and index % every == 0:
+                    starts_at = timezone.make_aware(dt.datetime.combine(day, at))
+                    due.append((int(part), starts_at))
+        return due
 
 
 class MeetingMember(models.Model):
@@ -311,7 +359,7 @@ class Action(models.Model):
     def is_open(self) -> bool:
         return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
-    def is_overdue(self, today=None) -> bool:  # type: ignore[no-untyped-def]
+    def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.is_open and self.due_on < (today or timezone.localdate())
 
 

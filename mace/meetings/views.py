@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 from mace.access import policy
 from mace.access.choices import AccessChannel
 from mace.access.services import children_listed
-from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.core.errors import DomainError, Refused, require
 from mace.core.forms import GovForm
-from mace.core.submit import submit
+from mace.core.submit import bind, submit
+from mace.intelligence.models import Record
 from mace.meetings import forms, selectors, services
 from mace.meetings.choices import MeetingPart
-from mace.meetings.models import AgendaItem, Meeting, Threat
+from mace.meetings.models import Action, AgendaItem, Meeting, Threat
 from mace.people.models import Child
 from mace.people.selectors import child_search
 from mace.reference.models import Quadrant
@@ -34,19 +35,15 @@ from mace.reference.models import Quadrant
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
+def _meeting(request: AuthedRequest, meeting_id: int) -> Meeting:
+    return selectors.meeting_or_404(request.user, meeting_id)
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
-    return selectors.meeting_or_404(_user(request), meeting_id)
-
-
-def _running(request: HttpRequest, meeting_id: int) -> Meeting:
+def _running(request: AuthedRequest, meeting_id: int) -> Meeting:
     """A meeting the user runs: 404 if they may not read it, 403 if they only read it."""
     meeting = _meeting(request, meeting_id)
     require(
-        policy.can_run_meeting(_user(request), meeting),
+        policy.can_run_meeting(request.user, meeting),
         "Only the quadrant's MACE chairs and coordinator do this",
     )
     return meeting
@@ -60,11 +57,11 @@ def _item(meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-def _names(request: HttpRequest, children: Iterable[Child]) -> None:
+def _names(request: AuthedRequest, children: Iterable[Child]) -> None:
     """The page names these children (in its title, a choice or a message): log that they were
     shown, as for a pack. Logged before any write, so the answer to a POST is covered too."""
     children_listed(
-        user=_user(request), children=children, channel=AccessChannel.PAGE, path=request.path
+        user=request.user, children=children, channel=AccessChannel.PAGE, path=request.path
     )
 
 
@@ -74,7 +71,7 @@ def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     form: GovForm,
     *,
     meeting: Meeting | None,
@@ -104,9 +101,9 @@ def _form_page(
 # --- the diary ---------------------------------------------------------------------------------
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     """The meetings the user may read: the coming ones, then the past, newest first."""
-    user = _user(request)
+    user = request.user
     meetings = selectors.meetings_for(user)
     quadrant_id = policy.mace_panel_quadrant_id(user)
     require(policy.works_on_mace(user), "Your role does not include MACE meetings or actions")
@@ -126,32 +123,28 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def schedule(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def schedule(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     quadrant_id = policy.mace_panel_quadrant_id(user)
     if quadrant_id is None:
         raise Refused("Only MACE chairs and coordinators schedule meetings")
     quadrant = Quadrant.objects.get(pk=quadrant_id)
-    form = forms.ScheduleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        starts_at = timezone.make_aware(
-            dt.datetime.combine(form.cleaned_data["day"], form.cleaned_data["time"])
+    form = bind(request, forms.ScheduleForm)
+
+    def write() -> Meeting:
+        data = form.cleaned_data
+        return services.meeting_schedule(
+            actor=user,
+            quadrant=quadrant,
+            part=data["part"],
+            starts_at=timezone.make_aware(dt.datetime.combine(data["day"], data["time"])),
+            place=data["place"],
         )
-        sent = submit(
-            request,
-            form,
-            lambda: services.meeting_schedule(
-                actor=user,
-                quadrant=quadrant,
-                part=form.cleaned_data["part"],
-                starts_at=starts_at,
-                place=form.cleaned_data["place"],
-            ),
-            fields={"starts_at": "day"},
-        )
-        if sent.ok and (meeting := sent.result) is not None:
-            messages.success(request, f"{meeting} is in the diary")
-            return _back(meeting)
+
+    sent = submit(request, form, write, fields={"starts_at": "day"})
+    if (meeting := sent.result) is not None:
+        messages.success(request, f"{meeting} is in the diary")
+        return _back(meeting)
     return _form_page(
         request,
         form,
@@ -166,8 +159,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
 # --- a meeting's pack --------------------------------------------------------------------------
 
 
-def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = _user(request)
+def detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    user = request.user
     meeting = _meeting(request, meeting_id)
     pack = selectors.meeting_pack(meeting)
     children_listed(
@@ -189,10 +182,10 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def agenda_draft(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     try:
-        drafted = services.agenda_draft(actor=_user(request), meeting=meeting)
+        drafted = services.agenda_draft(actor=request.user, meeting=meeting)
     except DomainError as error:
         messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
     else:
@@ -204,28 +197,27 @@ def agenda_draft(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _back(meeting, "agenda")
 
 
-def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def agenda_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     """Find a child (among those the coordinator may see) and put them on the agenda."""
-    user = _user(request)
+    user = request.user
     meeting = _running(request, meeting_id)
     if request.method == "POST":
         add = forms.AgendaAddForm(request.POST)
         if add.is_valid():
-            from mace.people.models import Child
-
             # The service refuses a child the coordinator may not see, as one that is not there.
             child = Child.objects.filter(pk=add.cleaned_data["child"]).first()
-            find = forms.AgendaFindForm(request.POST)  # carries the search, to show again
-            find.is_valid()
             sent = submit(
                 request,
-                find,
+                add,
                 lambda: services.agenda_item_add(actor=user, meeting=meeting, child=child),
-                fields={"child": "q"},
             )
-            if sent.ok and (item := sent.result) is not None:
+            if (item := sent.result) is not None:
                 messages.success(request, f"{item.child.full_name} is on the agenda")
                 return _back(meeting, "agenda")
+            find = forms.AgendaFindForm(request.POST)  # carries the search, to show again
+            find.is_valid()
+            if sent.error is not None:
+                find.apply_domain_error(sent.error, {"child": "q"})
             return render(
                 request,
                 "meetings/agenda_add.html",
@@ -243,22 +235,21 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+def agenda_remove(request: AuthedRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     item = _item(meeting, item_id)
     _names(request, [item.child])
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.agenda_item_remove(
-                actor=_user(request), item=item, reason=form.cleaned_data["reason"]
-            ),
-        )
-        if sent.ok:
-            messages.success(request, f"{item.child.full_name} is off the agenda")
-            return _back(meeting, "agenda")
+    form = bind(request, forms.ReasonForm)
+    sent = submit(
+        request,
+        form,
+        lambda: services.agenda_item_remove(
+            actor=request.user, item=item, reason=form.cleaned_data["reason"]
+        ),
+    )
+    if sent.ok:
+        messages.success(request, f"{item.child.full_name} is off the agenda")
+        return _back(meeting, "agenda")
     return _form_page(
         request,
         form,
@@ -269,32 +260,31 @@ def agenda_remove(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 
 
 @require_POST
-def agenda_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+def agenda_move(request: AuthedRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     item = _item(meeting, item_id)
     try:
         services.agenda_item_move(
-            actor=_user(request), item=item, up=request.POST.get("direction") == "up"
+            actor=request.user, item=item, up=request.POST.get("direction") == "up"
         )
     except DomainError as error:
         messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
     return _back(meeting, f"item-{item.pk}")
 
 
-def agenda_freeze(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def agenda_freeze(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
-    form = forms.VersionForm(request.POST or None, initial={"version": meeting.version})
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.agenda_freeze(
-                actor=_user(request), meeting=meeting, version=form.cleaned_data["version"]
-            ),
-        )
-        if sent.ok and (frozen := sent.result) is not None:
-            messages.success(request, "The agenda is frozen and the pack sent to the members")
-            return _back(frozen)
+    form = bind(request, forms.VersionForm, initial={"version": meeting.version})
+    sent = submit(
+        request,
+        form,
+        lambda: services.agenda_freeze(
+            actor=request.user, meeting=meeting, version=form.cleaned_data["version"]
+        ),
+    )
+    if (frozen := sent.result) is not None:
+        messages.success(request, "The agenda is frozen and the pack sent to the members")
+        return _back(frozen)
     return _form_page(
         request,
         form,
@@ -308,23 +298,22 @@ def agenda_freeze(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def cancel(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.meeting_cancel(
-                actor=_user(request),
-                meeting=meeting,
-                version=meeting.version,
-                reason=form.cleaned_data["reason"],
-            ),
-        )
-        if sent.ok and (cancelled := sent.result) is not None:
-            messages.success(request, "The meeting is cancelled")
-            return _back(cancelled)
+    form = bind(request, forms.ReasonForm)
+    sent = submit(
+        request,
+        form,
+        lambda: services.meeting_cancel(
+            actor=request.user,
+            meeting=meeting,
+            version=meeting.version,
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+    if (cancelled := sent.result) is not None:
+        messages.success(request, "The meeting is cancelled")
+        return _back(cancelled)
     return _form_page(
         request,
         form,
@@ -338,21 +327,18 @@ def cancel(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- attendance --------------------------------------------------------------------------------
 
 
-def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def attendance(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     members = list(meeting.members.select_related("agency"))
-    form = forms.AttendanceForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.attendance_record(
-                actor=_user(request), meeting=meeting, marks=form.marks()
-            ),
-        )
-        if sent.ok:
-            messages.success(request, "Attendance recorded")
-            return _back(meeting, "members")
+    form = bind(request, forms.AttendanceForm, members=members)
+    sent = submit(
+        request,
+        form,
+        lambda: services.attendance_record(actor=request.user, meeting=meeting, marks=form.marks()),
+    )
+    if sent.ok:
+        messages.success(request, "Attendance recorded")
+        return _back(meeting, "members")
     return _form_page(
         request,
         form,
@@ -363,24 +349,23 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def member_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def member_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
-    form = forms.MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.member_add(
-                actor=_user(request),
-                meeting=meeting,
-                agency=form.cleaned_data["agency"],
-                name=form.cleaned_data["name"],
-                attendance=form.cleaned_data["attendance"],
-            ),
-        )
-        if sent.ok and (member := sent.result) is not None:
-            messages.success(request, f"{member.name} of {member.agency} is on the list")
-            return _back(meeting, "members")
+    form = bind(request, forms.MemberForm)
+    sent = submit(
+        request,
+        form,
+        lambda: services.member_add(
+            actor=request.user,
+            meeting=meeting,
+            agency=form.cleaned_data["agency"],
+            name=form.cleaned_data["name"],
+            attendance=form.cleaned_data["attendance"],
+        ),
+    )
+    if (member := sent.result) is not None:
+        messages.success(request, f"{member.name} of {member.agency} is on the list")
+        return _back(meeting, "members")
     return _form_page(
         request,
         form,
@@ -394,7 +379,7 @@ def member_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- at the meeting ----------------------------------------------------------------------------
 
 
-def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+def discussion(request: AuthedRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     item = _item(meeting, item_id)
     _names(request, [item.child])
@@ -404,23 +389,20 @@ def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
         initial = {name: getattr(existing, name) for name in services.DISCUSSION_FIELDS}
         initial["review_by"] = existing.review_by
         initial["version"] = existing.version
-    form = forms.DiscussionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.discussion_record(
-                actor=_user(request),
-                item=item,
-                data=form.cleaned_data,
-                version=form.cleaned_data.get("version"),
-            ),
-        )
-        if sent.ok:
-            messages.success(
-                request, f"The panel's decision for {item.child.full_name} is recorded"
-            )
-            return _back(meeting, f"item-{item.pk}")
+    form = bind(request, forms.DiscussionForm, initial=initial)
+    sent = submit(
+        request,
+        form,
+        lambda: services.discussion_record(
+            actor=request.user,
+            item=item,
+            data=form.cleaned_data,
+            version=form.cleaned_data.get("version"),
+        ),
+    )
+    if sent.ok:
+        messages.success(request, f"The panel's decision for {item.child.full_name} is recorded")
+        return _back(meeting, f"item-{item.pk}")
     return _form_page(
         request,
         form,
@@ -431,64 +413,61 @@ def discussion(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespo
     )
 
 
-def threat_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = _user(request)
+def threat_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    user = request.user
     meeting = _running(request, meeting_id)
-    form = forms.ThreatForm(request.POST or None, records=selectors.threat_records(user, meeting))
-    if request.method == "POST" and form.is_valid():
-        from mace.intelligence.models import Record
+    form = bind(request, forms.ThreatForm, records=selectors.threat_records(user, meeting))
 
+    def write() -> Threat:
         record_id = form.cleaned_data["record"]
-        record = Record.objects.filter(pk=record_id).first() if record_id else None
-        sent = submit(
-            request,
-            form,
-            lambda: services.threat_add(
-                actor=user,
-                meeting=meeting,
-                title=form.cleaned_data["title"],
-                record=record,
-                discussion=form.cleaned_data["discussion"],
-            ),
+        return services.threat_add(
+            actor=user,
+            meeting=meeting,
+            title=form.cleaned_data["title"],
+            record=Record.objects.filter(pk=record_id).first() if record_id else None,
+            discussion=form.cleaned_data["discussion"],
         )
-        if sent.ok and (threat := sent.result) is not None:
-            messages.success(request, f"{threat.title} is on the meeting")
-            return _back(meeting, "threats")
+
+    sent = submit(request, form, write)
+    if (threat := sent.result) is not None:
+        messages.success(request, f"{threat.title} is on the meeting")
+        return _back(meeting, "threats")
     return _form_page(request, form, meeting=meeting, title="Add a threat", submit="Add the threat")
 
 
-def threat_edit(request: HttpRequest, meeting_id: int, threat_id: int) -> HttpResponse:
+def threat_edit(request: AuthedRequest, meeting_id: int, threat_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     threat = Threat.objects.filter(meeting=meeting, pk=threat_id).first()
     if threat is None:
         raise Http404("No such threat")
-    form = forms.ThreatDiscussionForm(
-        request.POST or None,
+    form = bind(
+        request,
+        forms.ThreatDiscussionForm,
         initial={"version": threat.version, "discussion": threat.discussion},
     )
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.threat_update(
-                actor=_user(request),
-                threat=threat,
-                version=form.cleaned_data["version"],
-                discussion=form.cleaned_data["discussion"],
-            ),
-        )
-        if sent.ok:
-            messages.success(request, f"The panel's conclusion on {threat.title} is recorded")
-            return _back(meeting, "threats")
+    sent = submit(
+        request,
+        form,
+        lambda: services.threat_update(
+            actor=request.user,
+            threat=threat,
+            version=form.cleaned_data["version"],
+            discussion=form.cleaned_data["discussion"],
+        ),
+    )
+    if sent.ok:
+        messages.success(request, f"The panel's conclusion on {threat.title} is recorded")
+        return _back(meeting, "threats")
     return _form_page(
         request, form, meeting=meeting, title=f"Threat: {threat.title}", submit="Save"
     )
 
 
-def notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def notes(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
-    form = forms.NotesForm(
-        request.POST or None,
+    form = bind(
+        request,
+        forms.NotesForm,
         part=meeting.part,
         initial={
             "version": meeting.version,
@@ -497,29 +476,27 @@ def notes(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "training_themes": meeting.training_themes,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        sent = submit(
-            request,
-            form,
-            lambda: services.meeting_notes_update(
-                actor=_user(request),
-                meeting=meeting,
-                version=form.cleaned_data["version"],
-                changes=changes,
-            ),
-        )
-        if sent.ok:
-            messages.success(request, "The minutes are saved")
-            return _back(meeting, "notes")
+    sent = submit(
+        request,
+        form,
+        lambda: services.meeting_notes_update(
+            actor=request.user,
+            meeting=meeting,
+            version=form.cleaned_data["version"],
+            changes={k: v for k, v in form.cleaned_data.items() if k != "version"},
+        ),
+    )
+    if sent.ok:
+        messages.success(request, "The minutes are saved")
+        return _back(meeting, "notes")
     title = (
         "General minutes and themes" if meeting.part == MeetingPart.PART_2 else "General minutes"
     )
     return _form_page(request, form, meeting=meeting, title=title, submit="Save")
 
 
-def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = _user(request)
+def action_add(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    user = request.user
     meeting = _running(request, meeting_id)
     if meeting.is_part_1:
         items = list(meeting.agenda_items.filter(removed_at__isnull=True).select_related("child"))
@@ -530,41 +507,31 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         about = [(t.pk, t.title) for t in meeting.threats.all()]
         label = "Threat"
     chosen = request.GET.get("about")
-    form = forms.ActionForm(
-        request.POST or None,
+    form = bind(
+        request,
+        forms.ActionForm,
         about=about,
         about_label=label,
         initial={"about": int(chosen)} if chosen and chosen.isdigit() else {},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def write() -> Action:
         about_id = form.cleaned_data.get("about")
-        item = (
-            meeting.agenda_items.filter(pk=about_id).first()
-            if meeting.is_part_1 and about_id
-            else None
+        part_1 = meeting.is_part_1
+        return services.action_create(
+            actor=user,
+            meeting=meeting,
+            description=form.cleaned_data["description"],
+            owner_agency=form.cleaned_data["owner_agency"],
+            due_on=form.cleaned_data["due_on"],
+            item=meeting.agenda_items.filter(pk=about_id).first() if part_1 and about_id else None,
+            threat=meeting.threats.filter(pk=about_id).first() if not part_1 and about_id else None,
         )
-        threat = (
-            meeting.threats.filter(pk=about_id).first()
-            if not meeting.is_part_1 and about_id
-            else None
-        )
-        sent = submit(
-            request,
-            form,
-            lambda: services.action_create(
-                actor=user,
-                meeting=meeting,
-                description=form.cleaned_data["description"],
-                owner_agency=form.cleaned_data["owner_agency"],
-                due_on=form.cleaned_data["due_on"],
-                item=item,
-                threat=threat,
-            ),
-            fields={"item": "about", "threat": "about"},
-        )
-        if sent.ok and (action := sent.result) is not None:
-            messages.success(request, f"Action given to {action.owner_agency}")
-            return _back(meeting, "actions")
+
+    sent = submit(request, form, write, fields={"item": "about", "threat": "about"})
+    if (action := sent.result) is not None:
+        messages.success(request, f"Action given to {action.owner_agency}")
+        return _back(meeting, "actions")
     return _form_page(
         request, form, meeting=meeting, title="Add an action", submit="Add the action"
     )
@@ -573,27 +540,26 @@ def action_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- the minutes -------------------------------------------------------------------------------
 
 
-def sign_off(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = _user(request)
+def sign_off(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    user = request.user
     meeting = _meeting(request, meeting_id)
     require(
         policy.can_sign_off_minutes(user, meeting),
         "Only a MACE chair of the quadrant signs the minutes off",
     )
-    form = forms.VersionForm(request.POST or None, initial={"version": meeting.version})
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.minutes_sign_off(
-                actor=user, meeting=meeting, version=form.cleaned_data["version"]
-            ),
+    form = bind(request, forms.VersionForm, initial={"version": meeting.version})
+    sent = submit(
+        request,
+        form,
+        lambda: services.minutes_sign_off(
+            actor=user, meeting=meeting, version=form.cleaned_data["version"]
+        ),
+    )
+    if (signed := sent.result) is not None:
+        messages.success(
+            request, "The minutes are signed off and each decision is on the child's chronology"
         )
-        if sent.ok and (signed := sent.result) is not None:
-            messages.success(
-                request, "The minutes are signed off and each decision is on the child's chronology"
-            )
-            return _back(signed)
+        return _back(signed)
     return _form_page(
         request,
         form,
@@ -607,37 +573,36 @@ def sign_off(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def amend(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = _user(request)
+def amend(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+    user = request.user
     meeting = _meeting(request, meeting_id)
     require(
         policy.can_sign_off_minutes(user, meeting),
         "Only a MACE chair of the quadrant amends the minutes",
     )
-    form = forms.AmendmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.minutes_amend(
-                actor=user,
-                meeting=meeting,
-                text=form.cleaned_data["text"],
-                reason=form.cleaned_data["reason"],
-            ),
-        )
-        if sent.ok:
-            messages.success(request, "The amendment is recorded with the minutes")
-            return _back(meeting, "amendments")
+    form = bind(request, forms.AmendmentForm)
+    sent = submit(
+        request,
+        form,
+        lambda: services.minutes_amend(
+            actor=user,
+            meeting=meeting,
+            text=form.cleaned_data["text"],
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+    if sent.ok:
+        messages.success(request, "The amendment is recorded with the minutes")
+        return _back(meeting, "amendments")
     return _form_page(
         request, form, meeting=meeting, title="Amend the minutes", submit="Record the amendment"
     )
 
 
-def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes_pdf(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     from mace.meetings.minutes import minutes_pdf as render_pdf
 
-    user = _user(request)
+    user = request.user
     meeting = _meeting(request, meeting_id)
     content, filename = render_pdf(user=user, meeting=meeting, request=request)
     response = HttpResponse(content, content_type="application/pdf")
@@ -648,8 +613,8 @@ def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # --- actions -----------------------------------------------------------------------------------
 
 
-def action_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def action_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(policy.works_on_mace(user), "Your role does not include MACE actions")
     show = request.GET.get("show", "open")
     if show not in ("open", "overdue", "all"):
@@ -664,7 +629,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _disruption_url(action: Any) -> str:
+def _disruption_url(action: Action) -> str:
     """Recording disruption from an action: the form knows the action, and the threat's record
     as its subject when there is one."""
     url = f"{reverse('disruption:create')}?action={action.pk}"
@@ -673,30 +638,31 @@ def _disruption_url(action: Any) -> str:
     return url
 
 
-def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
-    user = _user(request)
+def action_detail(request: AuthedRequest, action_id: int) -> HttpResponse:
+    user = request.user
     action = selectors.action_or_404(user, action_id)
     names_child = policy.action_names_child(user, action)
     if names_child and action.child is not None:
         _names(request, [action.child])
-    form = forms.ActionUpdateForm(
-        request.POST or None, initial={"version": action.version, "status": action.status}
+    form = bind(
+        request,
+        forms.ActionUpdateForm,
+        initial={"version": action.version, "status": action.status},
     )
-    if request.method == "POST" and form.is_valid():
-        sent = submit(
-            request,
-            form,
-            lambda: services.action_update_add(
-                actor=user,
-                action=action,
-                version=form.cleaned_data["version"],
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            ),
-        )
-        if sent.ok:
-            messages.success(request, "Your update is recorded")
-            return redirect("meetings:action_detail", action_id=action.pk)
+    sent = submit(
+        request,
+        form,
+        lambda: services.action_update_add(
+            actor=user,
+            action=action,
+            version=form.cleaned_data["version"],
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+        ),
+    )
+    if sent.ok:
+        messages.success(request, "Your update is recorded")
+        return redirect("meetings:action_detail", action_id=action.pk)
     return render(
         request,
         "meetings/action_detail.html",

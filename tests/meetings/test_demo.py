@@ -16,7 +16,7 @@ from mace.access import policy
 from mace.accounts.models import User
 from mace.core import demo
 from mace.criteria.models import Eligibility
-from mace.meetings import services
+from mace.meetings import selectors
 from mace.meetings.choices import ActionStatus, AgendaReason, Attendance, MeetingStatus
 from mace.meetings.models import (
     Action,
@@ -122,7 +122,7 @@ def test_actions_are_done_in_progress_or_overdue_and_district_councils_own_some(
 
 def test_the_demo_district_officer_has_open_actions_to_work_on(tiny):
     officer = User.objects.get(username="demo.district")
-    theirs = list(services.actions_for(officer))
+    theirs = list(selectors.actions_for(officer))
     assert theirs and all(a.owner_agency_id == officer.agency_id for a in theirs)
     assert any(a.due_on >= TODAY for a in theirs) and any(a.due_on < TODAY for a in theirs)
     assert all(policy.can_update_action(officer, a) for a in theirs)

@@ -16,7 +16,7 @@ from mace.accounts.choices import Role
 from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError, Refused
 from mace.core.models import Notification
-from mace.meetings import services
+from mace.meetings import selectors, services
 from mace.meetings.choices import (
     ActionStatus,
     AgendaReason,
@@ -224,13 +224,13 @@ def test_attendance_is_recorded_with_history_and_refused_once_signed_off(runner,
 def test_a_child_newly_meeting_the_criteria_is_suggested_as_newly_eligible(runner, alice, child):
     completed(alice, in_south(child), level="high")
     meeting = a_meeting(runner)
-    assert services.agenda_suggestions(meeting) == {child.pk: [AgendaReason.NEWLY_ELIGIBLE]}
+    assert selectors.agenda_suggestions(meeting) == {child.pk: [AgendaReason.NEWLY_ELIGIBLE]}
     # A child in another quadrant is not this panel's.
     other = ChildFactory(involved=[alice.agency])
     other.area = Area.objects.get(code="colchester")
     other.save()
     completed(alice, other, level="high")
-    assert other.pk not in services.agenda_suggestions(meeting)
+    assert other.pk not in selectors.agenda_suggestions(meeting)
 
 
 def test_a_child_the_panel_kept_on_mace_is_due_for_review_and_a_closed_one_is_not(
@@ -240,7 +240,7 @@ def test_a_child_the_panel_kept_on_mace_is_due_for_review_and_a_closed_one_is_no
     decided(runner, child, days=3)
     decided(runner, closed, days=4, decision=Decision.CLOSE)
     later = a_meeting(runner, days=30)
-    assert services.agenda_suggestions(later) == {child.pk: [AgendaReason.DUE_REVIEW]}
+    assert selectors.agenda_suggestions(later) == {child.pk: [AgendaReason.DUE_REVIEW]}
 
 
 def test_a_review_date_keeps_a_child_off_agendas_until_it_comes(runner, child):
@@ -252,9 +252,9 @@ def test_a_review_date_keeps_a_child_off_agendas_until_it_comes(runner, child):
     entry = ChronologyEntry.objects.get(child=child, kind=EntryKind.MACE_DECISION)
     assert f"Review from: {review_by:%d %B %Y}" in entry.body
     next_month = a_meeting(runner, days=33)
-    assert child.pk not in services.agenda_suggestions(next_month)
+    assert child.pk not in selectors.agenda_suggestions(next_month)
     in_two_months = a_meeting(runner, days=62)
-    assert services.agenda_suggestions(in_two_months) == {child.pk: [AgendaReason.DUE_REVIEW]}
+    assert selectors.agenda_suggestions(in_two_months) == {child.pk: [AgendaReason.DUE_REVIEW]}
 
 
 def test_a_review_date_must_follow_the_meeting_and_only_a_child_who_stays_has_one(
@@ -290,7 +290,7 @@ def test_risk_rose_after_a_higher_completed_assessment_since_the_last_meeting(
     completed(alice, child, level="high")
     completed(alice, lower, level="low", rationale="Vulnerable only (fictional).", factors=["21"])
     meeting = a_meeting(runner, days=10)
-    suggested = services.agenda_suggestions(meeting)
+    suggested = selectors.agenda_suggestions(meeting)
     assert suggested[child.pk] == [AgendaReason.DUE_REVIEW, AgendaReason.RISK_ROSE]
     assert suggested[lower.pk] == [AgendaReason.DUE_REVIEW]
 
@@ -309,7 +309,7 @@ def test_overdue_actions_are_suggested_and_carried_forward_when_the_agenda_freez
     services.minutes_sign_off(actor=runner, meeting=meeting, version=meeting.version)
     # The next meeting falls after the action's due date.
     later = a_meeting(runner, days=40)
-    assert services.agenda_suggestions(later) == {child.pk: [AgendaReason.OVERDUE_ACTIONS]}
+    assert selectors.agenda_suggestions(later) == {child.pk: [AgendaReason.OVERDUE_ACTIONS]}
     services.agenda_draft(actor=runner, meeting=later)
     frozen = services.agenda_freeze(actor=runner, meeting=later, version=later.version)
     assert list(frozen.carried_actions.all()) == [overdue]
@@ -325,10 +325,10 @@ def test_suggestions_take_the_same_queries_for_few_or_many_eligible_children(
     eligible(2)
     meeting = a_meeting(runner, days=20)
     with django_assert_max_num_queries(5):
-        few = services.agenda_suggestions(meeting)
+        few = selectors.agenda_suggestions(meeting)
     eligible(10)
     with django_assert_max_num_queries(5):
-        many = services.agenda_suggestions(meeting)
+        many = selectors.agenda_suggestions(meeting)
     assert (len(few), len(many)) == (2, 12)
 
 
@@ -691,7 +691,7 @@ def test_actions_for_lists_the_open_actions_of_the_users_agency(runner, child, d
     services.action_update_add(
         actor=district, action=done, version=done.version, status="done", note="Done"
     )
-    assert list(services.actions_for(district)) == [soon, first]
+    assert list(selectors.actions_for(district)) == [soon, first]
 
 
 # Minutes -----------------------------------------------------------------------------------------
