@@ -103,7 +103,7 @@ def break_glass_end(request: HttpRequest, grant_id: int) -> HttpResponse:
     grant = get_object_or_404(BreakGlassGrant, pk=grant_id, user=_user(request))
     services.break_glass_end(actor=_user(request), grant=grant)
     messages.success(request, "You have given up emergency access to that record.")
-    return redirect("core:dashboard")
+    return redirect("dashboard:home")
 
 
 def break_glass_list(request: HttpRequest) -> HttpResponse:
