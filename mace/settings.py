@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "mace.criteria",
     "mace.meetings",
     "mace.disruption",
+    "mace.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mace.core.context_processors.platform",
-                "mace.core.context_processors.navigation",
+                "mace.access.context_processors.navigation",
                 "mace.accounts.context_processors.sign_in",
             ],
         },
@@ -130,7 +131,7 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes first: it refuses a locked-out username and address before the password is tried.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from mace.core.api import api, not_found
+from mace.api import api, not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,6 +10,7 @@ urlpatterns = [
     # Any other path under /api/ answers the API's JSON 404, not the site's page.
     re_path(r"^api/", not_found, name="api_not_found"),
     path("", include("mace.accounts.urls")),
+    path("", include("mace.dashboard.urls")),
     path("", include("mace.core.urls")),
     path("children/", include("mace.people.urls")),
     path("concerns/", include("mace.concerns.urls")),

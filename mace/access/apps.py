@@ -6,4 +6,7 @@ class AccessConfig(AppConfig):
     label = "access"
 
     def ready(self) -> None:
-        from mace.access import changes  # noqa: F401  (connects the change log)
+        from mace.access import (
+            changes,  # noqa: F401  (connects the change log)
+            receivers,  # noqa: F401  (records what core announces)
+        )

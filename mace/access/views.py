@@ -100,7 +100,7 @@ def break_glass_end(request: AuthedRequest, grant_id: int) -> HttpResponse:
     grant = get_object_or_404(BreakGlassGrant, pk=grant_id, user=request.user)
     services.break_glass_end(actor=request.user, grant=grant)
     messages.success(request, "You have given up emergency access to that record.")
-    return redirect("core:dashboard")
+    return redirect("dashboard:home")
 
 
 def break_glass_list(request: AuthedRequest) -> HttpResponse:

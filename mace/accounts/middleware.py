@@ -126,7 +126,7 @@ class TwoFactorRequiredMiddleware:
     """A signed-in user who is asked for a second factor and has not given it in this session
     reaches only the two-factor pages and signing out: anything else sends them to enter a code
     (or, the first time, to set up their authenticator app). The API answers 401 for such a
-    session itself (mace.core.api.SessionAuth)."""
+    session itself (mace.api.SessionAuth)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

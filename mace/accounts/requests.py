@@ -1,5 +1,5 @@
 """The request a signed-in page or API route receives. LoginRequiredMiddleware (pages) and the
-API's authentication (mace.core.api) answer every other request before a view runs, so a view
+API's authentication (mace.api) answer every other request before a view runs, so a view
 may annotate `request: AuthedRequest` and use `request.user` as a `User`."""
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
-"""The HTTP API at /api/v1/. Session authentication for the browser (with CSRF; the session must
-have passed two-factor sign-in) and personal API tokens (Bearer) for other clients. The same
-access policy applies as on the pages. Requests are rate limited per token or user
-(mace.core.middleware.ApiRateLimitMiddleware).
+"""What every HTTP API built on Django Ninja here shares, whoever builds it: the parser that
+refuses input no column can hold, the error bodies and the error handlers. The API object itself,
+with its authentication and every app's router, is wired in the project package (mace.api).
 
 Every answer under /api/ is JSON, errors included: 422 `{"errors": [{"field", "message"}]}` for
 input the API refuses (SafeParser refuses NUL characters, lone surrogates and numbers no column
@@ -19,16 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import APIKeyCookie, HttpBearer
 
-from mace.accounts import two_factor
-from mace.accounts.models import ApiToken
 from mace.core.errors import DomainError, Refused
 from mace.core.schemas import MAX_INT
 
@@ -36,43 +31,6 @@ logger = logging.getLogger("mace.api")
 
 NOT_FOUND = "Not found"
 SERVER_ERROR = "Something went wrong on our side; nothing was written"
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        api_token = ApiToken.objects.authenticate(token)
-        if api_token is None:
-            return None
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
-        request.user = api_token.user
-        return api_token.user
-
-
-class SessionAuth(APIKeyCookie):
-    """The signed-in browser session; unsafe methods need the CSRF token."""
-
-    param_name = "sessionid"
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        # No signed-in session: nothing to protect from cross-site requests, so answer 401
-        # (not a CSRF 403) by letting authentication fail.
-        # The same for a session still waiting for its second factor.
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not two_factor.session_verified(request):
-            return None
-        return super()._get_key(request)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = getattr(request, "user", None)
-        # A session that has not passed the second factor is not signed in, for the API too.
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_active
-            and two_factor.session_verified(request)
-        ):
-            return user
-        return None
 
 
 class UnsafeInput(Exception):
@@ -136,32 +94,7 @@ class SafeParser(Parser):
         return result
 
 
-def new_api(**options: Any) -> NinjaAPI:
-    """The API object with its authentication, parser and error handlers (a test builds its own
-    with a failing route to show what an unexpected exception answers)."""
-    api = NinjaAPI(
-        **{
-            "title": "MACE platform API",
-            "version": "1",
-            "description": (
-                "The MACE platform's API. Every route applies the same access policy as the "
-                "pages: a child you may not see answers 404, and every read of a child's record "
-                "is logged. Errors are JSON: 422 with field errors for bad input, a detail for "
-                "the rest (see docs/api.md)."
-            ),
-            "urls_namespace": "api",
-            "auth": [TokenAuth(), SessionAuth(csrf=True)],
-            "docs_url": "/docs",
-            "openapi_url": "/openapi.json",
-            "parser": SafeParser(),
-            **options,
-        }
-    )
-    _add_error_handlers(api)
-    return api
-
-
-def _error_body(errors: dict[str, list[str]]) -> dict[str, Any]:
+def error_body(errors: dict[str, list[str]]) -> dict[str, Any]:
     return {"errors": [{"field": field, "message": m} for field, ms in errors.items() for m in ms]}
 
 
@@ -174,27 +107,29 @@ def _field_location(loc: list[Any]) -> list[Any]:
     return loc
 
 
-def _add_error_handlers(api: NinjaAPI) -> None:
+def add_error_handlers(api: NinjaAPI) -> None:
+    """Answer every error the API meets as JSON (see the module's docstring)."""
+
     def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return api.create_response(request, _error_body(exc.errors), status=422)
+        return api.create_response(request, error_body(exc.errors), status=422)
 
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             field = ".".join(str(part) for part in _field_location(list(error.get("loc", []))))
             errors.setdefault(field or "__all__", []).append(error.get("msg", "Invalid value"))
-        return api.create_response(request, _error_body(errors), status=422)
+        return api.create_response(request, error_body(errors), status=422)
 
     def on_unsafe_input(request: HttpRequest, exc: UnsafeInput) -> HttpResponse:
         errors = {field: [message] for field, message in exc.problems}  # one per field
-        return api.create_response(request, _error_body(errors), status=422)
+        return api.create_response(request, error_body(errors), status=422)
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # A body Ninja's parser could not take: refused input like any other (422).
         if isinstance(exc.__cause__, UnsafeInput):
             return on_unsafe_input(request, exc.__cause__)
         if isinstance(exc.__cause__, ValueError):  # JSON or UTF-8 that does not decode
-            body = _error_body({"__all__": ["The body is not valid JSON"]})
+            body = error_body({"__all__": ["The body is not valid JSON"]})
             return api.create_response(request, body, status=422)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
@@ -234,34 +169,7 @@ def _add_error_handlers(api: NinjaAPI) -> None:
         api.add_exception_handler(exc_class, handler)
 
 
-api = new_api()
-
-
 @csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any path under /api/ that the API does not have: JSON, like every other API answer."""
     return JsonResponse({"detail": NOT_FOUND}, status=404)
-
-
-def register_routers() -> None:
-    """Each app adds its router here (imported late so the apps can import this module)."""
-    from mace.assessments.api import router as assessments_router
-    from mace.concerns.api import router as concerns_router
-    from mace.criteria.api import router as criteria_router
-    from mace.disruption.api import router as disruption_router
-    from mace.intelligence.api import router as intelligence_router
-    from mace.meetings.api import router as meetings_router
-    from mace.missing.api import router as missing_router
-    from mace.people.api import router as people_router
-
-    api.add_router("/children", people_router)
-    api.add_router("/concerns", concerns_router)
-    api.add_router("/assessments", assessments_router)
-    api.add_router("/missing", missing_router)
-    api.add_router("/intelligence", intelligence_router)
-    api.add_router("/mace", criteria_router)
-    api.add_router("/meetings", meetings_router)
-    api.add_router("/disruption", disruption_router)
-
-
-register_routers()

@@ -8,16 +8,25 @@ to replace the saved version."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, QueryDict
 
 from mace.core.templatetags.govuk import gov_date, gov_datetime
-from mace.reference.models import normalise_postcode
 
 CONFLICT_MESSAGE = "Someone else changed this record while you were editing"
+
+# Field name -> how its text reads the same, registered by the app that knows the format
+# (mace.reference registers "postcode": a postcode typed differently but equal once normalised is
+# no difference).
+_NORMALISERS: dict[str, Callable[[str], str]] = {}
+
+
+def conflict_normaliser_register(name: str, normalise: Callable[[str], str]) -> None:
+    """Compare every form field called `name` after `normalise` (its text already stripped)."""
+    _NORMALISERS[name] = normalise
 
 
 def shown(field: forms.Field | None, value: Any) -> str:
@@ -42,7 +51,8 @@ def _comparable(name: str, value: Any) -> Any:
         return ""
     if isinstance(value, str):
         value = value.strip()
-        return normalise_postcode(value) if name == "postcode" else value
+        normalise = _NORMALISERS.get(name)
+        return normalise(value) if normalise else value
     return value
 
 

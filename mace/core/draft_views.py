@@ -5,15 +5,15 @@ script reads as "signed out"); CSRF is enforced as on every POST."""
 from __future__ import annotations
 
 import json
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from mace.accounts.models import User
 from mace.core.drafts import (
     MAX_DRAFT_BYTES,
     DraftTooLarge,
@@ -22,6 +22,9 @@ from mace.core.drafts import (
     draft_save,
 )
 from mace.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from mace.accounts.models import User
 
 
 def _too_large(request: HttpRequest) -> bool:
@@ -36,7 +39,7 @@ def _too_large(request: HttpRequest) -> bool:
 def save(request: HttpRequest, key: str) -> HttpResponse:
     """Keep the draft: 204. A key the user may not use answers 404, as if there were no such
     form (so it says nothing about whether a child exists); a body over the limit 413."""
-    user = cast(User, request.user)
+    user = cast("User", request.user)
     if not draft_key_allowed(user, key):
         raise Http404("No such form")
     # Checked before the body is read, so an oversized body is never loaded into memory.
@@ -57,11 +60,12 @@ def save(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, key: str) -> HttpResponse:
     """Delete the user's draft and go back to the (now empty) form."""
-    draft_discard(user=cast(User, request.user), key=key)
+    draft_discard(user=cast("User", request.user), key=key)
     messages.info(request, "Draft discarded")
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return HttpResponseRedirect(back)
-    return redirect("core:dashboard")
+    # Elsewhere: the home page, where people land after signing in.
+    return redirect(settings.LOGIN_REDIRECT_URL)

@@ -39,7 +39,8 @@ class DraftTooLarge(DomainError):
     """The draft is over MAX_DRAFT_BYTES (the endpoint answers 413)."""
 
 
-# form name -> rule(user, the rest of the key) saying whether the user may keep that draft.
+# form name -> rule(user, the rest of the key) saying whether the user may keep that draft. Each
+# app registers its forms' rules when it is ready (concerns, assessments, missing, intelligence).
 KeyRule = Callable[["User", list[str]], bool]
 _RULES: dict[str, KeyRule] = {}
 
@@ -48,24 +49,6 @@ def draft_form_register(name: str, rule: KeyRule) -> None:
     """Let a form keep drafts under keys starting "<name>:". `rule` answers whether a user may
     keep the draft for the rest of the key; it should ask mace.access.policy."""
     _RULES[name] = rule
-
-
-def _child_in(parts: list[str]) -> Any:
-    from mace.people.models import Child
-
-    if len(parts) != 2 or parts[0] != "child" or not parts[1].isdigit():
-        return None
-    return Child.objects.filter(pk=int(parts[1])).first()
-
-
-def _concern_rule(user: User, parts: list[str]) -> bool:
-    from mace.access import policy
-
-    child = _child_in(parts)
-    return child is not None and policy.can_write_for_child(user, child)
-
-
-draft_form_register("concern", _concern_rule)
 
 
 def draft_key_allowed(user: User, key: str) -> bool:

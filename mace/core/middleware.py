@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from mace.core import ratelimit
 from mace.core.errors import Refused
 from mace.core.requestid import current_request_id, new_request_id
+from mace.core.signals import rate_limited
 
 
 class RequestIdMiddleware:
@@ -118,14 +119,11 @@ class ApiRateLimitMiddleware:
         if verdict.allowed:
             return self.get_response(request)
         if verdict.first_refusal:
-            from mace.access.audit import security_event_record
-            from mace.access.choices import SecurityAction
-
-            user = request.user if request.user.is_authenticated else None
-            security_event_record(
-                action=SecurityAction.RATE_LIMITED,
-                user=user,  # type: ignore[arg-type]
+            # Recorded as a security event by the access app (mace.access.receivers).
+            rate_limited.send(
+                sender=type(self),
                 request=request,
+                user=request.user if request.user.is_authenticated else None,
                 detail=f"API: over {verdict.limit} requests a minute",
             )
         response = JsonResponse(

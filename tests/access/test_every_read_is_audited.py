@@ -141,7 +141,7 @@ def _unlogged(
 # world that stopped putting a child there): the lists, the audit, the meetings and disruption.
 NAMING_PAGES: dict[str, set[str]] = {
     "agency_manager": {
-        "core:dashboard",
+        "dashboard:home",
         "access:break_glass_list",
         "access:break_glass_review",
         "access:audit_child",
@@ -156,7 +156,7 @@ NAMING_PAGES: dict[str, set[str]] = {
     },
     "data_protection": {"access:break_glass_list", "access:audit_user"},
     "mace_coordinator": {
-        "core:dashboard",
+        "dashboard:home",
         "criteria:quadrant_list",
         "meetings:detail",
         "meetings:agenda_remove",
@@ -164,7 +164,7 @@ NAMING_PAGES: dict[str, set[str]] = {
         "meetings:action_add",
         "meetings:agenda_add?q=",
     },
-    "outsider_practitioner": {"core:dashboard"},
+    "outsider_practitioner": {"dashboard:home"},
 }
 NAMING_API = {
     "practitioner": {

@@ -106,7 +106,7 @@ def _role_grant(world: Any) -> Any:
 
 
 PAGES: dict[str, Page] = {
-    "core:dashboard": Page(_no_kwargs, _signed_in),
+    "dashboard:home": Page(_no_kwargs, _signed_in),
     "people:search": Page(_no_kwargs, _case_content, refused_status=403),
     "people:create": Page(_no_kwargs, lambda u, w: policy.can_create_child(u), refused_status=403),
     "people:detail": Page(_child, _sees_child),

@@ -41,8 +41,8 @@ def test_someone_who_sees_no_case_content_signs_in_with_a_password_and_goes_to_m
         reverse("accounts:login"), {"username": "district", "password": TEST_PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:dashboard")
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert response["Location"] == reverse("dashboard:home")
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_empty_fields_show_the_error_summary(client, db):
@@ -76,6 +76,6 @@ def test_sign_out_is_a_post_and_ends_the_session(client, alice):
 
 def test_every_page_offers_sign_out_as_a_form(client, alice):
     client.force_login(alice)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert f'<form method="post" action="{reverse("accounts:logout")}"' in html
     assert "Find a child" in html and "My work" in html

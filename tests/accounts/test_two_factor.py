@@ -261,7 +261,7 @@ def test_a_data_protection_officer_must_use_two_factor(client, csc):
 def test_someone_who_sees_no_case_content_signs_in_with_a_password(client, request, persona):
     user = request.getfixturevalue(persona)
     response = password_only(client, user.username)
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("dashboard:home")
     assert client.get("/").status_code == 200
     assert client.get("/account/").status_code == 200
 
@@ -276,7 +276,7 @@ def test_someone_who_chose_two_factor_is_asked_for_it(client, district):
 def test_the_demo_setting_skips_two_factor_and_every_page_says_so(client, alice, settings):
     settings.MACE_DEMO_SKIP_TWO_FACTOR = True
     response = password_only(client, "alice")
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("dashboard:home")
     html = client.get("/").content.decode()
     assert "Two-factor sign-in is switched off for this demo" in html
     assert "synthetic" in html

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import include, path
 
-from mace.core.api import SERVER_ERROR, new_api
+from mace.api import SERVER_ERROR, new_api
 from mace.core.bounds import LONG_TEXT, SHORT_TEXT
 from tests.api import API, bearer, field_errors, row_counts, signed_in, token_for
 
@@ -211,7 +211,7 @@ def test_a_session_write_without_its_csrf_token_answers_json(alice, child):
 
 
 # --- an unexpected failure: a test-only URLconf with the real API, plus an API built the same way
-# (mace.core.api.new_api) with one route that fails, and a plain view under /api/ that fails ---
+# (mace.api.new_api) with one route that fails, and a plain view under /api/ that fails ---
 
 
 class Boom(Exception):

@@ -23,8 +23,8 @@ from schemathesis import checks
 
 from mace.accounts.models import User
 from mace.accounts.services import api_token_issue
+from mace.api import api
 from mace.core import demo
-from mace.core.api import api
 
 CHECKS = [
     checks.not_a_server_error,

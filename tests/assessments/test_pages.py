@@ -302,7 +302,7 @@ def test_an_override_sends_the_assessment_for_sign_off(alice, manager, child):
     assert sign_off_url(assessment) not in html
     # The manager sees it waiting on their dashboard, and signs it off.
     manager_client = session(manager)
-    dashboard = manager_client.get(reverse("core:dashboard")).content.decode()
+    dashboard = manager_client.get(reverse("dashboard:home")).content.decode()
     assert (
         "Overrides waiting for your sign-off" in dashboard and sign_off_url(assessment) in dashboard
     )
@@ -472,9 +472,9 @@ def test_my_work_shows_overdue_reviews_to_the_assessor_and_their_manager(
 ):
     completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=200))
     for user in (alice, manager):
-        html = session(user).get(reverse("core:dashboard")).content.decode()
+        html = session(user).get(reverse("dashboard:home")).content.decode()
         assert "Reviews overdue" in html and "Zephyrine Testington" in html, user
-    assert "Reviews overdue" not in session(bob).get(reverse("core:dashboard")).content.decode()
+    assert "Reviews overdue" not in session(bob).get(reverse("dashboard:home")).content.decode()
 
 
 # ---------------------------------------------------------------------------------------------

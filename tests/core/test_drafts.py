@@ -196,7 +196,7 @@ def test_discard_deletes_only_the_users_own_draft_and_goes_back(alice, manager, 
     elsewhere = client.post(
         reverse("core:draft_discard", args=[key(child)]), {"next": "https://evil.example/"}
     )
-    assert elsewhere["Location"] == reverse("core:dashboard")
+    assert elsewhere["Location"] == reverse("dashboard:home")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ ROUTES = [
 
 def test_the_walk_finds_the_pages_and_the_api():
     names = {name for _, name in ROUTES}
-    assert {"core:dashboard", "people:detail", "concerns:record"} <= names
+    assert {"dashboard:home", "people:detail", "concerns:record"} <= names
     assert any(path.startswith("/api/v1/") for path, _ in ROUTES)
 
 

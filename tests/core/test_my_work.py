@@ -29,12 +29,12 @@ def concern(alice, child):
 
 
 def test_anonymous_is_sent_to_sign_in(client, db):
-    assert_sign_in_redirect(client.get(reverse("core:dashboard")))
+    assert_sign_in_redirect(client.get(reverse("dashboard:home")))
 
 
 def test_a_practitioner_sees_their_concerns_with_routes_and_target_dates(client, alice, concern):
     client.force_login(alice)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Zephyrine Testington" in html
@@ -47,7 +47,7 @@ def test_a_route_past_its_target_date_is_marked_overdue(client, alice, concern):
         target_date=TODAY - dt.timedelta(days=1)
     )
     client.force_login(alice)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert "Overdue" in html
 
 
@@ -55,7 +55,7 @@ def test_it_lists_the_children_the_agency_is_involved_with_and_logs_the_listing(
     client, alice, child
 ):
     client.force_login(alice)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert reverse("people:detail", args=[child.pk]) in html
     assert AccessEvent.objects.filter(user=alice, child=child, action=AccessAction.LIST).exists()
 
@@ -64,13 +64,13 @@ def test_the_lists_are_bounded(client, alice, csc):
     for _ in range(15):
         ChildFactory(involved=[csc])
     client.force_login(alice)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert len(response.context["involvements"]) == 10
 
 
 def test_the_outsider_sees_none_of_the_childs_details(client, bob, child, concern):
     client.force_login(bob)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert "Zephyrine" not in html
 
 
@@ -80,7 +80,7 @@ def test_roles_without_case_content_see_what_they_can_do_and_no_child_data(
 ):
     user = request.getfixturevalue(persona)
     client.force_login(user)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "What you can do" in html

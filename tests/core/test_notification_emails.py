@@ -187,10 +187,10 @@ def test_giving_up_after_the_configured_attempts_shows_to_administrators(
     assert DBTaskResult.objects.count() == 2
     # The system administrator's "My work" page counts it; the admin lists it with its error.
     client = signed_in(admin_user)
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("dashboard:home")).content.decode()
     assert "1 notification email could not be delivered" in page
     admin_user.user_permissions.add(Permission.objects.get(codename="view_notification"))
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("dashboard:home")).content.decode()
     changelist = reverse("admin:core_notification_changelist") + "?email_status__exact=gave_up"
     assert changelist.replace("?", "") in page.replace("?", "").replace("&amp;", "&")
     listing = client.get(changelist)
@@ -220,7 +220,7 @@ def test_an_operator_can_put_given_up_emails_back_in_line_once_the_mail_server_w
 
 def test_a_working_mail_server_leaves_nothing_for_administrators(admin_user, manager, mailoutbox):
     notification_email.call([a_notification(manager).pk])
-    page = signed_in(admin_user).get(reverse("core:dashboard")).content.decode()
+    page = signed_in(admin_user).get(reverse("dashboard:home")).content.decode()
     assert "could not be delivered" not in page
 
 

@@ -30,7 +30,7 @@ def _write_raw(table: str, column: str, value: object, pk: int) -> None:
 
 def _pages(child: Child, episode: MissingEpisode, assessment: Assessment) -> list[str]:
     return [
-        reverse("core:dashboard"),
+        reverse("dashboard:home"),
         reverse("people:detail", args=[child.pk]),
         reverse("missing:child_episodes", args=[child.pk]),
         reverse("missing:episode_detail", args=[child.pk, episode.pk]),

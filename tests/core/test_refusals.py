@@ -9,7 +9,7 @@ import json
 import pytest
 from django.test import RequestFactory
 
-from mace.core.api import api
+from mace.api import api
 from mace.core.errors import Refused, require
 
 

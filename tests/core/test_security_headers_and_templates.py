@@ -34,7 +34,7 @@ def test_the_inline_script_check_catches_what_it_should():
 def test_pages_carry_a_content_security_policy_without_unsafe_inline(client, request, persona):
     if persona:
         client.force_login(request.getfixturevalue(persona))
-        response = client.get(reverse("core:dashboard"))
+        response = client.get(reverse("dashboard:home"))
     else:
         response = client.get(reverse("accounts:login"))
     policy = response["Content-Security-Policy"]

@@ -259,7 +259,7 @@ def test_a_district_officer_works_on_their_action_but_never_sees_the_child(runne
     assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
     assert AccessEvent.objects.filter(user=district, child=child, outcome="refused").exists()
     # Their dashboard shows the action.
-    dashboard = words(client.get(reverse("core:dashboard")).content.decode())
+    dashboard = words(client.get(reverse("dashboard:home")).content.decode())
     assert "Visit the takeaway with licensing" in dashboard
 
 

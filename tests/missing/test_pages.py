@@ -231,7 +231,7 @@ def test_the_dashboard_shows_the_flag_and_overdue_interviews(client, alice, chil
             end_reason="returned",
         )
     client.force_login(alice)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("dashboard:home")).content.decode()
     assert "Children meeting the repeat missing rule" in html
     assert "Return home interviews overdue" in html
     assert "Zephyrine Testington" in html

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.forms import BoundField
 
 from mace.core.bounds import local_date, localtime
+from mace.core.forms import DateInput
 
 register = template.Library()
 
@@ -51,3 +52,21 @@ def page_query(context: dict[str, Any], param: str, number: int) -> str:
     query = context["request"].GET.copy()
     query[param] = str(number)
     return "?" + query.urlencode()
+
+
+@register.filter
+def widget_kind(field: BoundField) -> str:
+    """Which GOV.UK partial renders this field: input, textarea, radios, select, date or
+    checkbox (includes/form_field.html)."""
+    widget = field.field.widget
+    if isinstance(widget, DateInput):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "input"
