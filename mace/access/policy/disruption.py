@@ -48,7 +48,7 @@ def can_list_disruption(user: User | None) -> bool:
     return intelligence_reach(user) != IntelligenceReach.NONE
 
 
-def scope_disruptions[QS: QuerySet](user: User | None, queryset: QS) -> QS:  # type: ignore[type-arg]
+def scope_disruptions[QS: QuerySet](user: User | None, queryset: QS) -> QS:
     """The disruptions in `queryset` this user may see."""
     reach = intelligence_reach(user)
     if reach in (IntelligenceReach.FULL, IntelligenceReach.READ):
@@ -108,7 +108,7 @@ def sees_evidence(user: User | None) -> bool:
     return intelligence_reach(user) == IntelligenceReach.FULL
 
 
-def scope_evidence[QS: QuerySet](user: User | None, queryset: QS) -> QS:  # type: ignore[type-arg]
+def scope_evidence[QS: QuerySet](user: User | None, queryset: QS) -> QS:
     """The evidence items in `queryset` this user may see: full reach only, and an item about a
     child only when the user may see the child."""
     if not sees_evidence(user):

@@ -109,7 +109,7 @@ def _district_area_id(user: User) -> int | None:
     return user.agency.area_id
 
 
-def scope_intelligence[QS: QuerySet](user: User | None, queryset: QS) -> QS:  # type: ignore[type-arg]
+def scope_intelligence[QS: QuerySet](user: User | None, queryset: QS) -> QS:
     """The records in `queryset` (of Record, or of one kind of record) this user may see."""
     reach = intelligence_reach(user)
     if reach in (IntelligenceReach.FULL, IntelligenceReach.READ):
