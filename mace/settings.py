@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "mace.criteria",
     "mace.meetings",
     "mace.disruption",
+    "mace.demo",
 ]
 
 MIDDLEWARE = [

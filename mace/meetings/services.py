@@ -931,3 +931,11 @@ def actions_for(user: User) -> Any:
         .select_related("meeting__quadrant", "owner_agency", "owner")
         .order_by("due_on", "id")
     )
+
+
+# --- For the demo data set (mace.demo.meetings), which writes signed-off minutes in bulk ------
+
+
+def decision_entry_body(discussion: Discussion) -> str:
+    """The body of a MACE decision's chronology entry, as `minutes_sign_off` writes it."""
+    return _decision_entry_body(discussion)
