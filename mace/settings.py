@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "mace.meetings",
     "mace.disruption",
     "mace.dashboard",
+    "mace.demo",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,7 @@ from schemathesis import checks
 from mace.accounts.models import User
 from mace.accounts.services import api_token_issue
 from mace.api import api
-from mace.core import demo
+from mace.demo.accounts import demo_accounts_by_role
 
 CHECKS = [
     checks.not_a_server_error,
@@ -32,8 +32,8 @@ CHECKS = [
     checks.response_schema_conformance,  # type: ignore[attr-defined]
 ]
 EXAMPLES = 3
-ROLES = [role for role, _ in demo.demo_accounts_by_role()]
-USERNAMES = dict(demo.demo_accounts_by_role())
+ROLES = [role for role, _ in demo_accounts_by_role()]
+USERNAMES = dict(demo_accounts_by_role())
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
 schema.app = get_wsgi_application()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from mace.accounts.models import ApiToken, User
-from mace.core import demo
+from mace.demo.accounts import PASSWORD_ENV
 
 REFERENCE_PAGES = [
     "/admin/reference/quadrant/",
@@ -95,7 +95,7 @@ def test_the_token_admin_never_shows_the_hash_and_can_revoke(sysadmin, alice):
 
 def test_the_demo_administrator_can_open_the_reference_data(db, settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path
-    monkeypatch.setenv(demo.PASSWORD_ENV, "fictional-admin-password-7")
+    monkeypatch.setenv(PASSWORD_ENV, "fictional-admin-password-7")
     call_command("seed_demo", "--scale", "tiny", stdout=StringIO())
     client = Client()
     assert client.login(username="demo.admin", password="fictional-admin-password-7")

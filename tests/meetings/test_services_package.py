@@ -56,8 +56,8 @@ def test_the_names_callers_use_today_still_import_from_services():
         "DISCUSSION_FIELDS",
         "action_create",
         "minutes_sign_off",
-        # Private, used by mace/meetings/demo.py until the demo calls only public services.
-        "_decision_entry_body",
+        # Used by mace.demo.meetings, which signs minutes off in bulk.
+        "decision_entry_body",
     ):
         assert hasattr(services, name), name
 

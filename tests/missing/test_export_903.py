@@ -208,7 +208,7 @@ def validate(directory: Path, year: int) -> tuple[int, dict]:
 def test_the_dfe_validator_finds_no_missing_errors_in_the_seeded_data(
     db, scale, tmp_path, monkeypatch, settings
 ):
-    from mace.core.demo import seed
+    from mace.demo.seed import seed
 
     monkeypatch.setenv("MACE_DEMO_PASSWORD", "fictional-demo-password")
     settings.VAR_DIR = tmp_path

@@ -14,10 +14,6 @@ from mace.meetings.services import actions, agenda, minutes, recording, schedule
 from mace.meetings.services.actions import *  # noqa: F403
 from mace.meetings.services.agenda import *  # noqa: F403
 from mace.meetings.services.minutes import *  # noqa: F403
-
-# Private, for mace/meetings/demo.py only (it writes the demo's chronology entries itself), until
-# the demo calls only public services.
-from mace.meetings.services.minutes import _decision_entry_body as _decision_entry_body
 from mace.meetings.services.recording import *  # noqa: F403
 from mace.meetings.services.schedule import *  # noqa: F403
 

@@ -21,12 +21,15 @@ if TYPE_CHECKING:
     from mace.accounts.models import User
 
 __all__ = [
+    "decision_entry_body",
     "minutes_sign_off",
     "minutes_amend",
 ]
 
 
-def _decision_entry_body(discussion: Discussion) -> str:
+def decision_entry_body(discussion: Discussion) -> str:
+    """The chronology entry a signed-off decision puts on the child's record (also written by the
+    demo data set, which signs minutes off in bulk)."""
     lines = [
         f"Decision: {discussion.get_decision_display()}",
         f"Risk level agreed: {discussion.get_agreed_level_display()}",
@@ -91,7 +94,7 @@ def minutes_sign_off(*, actor: User, meeting: Meeting, version: int) -> Meeting:
             child=item.child,
             kind=EntryKind.MACE_DECISION,
             title=f"{meeting}: {discussion.get_decision_display()}",
-            body=_decision_entry_body(discussion),
+            body=decision_entry_body(discussion),
             occurred_at=meeting.starts_at,
         )
         Discussion.objects.filter(pk=discussion.pk).update(chronology_entry=entry)

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from mace.access import policy
 from mace.accounts.models import User
-from mace.core import demo
+from mace.demo.accounts import PASSWORD_ENV
 from mace.intelligence.models import (
     RECORD_MODELS,
     Link,
@@ -40,7 +40,7 @@ def wipe_intelligence() -> None:
 @pytest.fixture(autouse=True)
 def _demo_password_kept_in_tmp(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path
-    monkeypatch.delenv(demo.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
 
 
 def seed(*args: str) -> str:
@@ -155,7 +155,7 @@ def test_the_demo_district_officers_have_places_in_their_districts(tiny):
 
 
 def test_the_same_seed_gives_the_same_picture_and_another_seed_another(tiny):
-    from tests.commands.test_seed_demo import wipe_demo_data
+    from tests.demo.test_seed_demo import wipe_demo_data
 
     first = snapshot()
     wipe_demo_data()

@@ -34,7 +34,7 @@ from mace.meetings.choices import (
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
-    from mace.core.demo import Plan
+    from mace.demo.plan import Plan
     from mace.meetings.models import Action, Meeting
     from mace.reference.models import Agency
 
@@ -711,7 +711,7 @@ def load_with_actions(
                 occurred_at=meeting.starts_at,
                 recorded_at=meeting.signed_off_at,
                 title=f"{meeting}: {labels[discussion.decision]}"[:200],
-                body=services._decision_entry_body(discussion),
+                body=services.decision_entry_body(discussion),
                 author=chair,
                 agency=chair.agency,
             )

@@ -13,8 +13,9 @@ from django.test import Client
 from mace.accounts.choices import Role
 from mace.accounts.models import RoleAssignment, User
 from mace.concerns.models import Concern, ConcernIndicator, ConcernRoute
-from mace.core import demo
 from mace.core.models import DemoDataSet
+from mace.demo.accounts import PASSWORD_ENV, demo_password
+from mace.demo.plan import plan
 from mace.people.choices import EntryKind, IdentifierType
 from mace.people.identifiers import nhs_number_error, upn_error
 from mace.people.models import (
@@ -46,7 +47,7 @@ MODELS = [
 @pytest.fixture(autouse=True)
 def _demo_password_kept_in_tmp(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path
-    monkeypatch.delenv(demo.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
 
 
 def seed(*args: str) -> str:
@@ -115,7 +116,7 @@ def wipe_demo_data() -> None:
     Meeting.objects.all().delete()
     _wipe_audit()
     # --- intelligence: links and records first (they protect the children and users) ---
-    from tests.intelligence.test_demo import wipe_intelligence
+    from tests.demo.test_intelligence import wipe_intelligence
 
     wipe_intelligence()
     _wipe_audit()  # so were the intelligence records'
@@ -157,7 +158,7 @@ def test_there_is_a_demo_user_for_every_role_and_a_chair_and_coordinator_per_qua
 
 
 def test_the_demo_users_sign_in_with_the_demo_password(tiny):
-    password = demo.demo_password()
+    password = demo_password()
     assert Client().login(username="demo.practitioner", password=password)
     assert Client().login(username="demo.chair.south", password=password)
 
@@ -252,8 +253,8 @@ def test_different_seeds_give_different_data(tiny):
 
 
 def test_the_plan_is_the_same_for_the_same_seed_and_date():
-    assert demo.plan("tiny", 7, TODAY) == demo.plan("tiny", 7, TODAY)
-    assert demo.plan("tiny", 7, TODAY) != demo.plan("tiny", 8, TODAY)
+    assert plan("tiny", 7, TODAY) == plan("tiny", 7, TODAY)
+    assert plan("tiny", 7, TODAY) != plan("tiny", 8, TODAY)
 
 
 def test_it_refuses_a_database_with_children_it_did_not_create(csc):

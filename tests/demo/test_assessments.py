@@ -12,12 +12,13 @@ import pytest
 from django.core.management import call_command
 
 from mace.accounts.models import User
-from mace.assessments import demo as assessments_demo
 from mace.assessments.choices import AssessmentStatus, RiskLevel
 from mace.assessments.models import Assessment
 from mace.assessments.rules import level_errors
 from mace.assessments.selectors import assessment_summary, assessments_shown, overdue_reviews
-from mace.core import demo
+from mace.demo import assessments as assessments_demo
+from mace.demo.accounts import PASSWORD_ENV
+from mace.demo.plan import plan
 from mace.people.choices import EntryKind
 from mace.people.models import AgencyInvolvement, Child, ChronologyEntry
 
@@ -27,7 +28,7 @@ TODAY = date(2025, 6, 30)
 @pytest.fixture(autouse=True)
 def _demo_password_kept_in_tmp(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path
-    monkeypatch.delenv(demo.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_the_assessing_agency_is_involved_and_each_completed_one_is_on_the_chron
 
 
 def test_levels_are_more_often_low_or_medium_than_high():
-    the_plan = demo.plan("county", 1, TODAY)
+    the_plan = plan("county", 1, TODAY)
     levels = Counter(
         a.level for a in assessments_demo.plan(the_plan) if a.status == AssessmentStatus.COMPLETED
     )
@@ -98,6 +99,6 @@ def test_some_reviews_are_overdue_and_some_histories_changed_level(tiny):
 
 
 def test_the_same_seed_gives_the_same_assessments():
-    first = assessments_demo.plan(demo.plan("tiny", 3, TODAY))
-    assert first == assessments_demo.plan(demo.plan("tiny", 3, TODAY))
-    assert first != assessments_demo.plan(demo.plan("tiny", 4, TODAY))
+    first = assessments_demo.plan(plan("tiny", 3, TODAY))
+    assert first == assessments_demo.plan(plan("tiny", 3, TODAY))
+    assert first != assessments_demo.plan(plan("tiny", 4, TODAY))

@@ -22,7 +22,7 @@ from mace.disruption.choices import DisruptionStatus, DisruptionType, EvidenceKi
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
-    from mace.core.demo import Plan
+    from mace.demo.plan import Plan
     from mace.intelligence.models import Record
     from mace.meetings.models import Action
     from mace.reference.models import Agency

@@ -27,12 +27,21 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from mace.core import demo as core
+from mace.demo.accounts import (
+    AUTHOR_FOR_AGENCY,
+    CARE,
+    CSC,
+    POLICE,
+    SOUTHEND_CSC,
+    THURROCK_CSC,
+    YOUTH,
+)
+from mace.demo.words import TOWNS
 from mace.missing.choices import EpisodeEnd, EpisodeType, RiskGrade, YesNoNA
 from mace.people.choices import EntryKind, InvolvementReason
 
 if TYPE_CHECKING:
-    from mace.core.demo import ChildPlan, Plan
+    from mace.demo.plan import ChildPlan, Plan
 
 # Episodes per child who goes missing: a heavy tail. The national figure is about 2.1 a child,
 # while one force found 65% of incidents were repeats and 6% of children had a third of them;
@@ -241,7 +250,7 @@ def _child_episodes(
     latest_start = today - dt.timedelta(days=rng.randint(1, 60) if recent else rng.randint(1, 600))
     earliest = max(child.dob + dt.timedelta(days=365 * 9), today - dt.timedelta(days=730))
     start_day = max(earliest, latest_start - dt.timedelta(days=span_days))
-    town = core.TOWNS.get(child.area, "the town")
+    town = TOWNS.get(child.area, "the town")
     csc = _csc_of(child)
     moment = _moment(rng, start_day)
     result: list[EpisodePlan] = []
@@ -267,7 +276,7 @@ def _child_episodes(
         if reported_at >= horizon or (ended_at is not None and reported_at > ended_at):
             reported_at = moment + dt.timedelta(minutes=10)
         gradings = _gradings(rng, moment, reported_at, ended_at, horizon)
-        preferred = (core.POLICE, csc) if rng.random() < 0.85 else (csc, core.POLICE)
+        preferred = (POLICE, csc) if rng.random() < 0.85 else (csc, POLICE)
         agency = agencies.first(*preferred)
         result.append(
             EpisodePlan(
@@ -303,10 +312,10 @@ def _child_episodes(
 
 def _csc_of(child: ChildPlan) -> str:
     if child.area == "southend":
-        return core.SOUTHEND_CSC
+        return SOUTHEND_CSC
     if child.area == "thurrock":
-        return core.THURROCK_CSC
-    return core.CSC
+        return THURROCK_CSC
+    return CSC
 
 
 def _left_and_seen(
@@ -383,14 +392,14 @@ def _interview(
     else:
         held_at = ended_at + dt.timedelta(hours=rng.randint(74, 14 * 24))
     held_at = min(held_at, horizon - dt.timedelta(minutes=5)).replace(microsecond=0)
-    by_agency = {"demo.care": core.CARE, "demo.practitioner.youth": core.YOUTH, "_csc": csc}
+    by_agency = {"demo.care": CARE, "demo.practitioner.youth": YOUTH, "_csc": csc}
     choice = _weighted(rng, INTERVIEWERS)
     agency = agencies.first(
-        by_agency[choice], *[a for a in (core.CARE, core.YOUTH, csc) if a != by_agency[choice]]
+        by_agency[choice], *[a for a in (CARE, YOUTH, csc) if a != by_agency[choice]]
     )
-    if agency not in (core.CARE, core.YOUTH, csc):
+    if agency not in (CARE, YOUTH, csc):
         agency = recorder
-    interviewer = core.AUTHOR_FOR_AGENCY[agency]
+    interviewer = AUTHOR_FOR_AGENCY[agency]
     name = child.forename
     return InterviewPlan(
         offered=YesNoNA.YES,
@@ -399,7 +408,7 @@ def _interview(
         interviewer=interviewer,
         # A child's own social worker (or the recording officer) is not independent of their
         # care; CARE and the youth service are.
-        independent=agency in (core.CARE, core.YOUTH),
+        independent=agency in (CARE, YOUTH),
         child_account=rng.choice(ACCOUNTS).format(name=name),
         push=tuple(rng.sample(PUSH, rng.randint(0, 2))),
         pull=tuple(rng.sample(PULL, rng.randint(0, 2))),
@@ -428,7 +437,7 @@ def load(
     from mace.people.models import AgencyInvolvement, ChronologyEntry
 
     planned = plan_missing(the_plan)
-    author = {name: users[username] for name, username in core.AUTHOR_FOR_AGENCY.items()}
+    author = {name: users[username] for name, username in AUTHOR_FOR_AGENCY.items()}
     involved = {
         (index, inv.agency)
         for index, child in enumerate(the_plan.children)
@@ -462,7 +471,7 @@ def load(
                 found_with=p.found_with,
                 reported_by=p.reported_by,
                 reported_at=p.reported_at,
-                police_reference=p.police_reference if p.agency == core.POLICE else "",
+                police_reference=p.police_reference if p.agency == POLICE else "",
                 looked_after=p.looked_after,
                 agency=agencies[p.agency],
                 recorded_by=author[p.agency],
@@ -486,8 +495,8 @@ def load(
                     episode=episode,
                     grade=grade,
                     graded_at=when,
-                    graded_by=author[core.POLICE],
-                    agency=agencies[core.POLICE],
+                    graded_by=author[POLICE],
+                    agency=agencies[POLICE],
                     reason=why,
                     recorded_at=when,
                 )

@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from mace.access import policy
 from mace.accounts.models import User
-from mace.core import demo
 from mace.criteria.models import Eligibility
+from mace.demo.accounts import PASSWORD_ENV
 from mace.meetings import selectors
 from mace.meetings.choices import ActionStatus, AgendaReason, Attendance, MeetingStatus
 from mace.meetings.models import (
@@ -38,7 +38,7 @@ OPEN = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
 @pytest.fixture(autouse=True)
 def _demo_password_kept_in_tmp(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path
-    monkeypatch.delenv(demo.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
 
 
 def seed() -> str:

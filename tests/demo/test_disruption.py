@@ -1,4 +1,4 @@
-"""The demo's disruption (mace.disruption.demo.load) on a tiny world: about one disruption per
+"""The demo's disruption (mace.demo.disruption.load) on a tiny world: about one disruption per
 three MACE actions, valid dates, evidence about someone, the same for the same seed, and a few
 standalone ones when there are no actions."""
 
@@ -9,8 +9,8 @@ import datetime as dt
 from django.utils import timezone
 
 from mace.accounts.choices import Role
-from mace.core.demo import Plan
-from mace.disruption import demo
+from mace.demo import disruption
+from mace.demo.plan import Plan
 from mace.disruption.models import Disruption, EvidenceItem
 from mace.reference.models import Agency, Area
 from tests.disruption import mace_action
@@ -50,7 +50,7 @@ def _snapshot() -> list[tuple]:  # type: ignore[type-arg]
 def test_the_demo_loads_disruption_for_about_a_third_of_the_actions(bob):
     users, agencies, actions = _world(bob)
     the_plan = Plan(scale="tiny", seed=3, today=TODAY, children=())
-    counts = demo.load(the_plan, users=users, agencies=agencies, actions=actions)
+    counts = disruption.load(the_plan, users=users, agencies=agencies, actions=actions)
     made = Disruption.objects.count()
     assert counts["disruptions"] == made and 1 <= made <= 9
     assert counts["evidence items"] == EvidenceItem.objects.count()
@@ -70,17 +70,17 @@ def test_the_demo_loads_disruption_for_about_a_third_of_the_actions(bob):
 def test_the_same_seed_gives_the_same_disruption(bob):
     users, agencies, actions = _world(bob)
     the_plan = Plan(scale="tiny", seed=5, today=TODAY, children=())
-    demo.load(the_plan, users=users, agencies=agencies, actions=actions)
+    disruption.load(the_plan, users=users, agencies=agencies, actions=actions)
     first = _snapshot()
     EvidenceItem.objects.all().delete()
     Disruption.objects.all().delete()
-    demo.load(the_plan, users=users, agencies=agencies, actions=actions)
+    disruption.load(the_plan, users=users, agencies=agencies, actions=actions)
     assert _snapshot() == first
 
 
 def test_without_actions_a_few_standalone_disruptions_are_made(bob):
     users, agencies, _ = _world(bob)
     the_plan = Plan(scale="tiny", seed=1, today=TODAY - dt.timedelta(days=2), children=())
-    counts = demo.load(the_plan, users=users, agencies=agencies, actions=[])
-    assert counts["disruptions"] == demo.WITHOUT_ACTIONS
+    counts = disruption.load(the_plan, users=users, agencies=agencies, actions=[])
+    assert counts["disruptions"] == disruption.WITHOUT_ACTIONS
     assert not Disruption.objects.filter(action__isnull=False).exists()

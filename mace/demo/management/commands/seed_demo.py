@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mace.core import demo
+from mace.demo import plan, seed
 from mace.env import envbool
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--scale",
-            choices=list(demo.SCALES),
+            choices=list(plan.SCALES),
             default="tiny",
             help="tiny: about 60 children; county: about 4,000 (default: tiny)",
         )
@@ -39,8 +39,8 @@ class Command(BaseCommand):
             raise CommandError("Demo data is never loaded where MACE_PRODUCTION is set.")
         started = time.monotonic()
         try:
-            result = demo.seed(scale=options["scale"], seed=options["seed"], today=options["today"])
-        except demo.DemoRefused as exc:
+            result = seed.seed(scale=options["scale"], seed=options["seed"], today=options["today"])
+        except seed.DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         if result.status == "loaded":
             seconds = time.monotonic() - started

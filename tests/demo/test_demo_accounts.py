@@ -11,13 +11,13 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from mace.accounts.choices import Role
-from mace.core import demo
+from mace.demo.accounts import PASSWORD_ENV
 
 
 @pytest.fixture(autouse=True)
 def _demo_password_kept_in_tmp(settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path
-    monkeypatch.delenv(demo.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
 
 
 def run(*args: str) -> str:
@@ -42,7 +42,7 @@ def test_json_lists_one_account_per_role_and_nothing_else(db):
 
 
 def test_it_honours_mace_demo_password_and_that_password_signs_in(db, monkeypatch):
-    monkeypatch.setenv(demo.PASSWORD_ENV, "fictional-demo-password-42")
+    monkeypatch.setenv(PASSWORD_ENV, "fictional-demo-password-42")
     run("seed_demo", "--scale", "tiny")
     accounts = accounts_json()
     assert {a["password"] for a in accounts} == {"fictional-demo-password-42"}
@@ -62,7 +62,7 @@ def test_a_generated_password_is_kept_private_in_var_and_reused(db, settings):
 
 def test_seeding_again_gives_the_accounts_a_changed_demo_password(db, monkeypatch):
     run("seed_demo", "--scale", "tiny")
-    monkeypatch.setenv(demo.PASSWORD_ENV, "a-newer-fictional-password")
+    monkeypatch.setenv(PASSWORD_ENV, "a-newer-fictional-password")
     assert "reset" in run("seed_demo", "--scale", "tiny")
     assert Client().login(username="demo.analyst", password="a-newer-fictional-password")
 

@@ -1,4 +1,4 @@
-"""The assessments in the synthetic demo data set, planned from the core plan (mace.core.demo)
+"""The assessments in the synthetic demo data set, planned from the core plan (mace.demo.plan)
 with their own random stream, so the same seed always gives the same assessments and the rest
 of the data set does not move when this part changes.
 
@@ -29,7 +29,7 @@ from mace.core.templatetags.govuk import gov_date
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
-    from mace.core.demo import ChildPlan, Plan
+    from mace.demo.plan import ChildPlan, Plan
     from mace.people.models import Child
     from mace.reference.models import Agency
 

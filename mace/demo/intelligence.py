@@ -25,13 +25,8 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from mace.core.demo import (
-    AUTHOR_FOR_AGENCY,
-    HOUSE_NAMES,
-    STREET_ENDS,
-    STREET_STARTS,
-    TOWNS,
-)
+from mace.demo.accounts import AUTHOR_FOR_AGENCY
+from mace.demo.words import HOUSE_NAMES, STREET_ENDS, STREET_STARTS, TOWNS
 from mace.intelligence.choices import (
     HandlingCode,
     LocationKind,
@@ -47,7 +42,7 @@ from mace.reference import data as reference_data
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
-    from mace.core.demo import ChildPlan, Plan
+    from mace.demo.plan import ChildPlan, Plan
     from mace.intelligence.models import IntelligenceRecord
     from mace.people.models import Child, ChronologyEntry
     from mace.reference.models import Agency
