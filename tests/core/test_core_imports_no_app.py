@@ -12,12 +12,6 @@ import mace
 
 MACE = Path(mace.__file__).parent
 CORE = MACE / "core"
-# Being moved out of core into an app of its own (issue 12).
-LEAVING = {
-    CORE / "demo.py",
-    CORE / "management" / "commands" / "seed_demo.py",
-    CORE / "management" / "commands" / "demo_accounts.py",
-}
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -59,11 +53,9 @@ def _outward(module: str, path: Path) -> bool:
     )
 
 
-def outward_imports(root: Path = CORE, skip: set[Path] = LEAVING) -> list[str]:
+def outward_imports(root: Path = CORE) -> list[str]:
     problems = []
     for path in sorted(root.rglob("*.py")):
-        if path in skip:
-            continue
         tree = ast.parse(path.read_text(), filename=str(path))
         for line, module in _runtime_imports(tree):
             if _outward(module, path):
