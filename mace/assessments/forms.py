@@ -10,8 +10,8 @@ from django import forms
 from django.http import QueryDict
 
 from mace.assessments.choices import LEVEL_HINTS, PersonRole, RiskLevel, SignOffDecision
+from mace.assessments.content import MAX_PEOPLE, Content, IndicatorRecorded, PersonInvolved
 from mace.assessments.models import Assessment, Instrument
-from mace.assessments.services import MAX_PEOPLE, Content, IndicatorRecorded, PersonInvolved
 from mace.concerns.choices import IndicatorSource
 from mace.core.forms import DateField, GovForm, version_field
 from mace.reference.choices import CodeList
