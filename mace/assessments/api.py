@@ -20,7 +20,13 @@ from mace.access.services import access_record, child_read
 from mace.accounts.requests import AuthedRequest
 from mace.assessments.choices import RiskLevel
 from mace.assessments.content import IndicatorRecorded, PersonInvolved
-from mace.assessments.models import Assessment, Instrument, InstrumentIndicator, InstrumentSection
+from mace.assessments.models import (
+    Assessment,
+    Instrument,
+    InstrumentIndicator,
+    InstrumentSection,
+    ReviewInterval,
+)
 from mace.assessments.schemas import (
     AssessmentConflictOut,
     AssessmentContentIn,
@@ -39,7 +45,6 @@ from mace.assessments.selectors import (
     assessments_shown,
     factor_labels,
     latest_assessments,
-    review_interval,
 )
 from mace.assessments.services import (
     assessment_complete,
@@ -157,7 +162,7 @@ def _instrument(queryset: Any) -> Instrument:
     ).first()
     if instrument is None:
         raise Http404("No such instrument")
-    instrument.review_intervals = [review_interval(level) for level in RiskLevel.values]
+    instrument.review_intervals = [ReviewInterval.for_level(level) for level in RiskLevel.values]
     return cast(Instrument, instrument)
 
 

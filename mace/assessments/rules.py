@@ -35,6 +35,7 @@ from mace.assessments.models import (
     InstrumentIndicator,
     InstrumentSection,
     InstrumentVulnerability,
+    ReviewInterval,
 )
 from mace.concerns.choices import IndicatorSource
 from mace.core.bounds import event_date_problem
@@ -326,9 +327,6 @@ def content_evaluate(
     """The content with what it refers to in the instrument and its advisory summary, and every
     rule it breaks. A draft may leave things out; completing needs everything, and the guard
     rules."""
-    # A read, and selectors apply these rules: imported here so neither imports the other first.
-    from mace.assessments.selectors import review_interval
-
     errors: dict[str, list[str]] = {}
 
     def add(key: str, message: str) -> None:
@@ -438,7 +436,7 @@ def content_evaluate(
         add("level", "Choose a level: high, medium or low")
 
     default_due = (
-        review_interval(content.level).after(assessed_on)
+        ReviewInterval.for_level(content.level).after(assessed_on)
         if assessed_on and content.level in RiskLevel.values
         else None
     )

@@ -1,6 +1,6 @@
 """Reads of assessments that are more than a queryset: what a page or the API shows of one, its
-content and advisory summary (as saved, or with what was typed over a draft), the review
-interval of a level, the indicators a child's concerns suggest, a child's levels over time, the
+content and advisory summary (as saved, or with what was typed over a draft), the indicators a
+child's concerns suggest, a child's levels over time, the
 latest completed assessment of many children at once, and the reviews and sign-offs people
 follow up. Each runs a fixed number of queries. Services call these; they never call services."""
 
@@ -25,7 +25,6 @@ from mace.assessments.models import (
     Instrument,
     InstrumentIndicator,
     InstrumentSection,
-    ReviewInterval,
     add_months,
 )
 from mace.assessments.rules import AdvisorySummary, Seen, content_evaluate, summarise
@@ -156,17 +155,6 @@ def summary_of(*, assessment: Assessment, changes: Mapping[str, Any]) -> Advisor
     )
     assert checked.summary is not None
     return checked.summary
-
-
-def review_interval(level: str) -> ReviewInterval:
-    """The interval for a level as administrators set it (the defaults if a row is missing)."""
-    from mace.assessments.data import REVIEW_INTERVALS
-
-    interval = ReviewInterval.objects.filter(level=level).first()
-    if interval is not None:
-        return interval
-    _, amount, unit = next(row for row in REVIEW_INTERVALS if row[0] == level)
-    return ReviewInterval(level=level, amount=amount, unit=unit)
 
 
 def indicators_from_concerns(

@@ -27,7 +27,7 @@ from mace.assessments.forms import (
     initial_from,
     people_rows,
 )
-from mace.assessments.models import Assessment, Instrument
+from mace.assessments.models import Assessment, Instrument, ReviewInterval
 from mace.assessments.selectors import (
     HISTORY_PAGE,
     assessment_summary,
@@ -37,7 +37,6 @@ from mace.assessments.selectors import (
     instrument_shown,
     latest_assessments,
     level_history,
-    review_interval,
     summary_of,
 )
 from mace.assessments.services import (
@@ -129,7 +128,7 @@ def start(request: AuthedRequest, child_id: int) -> HttpResponse:
             "form": form,
             "instrument": instrument,
             "in_progress": in_progress,
-            "intervals": [review_interval(level) for level in RiskLevel.values],
+            "intervals": [ReviewInterval.for_level(level) for level in RiskLevel.values],
         },
     )
 

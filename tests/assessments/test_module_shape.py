@@ -24,6 +24,11 @@ def imported_modules(path: Path) -> set[str]:
     return modules
 
 
+def test_the_rules_import_no_selector():
+    # Selectors apply the rules (summary_of), so the rules must not read through selectors.
+    assert not {m for m in imported_modules(APP / "rules.py") if m.endswith("selectors")}
+
+
 def test_the_selectors_import_nothing_from_the_services():
     modules = imported_modules(APP / "selectors.py")
     assert not {m for m in modules if m.startswith("mace.assessments.services")}
@@ -55,7 +60,7 @@ def test_the_guard_rules_and_their_evaluation_live_in_rules():
 def test_the_reads_live_in_selectors():
     from mace.assessments import selectors
 
-    for name in ("content_of", "summary_of", "review_interval", "indicators_from_concerns"):
+    for name in ("content_of", "summary_of", "indicators_from_concerns"):
         assert getattr(selectors, name).__module__ == "mace.assessments.selectors", name
 
 

@@ -26,14 +26,10 @@ from mace.assessments.models import (
     AssessmentPerson,
     AssessmentVulnerability,
     Instrument,
+    ReviewInterval,
 )
 from mace.assessments.rules import Checked, content_check, override_needed
-from mace.assessments.selectors import (
-    content_of,
-    indicators_from_concerns,
-    review_interval,
-    with_lines,
-)
+from mace.assessments.selectors import content_of, indicators_from_concerns, with_lines
 from mace.core.concurrency import require_version, save_versioned
 from mace.core.errors import DomainError, require
 from mace.core.templatetags.govuk import gov_date
@@ -257,7 +253,7 @@ def _completion(*, actor: User, assessment: Assessment, checked: Checked) -> dic
 
 def _finished(content: Content, now: dt.datetime) -> dict[str, Any]:
     assert content.assessed_on is not None
-    due = review_interval(content.level).after(content.assessed_on)
+    due = ReviewInterval.for_level(content.level).after(content.assessed_on)
     if content.review_requested_on and content.review_requested_on < due:
         due = content.review_requested_on
     return {"status": AssessmentStatus.COMPLETED, "completed_at": now, "review_due": due}
