@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from mace.accounts.requests import AuthedRequest
 from mace.assessments.choices import InstrumentStatus
 from mace.assessments.models import (
     Instrument,
@@ -79,12 +80,12 @@ class InstrumentAdmin(SimpleHistoryAdmin):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
     @admin.action(description="Copy as a new draft version")
-    def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[Instrument]) -> None:
+    def copy_as_new_version(self, request: AuthedRequest, queryset: QuerySet[Instrument]) -> None:
         for instrument in queryset:
             latest = Instrument.objects.filter(name=instrument.name).count() + 1
             try:
                 copy = instrument_revise(
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     instrument=instrument,
                     version=str(latest),
                 )
@@ -98,13 +99,13 @@ class InstrumentAdmin(SimpleHistoryAdmin):
                 )
 
     @admin.action(description="Put in force (the version in force now is superseded)")
-    def put_in_force(self, request: HttpRequest, queryset: QuerySet[Instrument]) -> None:
+    def put_in_force(self, request: AuthedRequest, queryset: QuerySet[Instrument]) -> None:
         if queryset.count() != 1:
             self.message_user(request, "Choose one version to put in force", messages.ERROR)
             return
         try:
             instrument = instrument_put_in_force(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 instrument=queryset.get(),
             )
         except DomainError as error:

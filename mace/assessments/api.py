@@ -11,14 +11,22 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.services import access_record, child_read
+from mace.accounts.requests import AuthedRequest
 from mace.assessments.choices import RiskLevel
-from mace.assessments.models import Assessment, Instrument, InstrumentIndicator, InstrumentSection
+from mace.assessments.content import IndicatorRecorded, PersonInvolved
+from mace.assessments.models import (
+    Assessment,
+    Instrument,
+    InstrumentIndicator,
+    InstrumentSection,
+    ReviewInterval,
+)
 from mace.assessments.schemas import (
     AssessmentConflictOut,
     AssessmentContentIn,
@@ -39,13 +47,10 @@ from mace.assessments.selectors import (
     latest_assessments,
 )
 from mace.assessments.services import (
-    IndicatorRecorded,
-    PersonInvolved,
     assessment_complete,
     assessment_sign_off,
     assessment_start,
     assessment_update,
-    review_interval,
 )
 from mace.core.concurrency import ConflictError
 from mace.core.schemas import Id
@@ -53,19 +58,14 @@ from mace.people.api import CONFLICT_DETAIL
 from mace.people.schemas import ERROR_RESPONSES
 
 if TYPE_CHECKING:
-    from mace.accounts.models import User
     from mace.people.models import Child
 
 router = Router(tags=["assessments"])
 
 
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]
-
-
-def _child(request: HttpRequest, child_id: Id, action: str) -> Child:
+def _child(request: AuthedRequest, child_id: Id, action: str) -> Child:
     return child_read(
-        user=_user(request),
+        user=request.user,
         child_id=child_id,
         action=action,
         channel=AccessChannel.API,
@@ -91,7 +91,7 @@ def _one(child: Child, assessment_id: Id) -> Assessment:
     return _shown([assessment])[0]
 
 
-def _read(request: HttpRequest, assessment_id: Id, action: str) -> Assessment:
+def _read(request: AuthedRequest, assessment_id: Id, action: str) -> Assessment:
     """The assessment, if the user may see its child: 404 (and a logged refusal) otherwise,
     and for an id that does not exist."""
     child_id = (
@@ -100,7 +100,7 @@ def _read(request: HttpRequest, assessment_id: Id, action: str) -> Assessment:
     if child_id is None:
         # Probing for assessment ids is worth knowing about too, so the miss is logged.
         access_record(
-            user=_user(request),
+            user=request.user,
             child_id=None,
             action=action,
             outcome=AccessOutcome.REFUSED,
@@ -162,7 +162,7 @@ def _instrument(queryset: Any) -> Instrument:
     ).first()
     if instrument is None:
         raise Http404("No such instrument")
-    instrument.review_intervals = [review_interval(level) for level in RiskLevel.values]
+    instrument.review_intervals = [ReviewInterval.for_level(level) for level in RiskLevel.values]
     return cast(Instrument, instrument)
 
 
@@ -171,7 +171,7 @@ def _instrument(queryset: Any) -> Instrument:
     response={200: list[InstrumentSummaryOut], **ERROR_RESPONSES},
     summary="Every version of the assessment tool, newest first",
 )
-def instruments_list(request: HttpRequest) -> list[Instrument]:
+def instruments_list(request: AuthedRequest) -> list[Instrument]:
     return list(Instrument.objects.all())
 
 
@@ -180,7 +180,7 @@ def instruments_list(request: HttpRequest) -> list[Instrument]:
     response={200: InstrumentOut, **ERROR_RESPONSES},
     summary="The version of the assessment tool in force",
 )
-def instrument_current(request: HttpRequest) -> Instrument:
+def instrument_current(request: AuthedRequest) -> Instrument:
     """Its sections and indicators (which are signs of actual exploitation), vulnerabilities,
     windows, and the review interval of each level."""
     return _instrument(Instrument.objects.filter(status="in_force"))
@@ -191,7 +191,7 @@ def instrument_current(request: HttpRequest) -> Instrument:
     response={200: InstrumentOut, **ERROR_RESPONSES},
     summary="One version of the assessment tool",
 )
-def instrument_detail(request: HttpRequest, instrument_id: Id) -> Instrument:
+def instrument_detail(request: AuthedRequest, instrument_id: Id) -> Instrument:
     """Past versions stay readable: each assessment names the version it used."""
     return _instrument(Instrument.objects.filter(pk=instrument_id))
 
@@ -207,7 +207,7 @@ def instrument_detail(request: HttpRequest, instrument_id: Id) -> Instrument:
     summary="A child's assessments, newest first",
 )
 def child_assessments(
-    request: HttpRequest, child_id: Id, params: Query[AssessmentListQuery]
+    request: AuthedRequest, child_id: Id, params: Query[AssessmentListQuery]
 ) -> dict[str, Any]:
     """The history of levels over time (drafts and those awaiting sign-off included, marked by
     their status), and the current level: the latest completed assessment."""
@@ -234,13 +234,13 @@ def child_assessments(
     summary="Start an assessment of a child",
 )
 def assessment_create(
-    request: HttpRequest, child_id: Id, payload: AssessmentIn
+    request: AuthedRequest, child_id: Id, payload: AssessmentIn
 ) -> Status[Assessment]:
     """A draft on the version of the tool in force, with whatever you give so far. Your agency
     becomes involved with the child."""
     child = _child(request, child_id, AccessAction.CHANGE)
     assessment = assessment_start(
-        actor=_user(request),
+        actor=request.user,
         child=child,
         changes=_changes(payload),
         from_concerns=payload.from_concerns,
@@ -258,7 +258,7 @@ def assessment_create(
     response={200: AssessmentOut, **ERROR_RESPONSES},
     summary="Read an assessment",
 )
-def assessment_detail(request: HttpRequest, assessment_id: Id) -> Assessment:
+def assessment_detail(request: AuthedRequest, assessment_id: Id) -> Assessment:
     """With its advisory summary: how many indicators, how recent, from which sources, and
     which guard rules apply."""
     return _read(request, assessment_id, AccessAction.VIEW)
@@ -269,14 +269,14 @@ def assessment_detail(request: HttpRequest, assessment_id: Id) -> Assessment:
     response={200: AssessmentOut, 409: AssessmentConflictOut, **ERROR_RESPONSES},
     summary="Change a draft assessment",
 )
-def assessment_patch(request: HttpRequest, assessment_id: Id, payload: AssessmentPatchIn) -> Any:
+def assessment_patch(request: AuthedRequest, assessment_id: Id, payload: AssessmentPatchIn) -> Any:
     """Send the `version` you read and only what you change (a list replaces the whole list).
     Only a draft changes, by the agency making it. A stale version answers 409 with the
     assessment as it is now."""
     assessment = _read(request, assessment_id, AccessAction.CHANGE)
     try:
         assessment_update(
-            actor=_user(request),
+            actor=request.user,
             assessment=assessment,
             version=payload.version,
             changes=_changes(payload),
@@ -292,7 +292,7 @@ def assessment_patch(request: HttpRequest, assessment_id: Id, payload: Assessmen
     summary="Complete a draft assessment",
 )
 def assessment_completion(
-    request: HttpRequest, assessment_id: Id, payload: AssessmentPatchIn
+    request: AuthedRequest, assessment_id: Id, payload: AssessmentPatchIn
 ) -> Any:
     """With any last changes. Everything must be recorded and the level must pass the guard
     rules, or the answer is 422 with the reasons (on `level` for a guard rule). An override of
@@ -302,7 +302,7 @@ def assessment_completion(
     assessment = _read(request, assessment_id, AccessAction.CHANGE)
     try:
         assessment_complete(
-            actor=_user(request),
+            actor=request.user,
             assessment=assessment,
             version=payload.version,
             changes=_changes(payload),
@@ -317,14 +317,14 @@ def assessment_completion(
     response={201: AssessmentOut, 409: AssessmentConflictOut, **ERROR_RESPONSES},
     summary="Sign off, or return, an override",
 )
-def assessment_sign_off_route(request: HttpRequest, assessment_id: Id, payload: SignOffIn) -> Any:
+def assessment_sign_off_route(request: AuthedRequest, assessment_id: Id, payload: SignOffIn) -> Any:
     """For an agency manager of the assessor's agency who is not the assessor (403 for anyone
     else who sees the child). `agreed` completes the assessment; `returned` makes it a draft
     again for the assessor. The decision and your reasons are recorded on it."""
     assessment = _read(request, assessment_id, AccessAction.CHANGE)
     try:
         assessment_sign_off(
-            actor=_user(request),
+            actor=request.user,
             assessment=assessment,
             version=payload.version,
             decision=payload.decision,

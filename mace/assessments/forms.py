@@ -10,8 +10,8 @@ from django import forms
 from django.http import QueryDict
 
 from mace.assessments.choices import LEVEL_HINTS, PersonRole, RiskLevel, SignOffDecision
+from mace.assessments.content import MAX_PEOPLE, Content, IndicatorRecorded, PersonInvolved
 from mace.assessments.models import Assessment, Instrument
-from mace.assessments.services import MAX_PEOPLE, Content, IndicatorRecorded, PersonInvolved
 from mace.concerns.choices import IndicatorSource
 from mace.core.forms import DateField, GovForm, version_field
 from mace.reference.choices import CodeList
@@ -123,6 +123,7 @@ class AssessmentForm(GovForm):
         factors = list(
             Code.objects.filter(list=CodeList.ASSESSMENT_FACTOR, active=True).order_by("order")
         )
+        self.factor_codes = [f.code for f in factors]
         self.fields["factors"] = forms.MultipleChoiceField(
             label="CIN assessment factors",
             choices=[(f.code, f"{f.code}: {f.label}") for f in factors],
@@ -164,7 +165,7 @@ class AssessmentForm(GovForm):
         if name == "__all__":
             return "assessed_on-day"
         if name == "factors":
-            values = [value for value, _ in self.fields["factors"].choices]  # type: ignore[attr-defined]
+            values = self.factor_codes
             first = next((v for v in EXPLOITATION_FACTORS if v in values), None)
             return f"factors_{values.index(first)}" if first else "factors_0"
         return super().anchor_for(name)

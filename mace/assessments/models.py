@@ -187,6 +187,17 @@ class ReviewInterval(models.Model):
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.amount} {self.get_unit_display().lower()}"
 
+    @classmethod
+    def for_level(cls, level: str) -> ReviewInterval:
+        """The interval for a level as administrators set it (the defaults if a row is missing)."""
+        from mace.assessments.data import REVIEW_INTERVALS
+
+        interval = cls.objects.filter(level=level).first()
+        if interval is not None:
+            return interval
+        _, amount, unit = next(row for row in REVIEW_INTERVALS if row[0] == level)
+        return cls(level=level, amount=amount, unit=unit)
+
     def after(self, day: dt.date) -> dt.date:
         if self.unit == IntervalUnit.WEEKS:
             return day + dt.timedelta(weeks=self.amount)

@@ -1,4 +1,4 @@
-"""The advisory summary of what an assessment records, and the guard rules. Pure functions of the
+"""The advisory summary of what an assessment records, and the guard rules: pure functions of the
 recorded lines, so the page (from what was typed), the API and the service (from what will be
 saved) all see the same thing.
 
@@ -10,6 +10,11 @@ guard rules only refuse a level that contradicts what was recorded:
    recognise or resist exploitation, so indicators in them are never "only vulnerable");
 2. a current indicator of actual exploitation (seen within the instrument's current window)
    requires high, or a written override that a manager of the assessor's agency signs off.
+
+`content_evaluate` applies them, with the content's own checks (dates, people, what the
+instrument asks, the CIN factors, the review date), to a content (mace.assessments.content)
+against the instrument it is on: the page's summary, the API and the services all go through
+it; `content_check` raises DomainError with every rule a content breaks.
 """
 
 from __future__ import annotations
@@ -18,11 +23,29 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from mace.assessments.choices import IndicatorWindow, RiskLevel
-from mace.assessments.models import InstrumentIndicator, InstrumentVulnerability
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from mace.assessments.choices import IndicatorWindow, PersonRole, RiskLevel
+from mace.assessments.content import MAX_PEOPLE, Content
+from mace.assessments.models import (
+    Instrument,
+    InstrumentIndicator,
+    InstrumentSection,
+    InstrumentVulnerability,
+    ReviewInterval,
+)
 from mace.concerns.choices import IndicatorSource
+from mace.core.bounds import event_date_problem
+from mace.core.errors import DomainError
 from mace.core.templatetags.govuk import gov_date
+from mace.reference.choices import CodeList
+from mace.reference.models import Code
+
+if TYPE_CHECKING:
+    from mace.people.models import Child
 
 # The age below which a child showing indicators cannot be rated low.
 UNDER_AGE = 13
@@ -33,6 +56,8 @@ LEARNING_DISABILITY_FACTORS = frozenset({"5A"})
 
 YOUNG_OR_LD = "young_or_learning_disability"
 ACTUAL_EXPLOITATION = "actual_exploitation"
+# CIN census factor 21, "No factors identified": chosen alone or not at all.
+NO_FACTORS = "21"
 
 
 @dataclass(frozen=True)
@@ -237,3 +262,228 @@ def level_errors(
 def override_needed(summary: AdvisorySummary, level: str) -> bool:
     rules = {rule.key: rule for rule in summary.rules}
     return rules[ACTUAL_EXPLOITATION].applies and level in (RiskLevel.MEDIUM, RiskLevel.LOW)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluating a content against its instrument: the content's own checks and the guard rules
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """Content that passed the rules, with what it refers to in the instrument."""
+
+    content: Content
+    instrument: Instrument
+    seen: list[Seen] = field(default_factory=list)
+    vulnerabilities: list[InstrumentVulnerability] = field(default_factory=list)
+    summary: AdvisorySummary | None = None
+
+
+def _instrument_items(instrument: Instrument) -> list[InstrumentIndicator]:
+    """The instrument's indicators with their sections (no query if they are loaded already)."""
+    prefetch_related_objects(
+        [instrument],
+        Prefetch(
+            "sections",
+            queryset=InstrumentSection.objects.order_by("order").prefetch_related(
+                Prefetch("indicators", queryset=InstrumentIndicator.objects.order_by("order"))
+            ),
+        ),
+        "vulnerabilities",
+    )
+    return [item for section in instrument.sections.all() for item in section.indicators.all()]
+
+
+def content_check(
+    content: Content,
+    *,
+    instrument: Instrument,
+    child: Child,
+    complete: bool,
+    agency_name: str,
+) -> Checked:
+    """The checked content, or DomainError with every rule it breaks as field errors."""
+    checked, errors = content_evaluate(
+        content,
+        instrument=instrument,
+        child=child,
+        complete=complete,
+        agency_name=agency_name,
+    )
+    if errors:
+        raise DomainError(errors)
+    return checked
+
+
+def content_evaluate(
+    content: Content,
+    *,
+    instrument: Instrument,
+    child: Child,
+    complete: bool,
+    agency_name: str,
+) -> tuple[Checked, dict[str, list[str]]]:
+    """The content with what it refers to in the instrument and its advisory summary, and every
+    rule it breaks. A draft may leave things out; completing needs everything, and the guard
+    rules."""
+    errors: dict[str, list[str]] = {}
+
+    def add(key: str, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+
+    today = timezone.localdate()
+    assessed_on = content.assessed_on
+    if assessed_on is None:
+        add("assessed_on", "Enter the date of the assessment")
+    elif problem := event_date_problem(assessed_on, name="The date of the assessment"):
+        add("assessed_on", problem)
+        assessed_on = None
+    elif assessed_on > today:
+        add("assessed_on", "The date of the assessment must be today or in the past")
+    elif child.dob and assessed_on < child.dob:
+        add("assessed_on", "The date of the assessment must be after the child's date of birth")
+        assessed_on = None
+
+    if len(content.people) > MAX_PEOPLE:
+        add("people", f"Record at most {MAX_PEOPLE} people")
+    for n, person in enumerate(content.people[:MAX_PEOPLE]):
+        if not person.name:
+            add(f"people.{n}.name", f"Enter the name of person {n + 1}")
+        elif len(person.name) > 200:
+            add(f"people.{n}.name", f"The name of person {n + 1} must be 200 characters or fewer")
+        if person.role not in PersonRole.values:
+            add(f"people.{n}.role", f"Choose how person {n + 1} is involved")
+        if len(person.details) > 500:
+            add(f"people.{n}.details", f"Details of person {n + 1} must be 500 characters or fewer")
+
+    vulnerabilities = {v.code: v for v in instrument.vulnerabilities.all()}
+    chosen_vulnerabilities: list[InstrumentVulnerability] = []
+    for n, code in enumerate(content.vulnerabilities):
+        vulnerability = vulnerabilities.get(code)
+        if vulnerability is None:
+            add(f"vulnerabilities.{n}", "Choose vulnerabilities from the list")
+        elif vulnerability in chosen_vulnerabilities:
+            add(f"vulnerabilities.{n}", f"“{vulnerability.label}” is chosen more than once")
+        else:
+            chosen_vulnerabilities.append(vulnerability)
+
+    items = {i.code: i for i in _instrument_items(instrument)}
+    seen: list[Seen] = []
+    codes: set[str] = set()
+    for n, line in enumerate(content.indicators):
+        key = f"indicators.{n}"
+        item = items.get(line.indicator)
+        if item is None:
+            add(f"{key}.indicator", "Choose an indicator from the list")
+            continue
+        if line.indicator in codes:
+            add(f"{key}.indicator", f"“{item.label}” is chosen more than once")
+            continue
+        codes.add(line.indicator)
+        window = ""
+        if line.last_seen is None:
+            if complete:
+                add(f"{key}.last_seen", f"Enter when “{item.label}” was last seen")
+        elif problem := event_date_problem(
+            line.last_seen, name=f"The date “{item.label}” was last seen"
+        ):
+            add(f"{key}.last_seen", problem)
+        elif line.last_seen > today:
+            add(f"{key}.last_seen", f"The date “{item.label}” was last seen must be in the past")
+        elif assessed_on and line.last_seen > assessed_on:
+            add(
+                f"{key}.last_seen",
+                f"The date “{item.label}” was last seen must be on or before the assessment date",
+            )
+        elif child.dob and line.last_seen < child.dob:
+            add(
+                f"{key}.last_seen",
+                f"The date “{item.label}” was last seen must be after the child's date of birth",
+            )
+        elif assessed_on:
+            window = instrument.window_for(line.last_seen, assessed_on) or ""
+            if not window:
+                add(
+                    f"{key}.last_seen",
+                    f"“{item.label}” was last seen more than {instrument.previous_window_months} "
+                    f"months before the assessment, further back than this tool looks. Leave it "
+                    "out, and say what it means in your rationale",
+                )
+        if not line.source:
+            if complete:
+                add(f"{key}.source", f"Choose where “{item.label}” came from")
+        elif line.source not in IndicatorSource.values:
+            add(f"{key}.source", f"Choose where “{item.label}” came from")
+        if len(line.note) > 500:
+            add(f"{key}.note", f"The note on “{item.label}” must be 500 characters or fewer")
+        seen.append(Seen(item, line.last_seen, window, line.source))
+
+    known_factors = set(
+        Code.objects.filter(list=CodeList.ASSESSMENT_FACTOR, active=True).values_list(
+            "code", flat=True
+        )
+    )
+    for code in content.factors:
+        if code not in known_factors:
+            add("factors", f"“{code}” is not a CIN assessment factor that can be chosen")
+    if len(set(content.factors)) != len(content.factors):
+        add("factors", "Each factor can be chosen once")
+    if NO_FACTORS in content.factors and len(set(content.factors)) > 1:
+        add("factors", "21 “No factors identified” cannot be chosen with other factors")
+
+    if content.level and content.level not in RiskLevel.values:
+        add("level", "Choose a level: high, medium or low")
+
+    default_due = (
+        ReviewInterval.for_level(content.level).after(assessed_on)
+        if assessed_on and content.level in RiskLevel.values
+        else None
+    )
+    if problem := event_date_problem(content.review_requested_on, name="The review date"):
+        add("review_requested_on", problem)
+    elif content.review_requested_on is not None and assessed_on is not None:
+        if content.review_requested_on <= assessed_on:
+            add("review_requested_on", "The review date must be after the date of the assessment")
+        elif default_due and content.review_requested_on > default_due:
+            add(
+                "review_requested_on",
+                f"The review date can be no later than {gov_date(default_due)}, the latest "
+                f"review for a {RiskLevel(content.level).label.lower()} level",
+            )
+
+    summary = summarise(
+        seen=seen,
+        vulnerabilities=chosen_vulnerabilities,
+        factors=content.factors,
+        age=child.age_on(assessed_on) if assessed_on else None,
+        assessed_on=assessed_on,
+        current_window_months=instrument.current_window_months,
+    )
+    if complete:
+        if not content.child_view:
+            add("child_view", "Record the child's view, or why it could not be sought")
+        if not content.factors:
+            add("factors", "Choose the factors that apply, or 21 “No factors identified”")
+        if not content.level:
+            add("level", "Choose the level of risk")
+        if not content.rationale:
+            add("rationale", "Explain why you chose this level")
+        if content.level in RiskLevel.values and not errors.get("assessed_on"):
+            for key, messages in level_errors(
+                summary=summary,
+                level=content.level,
+                override_reason=content.override_reason,
+                child_name=child.full_name,
+                agency_name=agency_name,
+            ).items():
+                for message in messages:
+                    add(key, message)
+    checked = Checked(
+        content=content,
+        instrument=instrument,
+        seen=seen,
+        vulnerabilities=chosen_vulnerabilities,
+        summary=summary,
+    )
+    return checked, errors

@@ -306,7 +306,8 @@ class AdvisorySummaryOut(Schema):
 
     @staticmethod
     def resolve_age_at_assessment(obj: Any) -> int | None:
-        return obj.age  # type: ignore[no-any-return]
+        age: int | None = obj.age
+        return age
 
     @staticmethod
     def resolve_guard_rules(obj: Any) -> list[Any]:

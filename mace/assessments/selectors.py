@@ -1,18 +1,21 @@
-"""Reads of assessments that are more than a queryset: what a page or the API shows of one, a
-child's levels over time, the latest completed assessment of many children at once, and the
-reviews and sign-offs people follow up. Each runs a fixed number of queries."""
+"""Reads of assessments that are more than a queryset: what a page or the API shows of one, its
+content and advisory summary (as saved, or with what was typed over a draft), the indicators a
+child's concerns suggest, a child's levels over time, the
+latest completed assessment of many children at once, and the reviews and sign-offs people
+follow up. Each runs a fixed number of queries. Services call these; they never call services."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from mace.access import policy
 from mace.assessments.choices import AssessmentStatus
+from mace.assessments.content import Content, IndicatorRecorded, PersonInvolved, content_merge
 from mace.assessments.models import (
     Assessment,
     AssessmentFactor,
@@ -22,13 +25,16 @@ from mace.assessments.models import (
     Instrument,
     InstrumentIndicator,
     InstrumentSection,
+    add_months,
 )
-from mace.assessments.rules import AdvisorySummary, Seen, summarise
+from mace.assessments.rules import AdvisorySummary, Seen, content_evaluate, summarise
+from mace.core.errors import DomainError
+from mace.core.templatetags.govuk import gov_date
 from mace.reference.choices import CodeList
 from mace.reference.models import Code
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from mace.accounts.models import User
     from mace.people.models import Child
@@ -87,6 +93,115 @@ def assessment_summary(assessment: Assessment) -> AdvisorySummary:
         assessed_on=assessment.assessed_on,
         current_window_months=assessment.instrument.current_window_months,
     )
+
+
+def with_lines(assessment: Assessment) -> Assessment:
+    """Load the assessment's lines, unless they are loaded already (assessments_shown)."""
+    prefetch_related_objects(
+        [assessment],
+        Prefetch("people", queryset=AssessmentPerson.objects.order_by("order", "id")),
+        Prefetch(
+            "vulnerabilities",
+            queryset=AssessmentVulnerability.objects.select_related("vulnerability").order_by(
+                "vulnerability__order"
+            ),
+        ),
+        Prefetch(
+            "indicators",
+            queryset=AssessmentIndicator.objects.select_related("indicator__section").order_by(
+                "indicator__section__order", "indicator__order"
+            ),
+        ),
+        Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id")),
+    )
+    return assessment
+
+
+def content_of(assessment: Assessment) -> Content:
+    """The assessment's content as it is saved (its lines in a fixed number of queries, none if
+    they are loaded already)."""
+    with_lines(assessment)
+    return Content(
+        assessed_on=assessment.assessed_on,
+        people=tuple(PersonInvolved(p.name, p.role, p.details) for p in assessment.people.all()),
+        vulnerabilities=tuple(v.vulnerability.code for v in assessment.vulnerabilities.all()),
+        vulnerability_notes=assessment.vulnerability_notes,
+        indicators=tuple(
+            IndicatorRecorded(i.indicator.code, i.last_seen, i.source, i.note)
+            for i in assessment.indicators.all()
+        ),
+        child_view=assessment.child_view,
+        factors=tuple(f.code for f in assessment.factors.all()),
+        level=assessment.level,
+        rationale=assessment.rationale,
+        override_reason=assessment.override_reason,
+        review_requested_on=assessment.review_requested_on,
+    )
+
+
+def summary_of(*, assessment: Assessment, changes: Mapping[str, Any]) -> AdvisorySummary:
+    """The advisory summary of a draft as a page shows it: what is saved, with what was typed
+    over it (lines that do not make sense yet are left out of the counts)."""
+    try:
+        content = content_merge(content_of(assessment), changes)
+    except DomainError:
+        content = content_of(assessment)
+    checked, _ = content_evaluate(
+        content,
+        instrument=assessment.instrument,
+        child=assessment.child,
+        complete=False,
+        agency_name=assessment.agency.name,
+    )
+    assert checked.summary is not None
+    return checked.summary
+
+
+def indicators_from_concerns(
+    *, actor: User, child: Child, instrument: Instrument, today: dt.date
+) -> tuple[IndicatorRecorded, ...]:
+    """The indicators the child's concerns record within the instrument's windows, each at its
+    latest sighting: a starting point the assessor reviews. Restricted concerns the assessor
+    may not read are left out, so starting an assessment reveals nothing they could not read."""
+    from mace.concerns.models import ConcernIndicator
+
+    codes = set(
+        InstrumentIndicator.objects.filter(section__instrument=instrument).values_list(
+            "code", flat=True
+        )
+    )
+    since = add_months(today, -instrument.previous_window_months)
+    rows = (
+        ConcernIndicator.objects.filter(
+            concern__child=child, seen_on__gte=since, seen_on__lte=today
+        )
+        .select_related("indicator", "concern__agency")
+        .order_by("-seen_on", "-concern__recorded_at", "-id")
+    )
+    latest: dict[str, IndicatorRecorded] = {}
+    for row in rows:
+        code = row.indicator.code
+        if code in latest or code not in codes:
+            continue
+        concern = row.concern
+        if concern.restricted and not policy.can_read_restricted(
+            actor, agency_id=concern.agency_id, child=child
+        ):
+            continue
+        latest[code] = IndicatorRecorded(
+            indicator=code,
+            last_seen=row.seen_on,
+            source=row.source,
+            note=f"From a concern recorded by {concern.agency} on {gov_date(concern.recorded_at)}"[
+                :500
+            ],
+        )
+    order = list(
+        InstrumentIndicator.objects.filter(section__instrument=instrument)
+        .order_by("section__order", "order")
+        .values_list("code", flat=True)
+    )
+    return tuple(latest[code] for code in order if code in latest)
 
 
 def factor_labels(codes: Iterable[str]) -> list[tuple[str, str]]:

@@ -6,18 +6,19 @@ mace.assessments.services; the access policy decides who may do what."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessChannel
 from mace.access.services import child_read
-from mace.accounts.models import User
+from mace.accounts.requests import AuthedRequest
 from mace.assessments.choices import AssessmentStatus, PersonRole, RiskLevel, SignOffDecision
+from mace.assessments.content import Content, content_merge
 from mace.assessments.forms import (
     ACTIONS,
     AssessmentForm,
@@ -26,40 +27,37 @@ from mace.assessments.forms import (
     initial_from,
     people_rows,
 )
-from mace.assessments.models import Assessment, Instrument
+from mace.assessments.models import Assessment, Instrument, ReviewInterval
 from mace.assessments.selectors import (
     HISTORY_PAGE,
     assessment_summary,
     assessments_shown,
+    content_of,
     factor_labels,
     instrument_shown,
     latest_assessments,
     level_history,
+    summary_of,
 )
 from mace.assessments.services import (
-    Content,
     assessment_complete,
     assessment_sign_off,
     assessment_start,
     assessment_update,
-    content_merge,
-    content_of,
-    review_interval,
-    summary_of,
 )
-from mace.core.concurrency import ConflictError, last_change
 from mace.core.drafts import draft_discard, draft_get, draft_initial
 from mace.core.errors import DomainError, Refused, require
+from mace.core.submit import bind, submit
 from mace.core.templatetags.govuk import gov_date
 from mace.people.models import Child
 
 CONFLICT = "Someone else changed this assessment while you were editing"
 
 
-def _read(request: HttpRequest, child_id: int) -> Child:
+def _read(request: AuthedRequest, child_id: int) -> Child:
     """The child, read through the access policy and logged: a view on GET, a change on POST."""
     return child_read(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         child_id=child_id,
         action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW,
         channel=AccessChannel.PAGE,
@@ -67,7 +65,7 @@ def _read(request: HttpRequest, child_id: int) -> Child:
     )
 
 
-def _assessment(request: HttpRequest, child_id: int, assessment_id: int) -> Assessment:
+def _assessment(request: AuthedRequest, child_id: int, assessment_id: int) -> Assessment:
     """The assessment, looked up within the child just read, so an id cannot reach another
     child's assessment."""
     child = _read(request, child_id)
@@ -80,7 +78,7 @@ def draft_key(assessment: Assessment) -> str:
     return f"assessment:assessment:{assessment.pk}"
 
 
-def child_assessments(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_assessments(request: AuthedRequest, child_id: int) -> HttpResponse:
     """Every assessment of the child, newest first: the history of levels over time."""
     child = _read(request, child_id)
     page = Paginator(level_history(child), HISTORY_PAGE).get_page(request.GET.get("page"))
@@ -94,33 +92,28 @@ def child_assessments(request: HttpRequest, child_id: int) -> HttpResponse:
             # Only the latest completed assessment's review can be overdue: a later one replaced
             # the others.
             "current_id": current.pk if current else None,
-            "can_assess": policy.can_assess(request.user, child),  # type: ignore[arg-type]
+            "can_assess": policy.can_assess(request.user, child),
         },
     )
 
 
-def start(request: HttpRequest, child_id: int) -> HttpResponse:
+def start(request: AuthedRequest, child_id: int) -> HttpResponse:
     """What the assessment asks, which version of the tool, and the button that starts a draft."""
     child = _read(request, child_id)
-    user = cast(User, request.user)
+    user = request.user
     require(policy.can_assess(user, child), "You cannot assess this child")
     instrument = Instrument.in_force()
-    form = StartForm(
-        request.POST if request.method == "POST" else None,
-        instrument=instrument or Instrument(),
+    form = bind(request, StartForm, instrument=instrument or Instrument())
+    sent = submit(
+        request,
+        form,
+        lambda: assessment_start(
+            actor=user, child=child, from_concerns=form.cleaned_data["from_concerns"]
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = assessment_start(
-                actor=user,
-                child=child,
-                from_concerns=form.cleaned_data["from_concerns"],
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
-            messages.success(request, "Assessment started. It is a draft until you complete it")
-            return redirect("assessments:edit", child_id=child.pk, assessment_id=assessment.pk)
+    if sent.ok and sent.result is not None:
+        messages.success(request, "Assessment started. It is a draft until you complete it")
+        return redirect("assessments:edit", child_id=child.pk, assessment_id=sent.result.pk)
     in_progress = list(
         Assessment.objects.filter(child=child, agency=user.agency)
         .exclude(status=AssessmentStatus.COMPLETED)
@@ -135,7 +128,7 @@ def start(request: HttpRequest, child_id: int) -> HttpResponse:
             "form": form,
             "instrument": instrument,
             "in_progress": in_progress,
-            "intervals": [review_interval(level) for level in RiskLevel.values],
+            "intervals": [ReviewInterval.for_level(level) for level in RiskLevel.values],
         },
     )
 
@@ -180,13 +173,13 @@ def _describe(content: Content, assessment: Assessment) -> dict[str, str]:
     }
 
 
-def edit(request: HttpRequest, child_id: int, assessment_id: int) -> HttpResponse:
+def edit(request: AuthedRequest, child_id: int, assessment_id: int) -> HttpResponse:
     """The assessment form. "Save draft" keeps it as a draft; "Complete assessment" checks
     everything and the guard rules. Nothing typed is lost: the page keeps a server-side draft
     of what is typed between saves, and a save from an out-of-date page shows both versions."""
     assessment = _assessment(request, child_id, assessment_id)
     child, user = assessment.child, request.user
-    if not policy.can_edit_assessment(user, assessment):  # type: ignore[arg-type]
+    if not policy.can_edit_assessment(user, assessment):
         require(
             assessment.is_draft,
             f"This assessment is {assessment.get_status_display().lower()}: it can no longer "
@@ -207,48 +200,44 @@ def edit(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRespons
         rows = people_rows(len(saved.people), request.POST)
         form = AssessmentForm(request.POST, instrument=instrument, rows=rows)
         completing = request.POST.get("action") == "complete"
+        fields: dict[str, str] = {}
         if form.is_valid():
             changes, fields = form.content_changes()
-            try:
-                if completing:
-                    done = assessment_complete(
-                        actor=user,  # type: ignore[arg-type]
-                        assessment=assessment,
-                        version=form.cleaned_data["version"],
-                        changes=changes,
-                    )
-                else:
-                    done = assessment_update(
-                        actor=user,  # type: ignore[arg-type]
-                        assessment=assessment,
-                        version=form.cleaned_data["version"],
-                        changes=changes,
-                    )
-            except ConflictError as conflict:
-                form, extra = _conflict(request, conflict, assessment, instrument, rows, changes)
-            except DomainError as error:
-                form.apply_domain_error(error, fields)
+        service = assessment_complete if completing else assessment_update
+        sent = submit(
+            request,
+            form,
+            lambda: service(
+                actor=user,
+                assessment=assessment,
+                version=form.cleaned_data["version"],
+                changes=changes,
+            ),
+            fields=fields,
+            differences=lambda current: _differences(assessment, current, changes),
+            conflict_message=CONFLICT,
+        )
+        if sent.ok and sent.result is not None:
+            done = sent.result
+            draft_discard(user=user, key=key)
+            if not completing:
+                messages.success(request, "Draft saved")
+                return redirect("assessments:edit", child_id=child.pk, assessment_id=assessment.pk)
+            if done.is_completed:
+                messages.success(
+                    request,
+                    f"Assessment completed: {done.get_level_display()}. "
+                    f"Review by {gov_date(done.review_due)}",
+                )
             else:
-                draft_discard(user=user, key=key)  # type: ignore[arg-type]
-                if not completing:
-                    messages.success(request, "Draft saved")
-                    return redirect(
-                        "assessments:edit", child_id=child.pk, assessment_id=assessment.pk
-                    )
-                if done.is_completed:
-                    messages.success(
-                        request,
-                        f"Assessment completed: {done.get_level_display()}. "
-                        f"Review by {gov_date(done.review_due)}",
-                    )
-                else:
-                    messages.success(
-                        request,
-                        f"Assessment sent to a manager of {done.agency} to sign off the override",
-                    )
-                return redirect("assessments:detail", child_id=child.pk, assessment_id=done.pk)
+                messages.success(
+                    request,
+                    f"Assessment sent to a manager of {done.agency} to sign off the override",
+                )
+            return redirect("assessments:detail", child_id=child.pk, assessment_id=done.pk)
+        extra = sent.context
     else:
-        draft = draft_get(user=user, key=key)  # type: ignore[arg-type]
+        draft = draft_get(user=user, key=key)
         rows = people_rows(len(saved.people), draft.data if draft else None)
         form = AssessmentForm(
             initial=initial_from(assessment, saved), instrument=instrument, rows=rows
@@ -281,35 +270,23 @@ def edit(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRespons
     )
 
 
-def _conflict(
-    request: HttpRequest,
-    conflict: ConflictError,
-    assessment: Assessment,
-    instrument: Instrument,
-    rows: int,
-    changes: dict[str, Any],
-) -> tuple[AssessmentForm, dict[str, Any]]:
-    """The form as the person submitted it, now carrying the saved version's number, with the
-    error and every part where their version and the saved one differ."""
-    current = conflict.current
-    assert isinstance(current, Assessment)
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    form = AssessmentForm(data, instrument=instrument, rows=rows)
-    form.is_valid()
-    form.add_error(None, CONFLICT)
+def _differences(
+    assessment: Assessment, current: Assessment, changes: dict[str, Any]
+) -> list[dict[str, str]]:
+    """Every part of the assessment where what the person typed over the version they loaded
+    and the saved version differ, as they read it (and the status, if it moved on)."""
     try:
         typed = content_merge(content_of(assessment), changes)
     except DomainError:
         typed = content_of(assessment)
     yours, theirs = _describe(typed, assessment), _describe(content_of(current), assessment)
-    rows_differing = [
+    rows = [
         {"label": label, "yours": yours[label], "saved": theirs[label]}
         for label in yours
         if yours[label] != theirs[label]
     ]
     if current.status != assessment.status:
-        rows_differing.insert(
+        rows.insert(
             0,
             {
                 "label": "Status",
@@ -317,10 +294,10 @@ def _conflict(
                 "saved": current.get_status_display(),
             },
         )
-    return form, {"conflict": {"rows": rows_differing, "change": last_change(current)}}
+    return rows
 
 
-def detail(request: HttpRequest, child_id: int, assessment_id: int) -> HttpResponse:
+def detail(request: AuthedRequest, child_id: int, assessment_id: int) -> HttpResponse:
     """The assessment as recorded, with the advisory summary, its status and any sign-off."""
     assessment = _assessment(request, child_id, assessment_id)
     user = request.user
@@ -336,50 +313,44 @@ def detail(request: HttpRequest, child_id: int, assessment_id: int) -> HttpRespo
             "replaced_by": latest if assessment.is_completed and latest != assessment else None,
             "summary": assessment_summary(assessment),
             "factors": factor_labels(f.code for f in assessment.factors.all()),
-            "can_edit": policy.can_edit_assessment(user, assessment),  # type: ignore[arg-type]
-            "can_sign_off": policy.can_sign_off_assessment(user, assessment),  # type: ignore[arg-type]
+            "can_edit": policy.can_edit_assessment(user, assessment),
+            "can_sign_off": policy.can_sign_off_assessment(user, assessment),
         },
     )
 
 
-def sign_off(request: HttpRequest, child_id: int, assessment_id: int) -> HttpResponse:
+def sign_off(request: AuthedRequest, child_id: int, assessment_id: int) -> HttpResponse:
     """A manager of the assessor's agency agrees with an override (the assessment is completed)
     or returns it to the assessor, with their reasons."""
     assessment = _assessment(request, child_id, assessment_id)
     user = request.user
-    if not policy.can_sign_off_assessment(user, assessment):  # type: ignore[arg-type]
+    if not policy.can_sign_off_assessment(user, assessment):
         raise Refused(
             "Only a manager of the assessing agency who is not the assessor can sign this off"
         )
-    form = SignOffForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": assessment.version},
+    form = bind(request, SignOffForm, initial={"version": assessment.version})
+    sent = submit(
+        request,
+        form,
+        lambda: assessment_sign_off(
+            actor=user,
+            assessment=assessment,
+            version=form.cleaned_data["version"],
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        ),
+        # Nothing typed to set beside the saved version: the page shows the assessment as it is
+        # now, and the form starts from its version.
+        compare=(),
+        conflict_message=f"{CONFLICT}. Check it again before you decide",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = assessment_sign_off(
-                actor=user,  # type: ignore[arg-type]
-                assessment=assessment,
-                version=form.cleaned_data["version"],
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except ConflictError:
-            data = request.POST.copy()
-            data["version"] = str(
-                Assessment.objects.values_list("version", flat=True).get(pk=assessment.pk)
-            )
-            form = SignOffForm(data)
-            form.is_valid()
-            form.add_error(None, f"{CONFLICT}. Check it again before you decide")
-        except DomainError as error:
-            form.apply_domain_error(error)
+    if sent.ok and sent.result is not None:
+        done = sent.result
+        if done.is_completed:
+            messages.success(request, "Override signed off. The assessment is completed")
         else:
-            if done.is_completed:
-                messages.success(request, "Override signed off. The assessment is completed")
-            else:
-                messages.success(request, f"Assessment returned to {done.assessor.display_name}")
-            return redirect("assessments:detail", child_id=done.child_id, assessment_id=done.pk)
+            messages.success(request, f"Assessment returned to {done.assessor.display_name}")
+        return redirect("assessments:detail", child_id=done.child_id, assessment_id=done.pk)
     return render(
         request,
         "assessments/sign_off.html",

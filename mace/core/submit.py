@@ -11,10 +11,11 @@
 errors on their fields, `fields` mapping a service's names to the form's); a stale version
 (`ConflictError`) comes back as the form the person submitted, now carrying the saved version, with
 the side-by-side of every differing field named in `compare` (names, or a function that answers
-them from the cleaned form; mace.core.conflicts; the template
-includes "includes/conflict.html"), or with a plain "someone else changed this" error where there
-is nothing to compare. A refusal (`mace.core.errors.Refused`) is not caught here: it becomes the
-403 (or 404) page in one place (mace.core.middleware.RefusalMiddleware). Nothing typed is lost.
+them from the cleaned form; mace.core.conflicts; the template includes
+"includes/conflict.html"), or of the rows `differences` answers, or with a plain "someone else
+changed this" error where there is nothing to compare. A refusal (`mace.core.errors.Refused`)
+is not caught here: it becomes the 403 (or 404) page in one place
+(mace.core.middleware.RefusalMiddleware). Nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -85,8 +86,13 @@ def submit[T](
     *,
     fields: Mapping[str, str] | None = None,
     compare: Iterable[str] | Callable[[], Iterable[str]] | None = None,
+    differences: Callable[[Any], list[dict[str, str]]] | None = None,
+    conflict_message: str = CONFLICT_MESSAGE,
 ) -> Submission[T]:
-    """Call the service if the form was posted and is valid; see the module's docstring."""
+    """Call the service if the form was posted and is valid; see the module's docstring.
+    A record that is more than its form's fields (an assessment's answers to its instrument)
+    gives the side-by-side itself: `differences(current)` answers the rows instead of
+    `compare`. `conflict_message` is the error the form then carries."""
     if request.method != "POST" or not form.is_bound or not form.is_valid():
         return Submission(form)
     try:
@@ -95,14 +101,17 @@ def submit[T](
         form.apply_domain_error(error, fields)
         return Submission(form, error=error)
     except ConflictError as conflict:
-        if compare is None:
+        if compare is None and differences is None:
             form.add_error(None, STALE_MESSAGE)
             return Submission(form)
         current: Any = conflict.current
         # The same form, now saying it starts from the saved version, with what they typed.
         form.data = with_version(request, current.version)
         form.full_clean()
-        form.add_error(None, CONFLICT_MESSAGE)
-        rows = conflict_rows(form, current, compare() if callable(compare) else compare)
+        form.add_error(None, conflict_message)
+        if differences is not None:
+            rows = differences(current)
+        else:
+            rows = conflict_rows(form, current, compare() if callable(compare) else compare or ())
         return Submission(form, conflict={"rows": rows, "change": last_change(current)})
     return Submission(form, result, ok=True)
