@@ -30,7 +30,7 @@ def _editable(instrument: Instrument | None) -> bool:
     return instrument is None or instrument.status == InstrumentStatus.DRAFT
 
 
-class _DraftOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+class _DraftOnlyInline(admin.TabularInline):
     extra = 0
 
     def _instrument(self, obj: Any) -> Instrument | None:
@@ -121,7 +121,7 @@ class InstrumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InstrumentSection)
-class InstrumentSectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class InstrumentSectionAdmin(admin.ModelAdmin):
     list_display = ["title", "instrument", "order"]
     list_filter = ["instrument"]
     inlines = [IndicatorInline]

@@ -89,7 +89,7 @@ class GovFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "%s")
         kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.bound_free_text()
 
     def full_clean(self) -> None:

@@ -78,7 +78,7 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
     """Every page needs a signed-in user, except those marked login_not_required and the API,
     which authenticates each request itself (session or token) and answers 401, not a redirect."""
 
-    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
