@@ -27,13 +27,18 @@ from mace.missing.models import MissingEpisode, ReturnInterview, RiskGrading
 from mace.people.models import AgencyInvolvement, ChildAddress, ChildIdentifier, ChronologyEntry
 from mace.people.services import chronology_note_add, involvement_ensure
 from tests.api import call, row_counts, signed_in
-from tests.api.test_every_route import ROUTES
-from tests.api.test_every_route import world as world  # noqa: F401  (the fixture)
+from tests.api.test_every_route import ROUTES, build_world
 from tests.factories import UserFactory
 from tests.missing.world import episode_body
 from tests.pages import date_parts
 
 WRITES = [r for r in ROUTES if r.method in ("post", "patch", "put") and r.about_a_child]
+
+
+@pytest.fixture
+def world(alice, child):  # type: ignore[no-untyped-def]
+    """The every-route world (tests/api/test_every_route.py), built for this test."""
+    return build_world(alice, child)
 
 
 def _grant(user: Any, child: Any) -> BreakGlassGrant:
