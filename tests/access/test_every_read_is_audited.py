@@ -33,13 +33,20 @@ from mace.criteria.models import Eligibility
 from mace.missing.services import episode_record
 from mace.people.models import Child
 from mace.reference.models import Area
-from tests.access.test_every_route_every_role import CSC, PAGES, PERSONAS, _persona, world
+from tests.access.test_every_route_every_role import CSC, PAGES, PERSONAS, _persona, build_world
 from tests.api import call
 from tests.api.test_every_route import ROUTES as API_ROUTES
 from tests.factories import ChildFactory, agency
 from tests.intelligence import link
 
 __all__ = ["world"]  # the role walk's world, used here as a fixture
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    """The every-route-every-role world (tests/access/test_every_route_every_role.py), built for
+    this test."""
+    return build_world()
 
 
 @pytest.fixture
