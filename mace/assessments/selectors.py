@@ -49,17 +49,9 @@ HISTORY_PAGE = 25
 FOLLOW_UP_LIMIT = 10
 
 
-def assessments_shown() -> QuerySet[Assessment]:
-    """Assessments with everything a page or the API shows of one, in a fixed number of
-    queries however many lines they have."""
-    return Assessment.objects.select_related(
-        "child__area__quadrant",
-        "instrument",
-        "agency",
-        "assessor",
-        "created_by",
-        "sign_off_by",
-    ).prefetch_related(
+def _lines() -> tuple[Prefetch, ...]:
+    """An assessment's lines in the order the page and the API show them."""
+    return (
         Prefetch("people", queryset=AssessmentPerson.objects.order_by("order", "id")),
         Prefetch(
             "vulnerabilities",
@@ -75,6 +67,19 @@ def assessments_shown() -> QuerySet[Assessment]:
         ),
         Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id")),
     )
+
+
+def assessments_shown() -> QuerySet[Assessment]:
+    """Assessments with everything a page or the API shows of one, in a fixed number of
+    queries however many lines they have."""
+    return Assessment.objects.select_related(
+        "child__area__quadrant",
+        "instrument",
+        "agency",
+        "assessor",
+        "created_by",
+        "sign_off_by",
+    ).prefetch_related(*_lines())
 
 
 def assessment_summary(assessment: Assessment) -> AdvisorySummary:
@@ -99,20 +104,7 @@ def with_lines(assessment: Assessment) -> Assessment:
     """Load the assessment's lines, unless they are loaded already (assessments_shown)."""
     prefetch_related_objects(
         [assessment],
-        Prefetch("people", queryset=AssessmentPerson.objects.order_by("order", "id")),
-        Prefetch(
-            "vulnerabilities",
-            queryset=AssessmentVulnerability.objects.select_related("vulnerability").order_by(
-                "vulnerability__order"
-            ),
-        ),
-        Prefetch(
-            "indicators",
-            queryset=AssessmentIndicator.objects.select_related("indicator__section").order_by(
-                "indicator__section__order", "indicator__order"
-            ),
-        ),
-        Prefetch("factors", queryset=AssessmentFactor.objects.order_by("id")),
+        *_lines(),
     )
     return assessment
 
