@@ -314,10 +314,13 @@ def chronology(
     request: AuthedRequest, child_id: Id, params: Query[ChronologyQuery]
 ) -> ChronologyListOut:
     """Original entries newest first, a page at a time (`limit`, `offset`; `count` is how many
-    there are in all), each with its amendments nested under it and, for a concern, the
-    indicators and routes. A fixed number of queries however long it is."""
+    there are in all, of the kind and agency asked for), each with its amendments nested under
+    it and, for a concern, the indicators and routes. `kind` and `agency` narrow it to entries of
+    one kind or recorded by one agency. A fixed number of queries however long it is."""
     child = _read(request, child_id, AccessAction.VIEW_CHRONOLOGY)
-    entries = chronology_for(child)
+    entries = chronology_for(
+        child, kind=params.kind.value if params.kind else "", agency_id=params.agency
+    )
     limit, offset = params.limit, params.offset
     page = list(entries[offset : offset + limit])
     withhold(request.user, child, page)

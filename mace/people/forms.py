@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from mace.core.forms import DateField, GovForm, version_field
-from mace.people.choices import IdentifierType, RestrictionReason
+from mace.people.choices import EntryKind, IdentifierType, RestrictionReason
 from mace.reference.choices import CodeList
 from mace.reference.codes import code_choices
 from mace.reference.models import Area
@@ -212,3 +212,31 @@ class NoteForm(GovForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(restriction_fields())
+
+
+class ChronologyFilterForm(GovForm):
+    """Which entries of the chronology to show: every kind or one, by every agency or one of
+    those that wrote on it. Read from the page's address; a value that is not offered is an
+    error, and the whole chronology is shown."""
+
+    kind = forms.ChoiceField(
+        label="Kind of entry",
+        required=False,
+        error_messages={"invalid_choice": "Choose a kind of entry from the list"},
+    )
+    agency = forms.TypedChoiceField(
+        label="Agency",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose an agency that has written on this chronology"},
+    )
+
+    def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = [(k.value, k.label) for k in EntryKind if k is not EntryKind.AMENDMENT]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "Every kind"), *kinds]
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [
+            ("", "Every agency"),
+            *((a.pk, a.name) for a in agencies),
+        ]

@@ -23,12 +23,14 @@ from mace.core.schemas import (
     EventDateTime,
     LongText,
     Offset,
+    RefId,
     ShortText,
     Version,
 )
 from mace.core.schemas import DetailOut as DetailOut
 from mace.core.schemas import ErrorsOut as ErrorsOut
 from mace.core.schemas import FieldErrorOut as FieldErrorOut
+from mace.people.choices import EntryKind
 from mace.people.restricted import withheld
 
 # ---------------------------------------------------------------------------------------------
@@ -70,6 +72,8 @@ MAX_CHRONOLOGY_LIMIT = 200
 class ChronologyQuery(Schema):
     limit: int = Field(50, ge=1, le=MAX_CHRONOLOGY_LIMIT)
     offset: Offset = 0
+    kind: EntryKind | None = Field(None, description="Only entries of this kind")
+    agency: RefId | None = Field(None, description="Only entries recorded by this agency (its id)")
 
 
 class ChildIn(Schema):

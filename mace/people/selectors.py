@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from mace.access import policy
@@ -15,6 +16,7 @@ from mace.concerns.models import ConcernIndicator, ConcernRoute
 from mace.people.lookups import children_by_identifier, children_by_strong_identifier
 from mace.people.models import AgencyInvolvement, Child, ChronologyEntry
 from mace.people.restricted import withhold
+from mace.reference.models import Agency
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
@@ -149,13 +151,24 @@ def child_search(
     return result
 
 
-def chronology_for(child: Child, *, limit: int | None = None) -> QuerySet[ChronologyEntry]:
+# Entries on one page of the chronology: the whole of a long history is never drawn at once.
+CHRONOLOGY_PER_PAGE = 25
+
+
+def chronology_for(
+    child: Child, *, kind: str = "", agency_id: int | None = None, limit: int | None = None
+) -> QuerySet[ChronologyEntry]:
     """The child's chronology, newest first: original entries with their amendments beside them,
-    and for concerns the indicators and routes. A fixed number of queries however long it is."""
+    and for concerns the indicators and routes; only entries of one `kind` or by one agency
+    when asked. A fixed number of queries however long it is; slice it to read a page."""
     amendments = ChronologyEntry.objects.select_related("author", "agency").order_by("recorded_at")
+    entries = ChronologyEntry.objects.filter(child=child, amends__isnull=True)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if agency_id is not None:
+        entries = entries.filter(agency_id=agency_id)
     entries = (
-        ChronologyEntry.objects.filter(child=child, amends__isnull=True)
-        .select_related("author", "agency", "concern")
+        entries.select_related("author", "agency", "concern")
         .prefetch_related(
             Prefetch("amendments", queryset=amendments),
             Prefetch(
@@ -169,9 +182,29 @@ def chronology_for(child: Child, *, limit: int | None = None) -> QuerySet[Chrono
     return entries[:limit] if limit else entries
 
 
-def chronology_shown(user: User, child: Child) -> list[ChronologyEntry]:
-    """The chronology as this user may read it: restricted entries they may not read are marked
-    `withheld` (with whom to ask) and must be shown only as existing, their date and agency."""
-    entries = list(chronology_for(child))
-    withhold(user, child, entries)
-    return entries
+def chronology_agencies(child: Child) -> list[Agency]:
+    """The agencies that wrote on the child's chronology, to filter it by (one query over the
+    child's own entries)."""
+    ids = ChronologyEntry.objects.filter(child=child, amends__isnull=True).values("agency_id")
+    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+
+
+def chronology_page(
+    user: User,
+    child: Child,
+    *,
+    kind: str = "",
+    agency_id: int | None = None,
+    page: int | str | None = 1,
+    per_page: int = CHRONOLOGY_PER_PAGE,
+) -> Page:
+    """One page of the chronology as this user may read it, newest first: restricted entries
+    they may not read are marked `withheld` (with whom to ask) and must be shown only as
+    existing, their date and agency. A page number past the end gives the last page. Counting
+    the pages reads only this child's entries (an index on the child), however large the
+    partnership's records."""
+    entries = chronology_for(child, kind=kind, agency_id=agency_id)
+    shown = Paginator(entries, per_page).get_page(page)
+    shown.object_list = list(shown.object_list)
+    withhold(user, child, shown.object_list)
+    return shown

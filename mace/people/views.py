@@ -30,13 +30,14 @@ from mace.people.forms import (
     AmendForm,
     ChildCreateForm,
     ChildEditForm,
+    ChronologyFilterForm,
     IdentifierForm,
     NoteForm,
     PlaceAddressForm,
     SearchForm,
 )
 from mace.people.models import AgencyInvolvement, Child, ChildAddress, ChronologyEntry
-from mace.people.selectors import child_search, chronology_shown
+from mace.people.selectors import child_search, chronology_agencies, chronology_page
 from mace.reference.choices import CodeList
 from mace.reference.models import Code
 
@@ -111,7 +112,8 @@ def create(request: AuthedRequest) -> HttpResponse:
 
 
 def detail(request: AuthedRequest, child_id: int) -> HttpResponse:
-    """The child's page. A fixed number of queries, however long the chronology."""
+    """The child's page. A fixed number of queries, however long the chronology, of which it
+    shows a page at a time (newest first), of one kind or by one agency if asked."""
     child = _read(request, child_id)
     user = request.user
     writes = policy.can_write_for_child(user, child)
@@ -132,6 +134,18 @@ def detail(request: AuthedRequest, child_id: int) -> HttpResponse:
             list__in=[CodeList.SEX, CodeList.ETHNICITY], code__in=[child.sex, child.ethnicity]
         ).values_list("list", "code", "label")
     }
+    chronology_filter = ChronologyFilterForm(
+        request.GET if ({"kind", "agency"} & request.GET.keys()) else None,
+        agencies=chronology_agencies(child),
+    )
+    chosen = chronology_filter.cleaned_data if chronology_filter.is_valid() else {}
+    entries = chronology_page(
+        user,
+        child,
+        kind=chosen.get("kind") or "",
+        agency_id=chosen.get("agency"),
+        page=request.GET.get("page"),
+    )
     return render(
         request,
         "people/detail.html",
@@ -143,7 +157,8 @@ def detail(request: AuthedRequest, child_id: int) -> HttpResponse:
             "identifiers": list(child.identifiers.all()),
             "current_address": current,
             "involvements": involvements,
-            "entries": chronology_shown(request.user, child),
+            "entries": entries,
+            "chronology_filter": chronology_filter,
             # Everything that writes is offered only to someone who may write about the child:
             # emergency (break-glass) access only reads.
             "can_record_concern": writes,

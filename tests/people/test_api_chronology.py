@@ -108,3 +108,30 @@ def test_the_chronology_is_paged_like_every_other_list(alice, child):
     assert (page["count"], page["limit"], page["offset"]) == (5, 2, 2)
     assert [e["id"] for e in page["items"]] == [e["id"] for e in whole["items"][2:4]]
     assert client.get(url(child), {"limit": 201}).status_code == 422
+
+
+def test_the_chronology_can_be_narrowed_to_one_kind_and_one_agency(alice, bob, child):
+    from mace.people.models import AgencyInvolvement
+
+    build_chronology(actor=alice, child=child, length=6)
+    AgencyInvolvement.objects.create(child=child, agency=bob.agency, reason="recorded")
+    chronology_add(actor=bob, child=child, kind=EntryKind.NOTE, title="Fictional police note")
+    client = signed_in(alice)
+
+    concerns = client.get(url(child), {"kind": "concern"}).json()
+    assert concerns["count"] == 2
+    assert {e["kind"] for e in concerns["items"]} == {"concern"}
+
+    by_police = client.get(url(child), {"agency": bob.agency.pk}).json()
+    assert (by_police["count"], [e["title"] for e in by_police["items"]]) == (
+        1,
+        ["Fictional police note"],
+    )
+    both = client.get(url(child), {"kind": "note", "agency": alice.agency.pk}).json()
+    assert both["count"] == 4 and {e["kind"] for e in both["items"]} == {"note"}
+
+
+def test_a_kind_that_does_not_exist_is_a_field_error(alice, child):
+    response = signed_in(alice).get(url(child), {"kind": "gossip"})
+    assert response.status_code == 422
+    assert "kind" in str(response.json())

@@ -8,7 +8,8 @@ from django.urls import reverse
 from mace.access.choices import AccessAction
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.people.choices import EntryKind
-from mace.people.models import ChildAddress, ChildIdentifier
+from mace.people.models import AgencyInvolvement, ChildAddress, ChildIdentifier
+from mace.people.selectors import CHRONOLOGY_PER_PAGE
 from mace.people.services import child_address_add, chronology_add, chronology_amend
 from tests.pages import TODAY, allowed_events, assert_sign_in_redirect, refused_events
 from tests.people.chronology import build_chronology
@@ -124,7 +125,9 @@ def test_a_child_that_does_not_exist_is_404(client, alice, db):
 # 26: the risk assessments section: the recent levels and those in progress (whether the user may
 # start one is the answer at 19).
 # 27: whether the child meets the MACE criteria, and why.
-CHILD_PAGE_QUERIES = 27
+# 29: the chronology: the agencies that wrote on it (its filter) and how many entries it has (its
+# pages); both read only this child's entries. Then its page of entries and their prefetches.
+CHILD_PAGE_QUERIES = 29
 
 
 @pytest.mark.parametrize("length", [3, 30])
@@ -139,4 +142,69 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_chronology_length(
     with django_assert_max_num_queries(CHILD_PAGE_QUERIES):
         response = page(client, child)
     assert response.status_code == 200
-    assert response.content.decode().count("<h3 class=") == length
+    assert response.content.decode().count("<h3 class=") == min(length, CHRONOLOGY_PER_PAGE)
+
+
+def _titles(html: str) -> list[str]:
+    """The headings of the chronology's entries, in the order shown."""
+    return [part.split("</h3>")[0].split(">")[-1] for part in html.split('<h3 class="')[1:]]
+
+
+def test_a_long_chronology_is_shown_a_page_at_a_time_newest_first(client, alice, child):
+    for n in range(CHRONOLOGY_PER_PAGE + 5):
+        chronology_add(
+            actor=alice,
+            child=child,
+            kind=EntryKind.NOTE,
+            title=f"Fictional note {n:02}",
+            occurred_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=n),
+        )
+    client.force_login(alice)
+    first = page(client, child).content.decode()
+    newest = [f"Fictional note {n:02}" for n in range(CHRONOLOGY_PER_PAGE + 4, -1, -1)]
+    assert [t for t in _titles(first) if t.startswith("Fictional")] == newest[:CHRONOLOGY_PER_PAGE]
+    assert "Page 1 of 2" in first
+    assert "?page=2#chronology" in first
+    second = client.get(reverse("people:detail", args=[child.pk]), {"page": 2}).content.decode()
+    assert [t for t in _titles(second) if t.startswith("Fictional")] == newest[CHRONOLOGY_PER_PAGE:]
+    assert f"Showing entries {CHRONOLOGY_PER_PAGE + 1} to " in second
+    # A page past the end shows the last page, never an error.
+    late = client.get(reverse("people:detail", args=[child.pk]), {"page": 99})
+    assert late.status_code == 200 and _titles(late.content.decode()) == _titles(second)
+
+
+def test_the_chronology_can_be_narrowed_to_one_kind_and_one_agency(client, alice, bob, child):
+    build_chronology(actor=alice, child=child, length=6)
+    AgencyInvolvement.objects.create(child=child, agency=bob.agency, reason="recorded")
+    chronology_add(actor=bob, child=child, kind=EntryKind.NOTE, title="Fictional police note")
+    client.force_login(alice)
+    url = reverse("people:detail", args=[child.pk])
+
+    concerns = client.get(url, {"kind": EntryKind.CONCERN}).content.decode()
+    assert len(_titles(concerns)) == 2  # entries 0 and 3 of the six are concerns
+    assert "Fictional note" not in concerns and "Fictional police note" not in concerns
+    assert "(filtered)" in concerns
+
+    by_police = client.get(url, {"agency": bob.agency.pk}).content.decode()
+    assert _titles(by_police) == ["Fictional police note"]
+    # The filter offers only the agencies that wrote on this chronology.
+    assert f'<option value="{bob.agency.pk}" selected>' in by_police
+    assert by_police.count("<option value=") == 1 + 2 + len(EntryKind) - 1 + 1
+
+    # Both at once, and the filter is kept on the links to other pages.
+    both = client.get(url, {"kind": EntryKind.NOTE, "agency": alice.agency.pk}).content.decode()
+    assert _titles(both) and all(t.startswith("Fictional note") for t in _titles(both))
+
+
+def test_a_filter_that_is_not_offered_says_so_and_shows_everything(client, alice, child):
+    build_chronology(actor=alice, child=child, length=3)
+    client.force_login(alice)
+    response = client.get(
+        reverse("people:detail", args=[child.pk]), {"kind": "gossip", "agency": "999999"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Choose a kind of entry from the list" in html
+    assert "Choose an agency that has written on this chronology" in html
+    assert len(_titles(html)) == 3
