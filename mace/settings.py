@@ -128,6 +128,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if IS_POSTGRES:
+    # JIT compilation off: it adds tens of milliseconds to the plans of page queries (whose costs
+    # it misjudges) and gains nothing on queries bounded to a page. A statement timeout for the
+    # app servers (MACE_DB_STATEMENT_TIMEOUT, milliseconds; set it in the web unit, not for
+    # commands or task workers, whose work may be long) stops a runaway query from holding a
+    # worker: the page answers with the service's error page. See docs/operations.md.
+    timeout_ms = envint("MACE_DB_STATEMENT_TIMEOUT", 0)
+    options = "-c jit=off" + (f" -c statement_timeout={timeout_ms}" if timeout_ms > 0 else "")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = options
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
