@@ -101,13 +101,19 @@ def _area_by_code(code: str | None) -> Area | None:
     return area
 
 
+# The children listed are counted up to this many: a caseload of tens of thousands is not
+# counted row by row to draw one page.
+LIST_COUNT_BOUND = 1000
+
+
 @router.get("", response={200: ChildListOut, **ERROR_RESPONSES}, summary="List or search children")
 def children_list(request: AuthedRequest, params: Query[ChildListQuery]) -> ChildListOut:
     """Without q or dob: the children you may see. With them: the children you may see who
     match, and, for an exact strong identifier (NHS number, UPN, local authority or police
     reference) in q together with the matching dob of a child you may not see, that a record
     exists and which agencies to contact (so nobody creates a duplicate). A MACE reference, a
-    name, or an identifier with no or another dob answers as if nothing matched."""
+    name, or an identifier with no or another dob answers as if nothing matched. `count` is
+    bounded (1,000 for the list, 50 for a search): `truncated` says there are more."""
     user = request.user
     # The same rule as the "find a child" page: roles without case content have no register.
     if not policy.sees_case_content(user):
@@ -125,7 +131,10 @@ def children_list(request: AuthedRequest, params: Query[ChildListQuery]) -> Chil
         elsewhere = [RecordElsewhereOut(**vars(e)) for e in result.elsewhere]
     else:
         visible = Child.objects.visible_to(user).select_related("area__quadrant")
-        count = visible.count()
+        # Counted up to a bound, never over a whole caseload: past it, `truncated` says so.
+        count = visible.order_by()[: LIST_COUNT_BOUND + 1].count()
+        truncated = count > LIST_COUNT_BOUND
+        count = min(count, LIST_COUNT_BOUND)
         children = list(visible.order_by("surname", "forename", "pk")[offset : offset + limit])
     children_listed(user=user, children=children, channel=AccessChannel.API, path=request.path)
     return ChildListOut.model_validate(

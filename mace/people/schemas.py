@@ -319,10 +319,17 @@ class RecordElsewhereOut(Schema):
 
 
 class ChildListOut(Schema):
-    count: int = Field(description="How many children match in all (bounded for a search)")
+    count: int = Field(
+        description=(
+            "How many children match, counted up to a bound (1,000 for the list, 50 for a "
+            "search); `truncated` says there are more"
+        )
+    )
     limit: int
     offset: int
-    truncated: bool = Field(description="A search found more than it returns; narrow it")
+    truncated: bool = Field(
+        description="There are more than `count`: narrow the search, or page on with `offset`"
+    )
     items: list[ChildSummaryOut]
     record_elsewhere: list[RecordElsewhereOut]
 

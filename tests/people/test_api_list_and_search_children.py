@@ -50,6 +50,18 @@ def test_the_list_is_paginated_and_every_child_shown_is_logged(alice, csc, child
     assert listed == {others[0].pk, others[1].pk}
 
 
+def test_the_list_counts_up_to_a_bound_and_says_when_there_are_more(alice, csc, child, monkeypatch):
+    from mace.people import api
+
+    monkeypatch.setattr(api, "LIST_COUNT_BOUND", 2)
+    ChildFactory.create_batch(2, involved=[csc])
+    body = signed_in(alice).get(URL, {"limit": 1}).json()
+    assert (body["count"], body["truncated"], len(body["items"])) == (2, True, 1)
+    monkeypatch.setattr(api, "LIST_COUNT_BOUND", 3)
+    body = signed_in(alice).get(URL, {"limit": 1}).json()
+    assert (body["count"], body["truncated"]) == (3, False)
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
