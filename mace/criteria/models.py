@@ -71,7 +71,8 @@ class Eligibility(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
         verbose_name_plural = "eligibilities"
-        indexes = [models.Index(fields=["quadrant", "-changed_at"])]
+        # The list: a quadrant's children, the most recent change first (id breaks ties).
+        indexes = [models.Index(fields=["quadrant", "-changed_at", "-id"])]
 
     def __str__(self) -> str:
         return f"{self.child_id}: {self.codes}"
