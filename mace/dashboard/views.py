@@ -23,7 +23,7 @@ from mace.core.notifications import undelivered_email_count
 from mace.intelligence.sections import dashboard_panel
 from mace.meetings.sections import dashboard_panel as meetings_panel
 from mace.missing.selectors import overdue_interviews, repeat_missing_children
-from mace.people.models import AgencyInvolvement, Child
+from mace.people.models import Child
 
 # Bounded lists: the dashboard is a starting point, not a report.
 RECENT_CONCERNS = 10
@@ -86,19 +86,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         .prefetch_related(Prefetch("routes", queryset=ConcernRoute.objects.order_by("route")))
         .order_by("-recorded_at", "-id")[:RECENT_CONCERNS]
     )
-    # A user outside any agency has no agency caseload to show.
-    involvements = (
-        list(
-            AgencyInvolvement.objects.filter(
-                agency_id=user.agency_id,
-                ended_at__isnull=True,
-                child__in=visible,
-            )
-            .select_related("child")
-            .order_by("-since", "-id")[:RECENT_CHILDREN]
-        )
-        if user.agency_id is not None
-        else []
+    # The agency's newest involvements, read from its own caseload's index.
+    involvements = list(
+        policy.caseload(user).select_related("child").order_by("-since", "-id")[:RECENT_CHILDREN]
     )
     # --- missing --- (bounded lists, a fixed number of queries)
     repeat_missing = repeat_missing_children(user, limit=RECENT_CHILDREN)

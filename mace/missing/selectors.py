@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from mace.access import policy
 from mace.missing.choices import EpisodeType, InterviewStatus, YesNoNA
 from mace.missing.models import (
     RETURN_INTERVIEW_DUE,
@@ -22,7 +23,7 @@ from mace.missing.models import (
     RiskGrading,
     interview_status,
 )
-from mace.people.models import AgencyInvolvement, Child
+from mace.people.models import Child
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
@@ -237,18 +238,21 @@ def repeat_missing_children(
     user: User, *, limit: int = 10, now: dt.datetime | None = None
 ) -> list[Child]:
     """Children the user's agency works with who meet the repeat missing rule, most episodes
-    first (annotated with recent_missing_episodes)."""
-    if user.agency_id is None:
-        return []
-    ours = Child.objects.visible_to(user).filter(
-        Exists(
-            AgencyInvolvement.objects.filter(
-                child=OuterRef("pk"), agency_id=user.agency_id, ended_at__isnull=True
-            )
+    first (annotated with recent_missing_episodes). Read from the episodes within the rule's
+    period (an index on when they started) for the agency's caseload, never child by child."""
+    rule = RepeatMissingRule.current()
+    now = now or timezone.now()
+    top = list(
+        MissingEpisode.objects.filter(
+            _counted(rule, now), child_id__in=policy.caseload(user).values("child_id")
         )
+        .values("child_id", "child__surname", "child__forename")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=rule.episodes)
+        .order_by("-n", "child__surname", "child__forename", "child_id")
+        .values_list("child_id", "n")[:limit]
     )
-    return list(
-        children_meeting_repeat_missing(ours, now=now).order_by(
-            *["-recent_missing_episodes", "surname", "forename", "pk"]
-        )[:limit]
-    )
+    children = Child.objects.in_bulk([child_id for child_id, _ in top])
+    for child_id, n in top:
+        children[child_id].recent_missing_episodes = n  # type: ignore[attr-defined]
+    return [children[child_id] for child_id, _ in top]

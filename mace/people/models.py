@@ -173,7 +173,15 @@ class AgencyInvolvement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["child", "agency"], name="unique_child_agency")
         ]
-        indexes = [models.Index(fields=["agency", "child"])]
+        indexes = [
+            models.Index(fields=["agency", "child"]),
+            # An agency's live caseload, newest first (the home page).
+            models.Index(
+                fields=["agency", "-since", "-id"],
+                condition=models.Q(ended_at__isnull=True),
+                name="people_involvement_live",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency} with {self.child_id}"

@@ -45,6 +45,7 @@ __all__ = [
     "can_request_break_glass",
     "can_view_child",
     "can_write_for_child",
+    "caseload",
     "scope_children",
     "sees_only_through_grant",
     "visible_child_or_404",
@@ -95,6 +96,16 @@ def scope_children(user: User | None, queryset: QuerySet[Child]) -> QuerySet[Chi
     visible = _involved(user) | granted
     panel = _on_mace_list(user)
     return queryset.filter(visible | panel if panel is not None else visible)
+
+
+def caseload(user: User | None) -> QuerySet[AgencyInvolvement]:
+    """The live involvements of the user's agency: children the user sees through it (a part of
+    scope_children, without grants or the MACE list). Lists drawn from an agency's own caseload
+    start here, so they are read through the agency's index rather than checked child by child."""
+    if not sees_case_content(user):
+        return AgencyInvolvement.objects.none()
+    assert user is not None and user.agency_id is not None
+    return AgencyInvolvement.objects.filter(agency_id=user.agency_id, ended_at__isnull=True)
 
 
 def can_view_child(user: User | None, child: Child) -> bool:
