@@ -5,6 +5,7 @@ what (scoping the querysets), the services write, and reading the audit is itsel
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +26,9 @@ from mace.access.forms import (
 from mace.access.models import BreakGlassGrant
 from mace.accounts.models import User
 from mace.accounts.requests import AuthedRequest
-from mace.core.concurrency import ConflictError
-from mace.core.errors import DomainError, require
+from mace.core.conflicts import conflict_rows
+from mace.core.errors import require
+from mace.core.submit import bind, submit
 from mace.people.lookups import children_by_identifier
 from mace.people.models import Child
 
@@ -61,36 +63,34 @@ def break_glass_new(request: AuthedRequest) -> HttpResponse:
         policy.can_request_break_glass(user),
         "Your role does not include emergency access to children's records",
     )
-    if request.method == "POST":
-        form = BreakGlassRequestForm(request.POST)
-    else:
-        form = BreakGlassRequestForm(
-            initial={"identifier": request.GET.get("identifier", ""), "dob": _dob_from(request)}
+    form = bind(
+        request,
+        BreakGlassRequestForm,
+        initial={"identifier": request.GET.get("identifier", ""), "dob": _dob_from(request)},
+    )
+    sent = submit(
+        request,
+        form,
+        lambda: services.break_glass_request(
+            actor=user,
+            identifier=form.cleaned_data["identifier"],
+            dob=form.cleaned_data["dob"],
+            reason_category=form.cleaned_data["reason_category"],
+            reason=form.cleaned_data["reason"],
+            path=request.path,
+        ),
+    )
+    if (grant := sent.result) is not None:
+        messages.success(
+            request,
+            "You have emergency access to this record. It is recorded, the agencies that "
+            "work with the child have been told, and a manager will review it.",
         )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            grant = services.break_glass_request(
-                actor=user,
-                identifier=data["identifier"],
-                dob=data["dob"],
-                reason_category=data["reason_category"],
-                reason=data["reason"],
-                path=request.path,
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
-            messages.success(
-                request,
-                "You have emergency access to this record. It is recorded, the agencies that "
-                "work with the child have been told, and a manager will review it.",
-            )
-            return redirect("people:detail", child_id=grant.child_id)
+        return redirect("people:detail", child_id=grant.child_id)
     return render(
         request,
         "access/break_glass_new.html",
-        {"form": form, "hours": settings.MACE_BREAK_GLASS_HOURS},
+        {**sent.context, "hours": settings.MACE_BREAK_GLASS_HOURS},
     )
 
 
@@ -141,45 +141,46 @@ def break_glass_review(request: AuthedRequest, grant_id: int) -> HttpResponse:
         action=AccessAction.AUDIT,
     )
     can_review = policy.can_review_break_glass(user, grant)
-    form = BreakGlassReviewForm(
-        request.POST if request.method == "POST" else None, initial={"version": grant.version}
-    )
-    conflict = None
     if request.method == "POST":
         require(can_review, "You cannot review your own use of emergency access")
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.break_glass_review(
-                    actor=user,
-                    grant=grant,
-                    version=data["version"],
-                    outcome=data["outcome"],
-                    note=data["note"],
-                )
-            except ConflictError as error:
-                conflict = error.current
-                form = BreakGlassReviewForm(
-                    {**request.POST.dict(), "version": str(conflict.version)}  # type: ignore[attr-defined]
-                )
-                form.is_valid()
-                form.add_error(None, "Someone else reviewed this use while you were looking at it")
-            except DomainError as error:
-                form.apply_domain_error(error)
-            else:
-                messages.success(request, "Review saved")
-                return redirect("access:break_glass_list")
+    form = bind(request, BreakGlassReviewForm, initial={"version": grant.version})
+    sent = submit(
+        request,
+        form,
+        lambda: services.break_glass_review(
+            actor=user,
+            grant=grant,
+            version=form.cleaned_data["version"],
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        ),
+        differences=lambda current: _review_differences(form, current),
+        conflict_message="Someone else reviewed this use while you were looking at it",
+    )
+    if sent.ok:
+        messages.success(request, "Review saved")
+        return redirect("access:break_glass_list")
+    if sent.conflict is not None:
+        grant.refresh_from_db()  # the page shows the review saved first
     return render(
         request,
         "access/break_glass_review.html",
         {
-            "grant": conflict or grant,
-            "form": form,
+            **sent.context,
+            "grant": grant,
             "can_review": can_review,
-            "conflict": conflict,
             "use": list(services.break_glass_use(grant)[:200]),
         },
     )
+
+
+def _review_differences(
+    form: BreakGlassReviewForm, current: BreakGlassGrant
+) -> list[dict[str, str]]:
+    """The side-by-side when someone else reviewed the use first: their outcome and note
+    against what this reviewer chose."""
+    saved = SimpleNamespace(outcome=current.review_status, note=current.review_note)
+    return conflict_rows(form, saved, ["outcome", "note"])
 
 
 # Audit ----------------------------------------------------------------------------------------

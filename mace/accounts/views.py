@@ -38,7 +38,7 @@ from mace.accounts.models import ApiToken, RoleGrantRequest, User
 from mace.accounts.requests import AuthedRequest
 from mace.core import ratelimit
 from mace.core.errors import DomainError, require
-from mace.core.submit import submit
+from mace.core.submit import bind, submit
 
 # Recovery codes wait here between being made and being shown, once.
 NEW_RECOVERY_CODES = "mace_new_recovery_codes"
@@ -237,10 +237,11 @@ def recovery_codes(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 def recovery_codes_new(request: AuthedRequest) -> HttpResponse:
+    # A button on the account page, not a form: what the service says goes back there as a notice.
     try:
         codes = services.recovery_codes_issue(request=request)
     except DomainError as error:
-        messages.error(request, error.errors.get("codes", ["Could not make new codes"])[0])
+        messages.error(request, " ".join(error.messages))
         return redirect("accounts:account")
     request.session[NEW_RECOVERY_CODES] = codes
     return redirect(f"{reverse('accounts:recovery_codes')}?next={reverse('accounts:account')}")
@@ -268,6 +269,7 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     token = get_object_or_404(ApiToken, pk=pk, user=user)
     if request.method == "POST":
+        # A confirm button, not a form: a token already revoked is what they asked for, so a notice.
         try:
             services.api_token_revoke(user=user, token_id=token.pk, actor=user, request=request)
         except DomainError:
@@ -309,23 +311,24 @@ def role_grant(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    form = RoleGrantDecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and grant.is_pending and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.role_grant_decide(
+    form = bind(request, RoleGrantDecisionForm)
+    if grant.is_pending:  # a decided request shows its decision and takes none
+        sent = submit(
+            request,
+            form,
+            lambda: services.role_grant_decide(
                 grant=grant,
                 actor=user,
-                approve=approve,
+                approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
                 request=request,
-            )
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
+            ),
+        )
+        if (decided := sent.result) is not None:
+            approved = decided.status == RoleGrantStatus.APPROVED
             messages.success(
                 request,
-                f"{'Approved' if approve else 'Refused'}: {grant.summary} for "
+                f"{'Approved' if approved else 'Refused'}: {grant.summary} for "
                 f"{grant.user.display_name}",
             )
             return redirect("accounts:role_grants")

@@ -275,6 +275,7 @@ def _differences(
 ) -> list[dict[str, str]]:
     """Every part of the assessment where what the person typed over the version they loaded
     and the saved version differ, as they read it (and the status, if it moved on)."""
+    # Not a page calling a service: what was typed that does not merge compares as unchanged.
     try:
         typed = content_merge(content_of(assessment), changes)
     except DomainError:

@@ -45,6 +45,7 @@ def save(request: HttpRequest, key: str) -> HttpResponse:
     # Checked before the body is read, so an oversized body is never loaded into memory.
     if _too_large(request):
         return HttpResponse("The draft is too large to keep", status=413)
+    # Not a page: drafts.js reads the answer's status, so each error is its own plain response.
     try:
         body = json.loads(request.body or b"{}")
         draft_save(user=user, key=key, data=body.get("data") if isinstance(body, dict) else None)

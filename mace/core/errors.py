@@ -23,6 +23,12 @@ class DomainError(Exception):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
+    @property
+    def messages(self) -> list[str]:
+        """Every message, field by field: for a button's POST that goes back to the page it was
+        on, with no form to carry them, so all of them are shown as one notice."""
+        return [message for messages in self.errors.values() for message in messages]
+
 
 class Refused(PermissionDenied):
     """The access policy refused the acting user: 403, or 404 with `not_found=True`."""

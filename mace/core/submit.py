@@ -72,11 +72,11 @@ class Submission[T]:
         return context
 
 
-def bind[F](request: HttpRequest, form_class: type[F], /, **kwargs: Any) -> F:
+def bind[F: forms.BaseForm](request: HttpRequest, form_class: type[F], /, **kwargs: Any) -> F:
     """The form, bound to what was posted (files too) on a POST, unbound otherwise."""
     if request.method == "POST":
-        return form_class(request.POST, request.FILES, **kwargs)  # type: ignore[call-arg]
-    return form_class(None, **kwargs)  # type: ignore[call-arg]
+        return form_class(request.POST, request.FILES, **kwargs)
+    return form_class(None, **kwargs)
 
 
 def submit[T](

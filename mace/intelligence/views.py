@@ -269,25 +269,26 @@ def record_create(request: AuthedRequest, kind: str) -> HttpResponse:
         policy.can_create_intelligence(user, kind),
         f"Your role does not include recording {info.plural}",
     )
-    form = FORMS[kind](request.POST if request.method == "POST" else None)
-    existing = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_create(
-                actor=user, kind=kind, data=_data(kind, form.cleaned_data)
-            )
-        except DuplicateRecord as duplicate:
-            form.apply_domain_error(duplicate)
-            existing = _offer(user, duplicate.existing)
-        except DomainError as error:
-            form.apply_domain_error(error)
-        else:
-            messages.success(request, f"{info.title_singular} recorded: {record.label}")
-            return redirect(record.get_absolute_url())
+    form = bind(request, FORMS[kind])
+    sent = submit(
+        request,
+        form,
+        lambda: services.record_create(actor=user, kind=kind, data=_data(kind, form.cleaned_data)),
+    )
+    if (record := sent.result) is not None:
+        messages.success(request, f"{info.title_singular} recorded: {record.label}")
+        return redirect(record.get_absolute_url())
+    # A record it would repeat is offered (or who to ask about it).
+    duplicate = sent.error if isinstance(sent.error, DuplicateRecord) else None
     return render(
         request,
         "intelligence/form.html",
-        {"info": info, "form": form, "existing": existing, "record": None},
+        {
+            "info": info,
+            "existing": _offer(user, duplicate.existing) if duplicate else None,
+            "record": None,
+            **sent.context,
+        },
     )
 
 
@@ -419,8 +420,9 @@ def _link_add(request: AuthedRequest, *, here: Record | Child, back: str) -> Htt
         )
         for c in concerns
     ]
-    form = LinkForm(
-        request.POST if request.method == "POST" else None,
+    form = bind(
+        request,
+        LinkForm,
         relationships=relationship_choices(one, two),
         origins=origins,
         initial={"source_agency": user.agency_id},
@@ -429,45 +431,47 @@ def _link_add(request: AuthedRequest, *, here: Record | Child, back: str) -> Htt
     draft = None if form.is_bound else draft_get(user=user, key=draft_key)
     if draft is not None:
         form.initial = {**form.initial, **draft_initial(form, draft)}
-    if request.method == "POST" and form.is_valid():
+
+    def add() -> None:
         data = form.cleaned_data
         relationship, _, direction = data["relationship"].partition(":")
         # With no choice made the service says so; the ends are put so a record is the target.
         reverse_ends = direction == "reverse" or (not direction and isinstance(other, Child))
         subject, target = (other, here) if reverse_ends else (here, other)
-        try:
-            if not isinstance(target, Record):
-                raise DomainError({"relationship": ["Choose how they are linked"]})
-            origin = None
-            if data.get("origin"):
-                label, _, origin_id = data["origin"].partition(":")
-                origin = origin_resolve(user, label, int(origin_id))
-            services.link_create(
-                actor=user,
-                subject=subject if isinstance(subject, Record) else None,
-                child=subject if isinstance(subject, Child) else None,
-                relationship=relationship,
-                target=target,
-                information_date=data["information_date"],
-                source_kind=data["source_kind"],
-                source_agency=data["source_agency"],
-                source_detail=data["source_detail"],
-                source_evaluation=data["source_evaluation"],
-                intelligence_assessment=data["intelligence_assessment"],
-                handling_code=data["handling_code"],
-                handling_conditions=data["handling_conditions"],
-                note=data["note"],
-                origin=origin,
-            )
-        except DomainError as error:
-            form.apply_domain_error(
-                error,
-                {"subject": "relationship", "target": "relationship", "child": "relationship"},
-            )
-        else:
-            draft_discard(user=user, key=draft_key)
-            messages.success(request, f"Link added: {_end_name(other)}")
-            return redirect(back)
+        if not isinstance(target, Record):
+            raise DomainError({"relationship": ["Choose how they are linked"]})
+        origin = None
+        if data.get("origin"):
+            label, _, origin_id = data["origin"].partition(":")
+            origin = origin_resolve(user, label, int(origin_id))
+        services.link_create(
+            actor=user,
+            subject=subject if isinstance(subject, Record) else None,
+            child=subject if isinstance(subject, Child) else None,
+            relationship=relationship,
+            target=target,
+            information_date=data["information_date"],
+            source_kind=data["source_kind"],
+            source_agency=data["source_agency"],
+            source_detail=data["source_detail"],
+            source_evaluation=data["source_evaluation"],
+            intelligence_assessment=data["intelligence_assessment"],
+            handling_code=data["handling_code"],
+            handling_conditions=data["handling_conditions"],
+            note=data["note"],
+            origin=origin,
+        )
+
+    sent = submit(
+        request,
+        form,
+        add,
+        fields={"subject": "relationship", "target": "relationship", "child": "relationship"},
+    )
+    if sent.ok:
+        draft_discard(user=user, key=draft_key)
+        messages.success(request, f"Link added: {_end_name(other)}")
+        return redirect(back)
     return render(
         request,
         "intelligence/link_add.html",
@@ -476,7 +480,7 @@ def _link_add(request: AuthedRequest, *, here: Record | Child, back: str) -> Htt
             "other_name": _end_name(other),
             "other_kind": ("child" if isinstance(other, Child) else KINDS[other.kind].singular),
             "back": back,
-            "form": form,
+            **sent.context,
             "draft_key": draft_key,
             "draft": draft,
             "find_again": request.path,

@@ -184,10 +184,11 @@ def detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 def agenda_draft(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
+    # A button on the meeting's page, not a form: what the service says goes back there as a notice.
     try:
         drafted = services.agenda_draft(actor=request.user, meeting=meeting)
     except DomainError as error:
-        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request,
@@ -263,12 +264,13 @@ def agenda_remove(request: AuthedRequest, meeting_id: int, item_id: int) -> Http
 def agenda_move(request: AuthedRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = _running(request, meeting_id)
     item = _item(meeting, item_id)
+    # A button on the agenda, not a form: what the service says goes back there as a notice.
     try:
         services.agenda_item_move(
             actor=request.user, item=item, up=request.POST.get("direction") == "up"
         )
     except DomainError as error:
-        messages.error(request, " ".join(m for ms in error.errors.values() for m in ms))
+        messages.error(request, " ".join(error.messages))
     return _back(meeting, f"item-{item.pk}")
 
 

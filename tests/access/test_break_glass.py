@@ -293,6 +293,23 @@ def test_a_second_reviewer_working_from_an_old_copy_is_told_and_overwrites_nothi
         break_glass_review(actor=manager, grant=grant, version=1, outcome="appropriate", note="")
 
 
+def test_the_second_reviewer_sees_both_reviews_side_by_side_and_can_save_theirs_over_it(
+    manager, csc, grant
+):
+    other = UserFactory(agency=csc, roles=[Role.AGENCY_MANAGER])
+    break_glass_review(actor=other, grant=grant, version=1, outcome="referred", note="To DPO")
+    typed = {"version": 1, "outcome": "appropriate", "note": "Seen the log: fine"}
+    page = signed_in(manager).post(review_url(grant), typed).content.decode()
+    assert 'id="conflict"' in page
+    assert "Yes, it was appropriate" in page and "Seen the log: fine" in page  # theirs, kept
+    assert "No, or not sure: refer it on" in page and "To DPO" in page  # the saved review
+    assert 'name="version" value="2"' in page
+    saved = signed_in(manager).post(review_url(grant), {**typed, "version": 2})
+    assert saved.status_code == 302
+    grant.refresh_from_db()
+    assert (grant.review_status, grant.reviewed_by) == (BreakGlassReview.APPROPRIATE, manager)
+
+
 def test_nobody_reviews_their_own_use(police_manager, child, nhs):
     own = break_glass_request(
         actor=police_manager,

@@ -187,6 +187,14 @@ def test_new_recovery_codes_replace_the_old_ones(client, alice):
     assert len(events(SecurityAction.RECOVERY_CODES_ISSUED, user=alice)) == 1
 
 
+def test_new_recovery_codes_without_an_authenticator_say_why_on_the_account_page(client, district):
+    password_only(client, "district")
+    response = client.post(reverse("accounts:recovery_codes_new"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:account")
+    assert "Set up your authenticator app first" in response.content.decode()
+    assert not StaticDevice.objects.filter(user=district).exists()
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_a_session_without_the_second_factor_reaches_no_page(client, alice, path):
     authenticator_for(alice)
