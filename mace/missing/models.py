@@ -68,8 +68,13 @@ class MissingEpisode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Whether a return home interview is still owed: none held, declined, or recorded as not
+    # applicable or not offered (interview_done). Kept in step by mace.missing.services
+    # (interviews_owed_refresh) whenever an interview is written, so the overdue lists read
+    # an index instead of looking for each episode's interview.
+    interview_owed = models.BooleanField(default=True, editable=False)
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["interview_owed"])
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -77,6 +82,18 @@ class MissingEpisode(models.Model):
             models.Index(fields=["child", "-started_at"]),
             models.Index(fields=["started_at"]),
             models.Index(fields=["agency", "ended_at"]),
+            # The overdue return home interviews of an agency, longest overdue first.
+            models.Index(
+                fields=["agency", "ended_at", "id"],
+                condition=models.Q(interview_owed=True, ended_at__isnull=False),
+                name="missing_episode_owed",
+            ),
+            # ... and everyone's, for an interviewer's own (the overdue are few of all).
+            models.Index(
+                fields=["ended_at", "id"],
+                condition=models.Q(interview_owed=True, ended_at__isnull=False),
+                name="missing_episode_owed_all",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -227,6 +244,16 @@ class ReturnInterview(models.Model):
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
         return interview_status(self.episode, self, now) == InterviewStatus.OVERDUE
+
+
+def interview_done() -> models.Q:
+    """The interviews after which nothing more is owed (interview_status's rule, as a query on
+    ReturnInterview): held, declined, or recorded as not applicable or not offered."""
+    return (
+        models.Q(held_at__isnull=False)
+        | models.Q(accepted=YesNoNA.NO)
+        | models.Q(offered__in=[YesNoNA.NOT_APPLICABLE, YesNoNA.NO])
+    )
 
 
 def interview_status(

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mace.access import policy
@@ -25,6 +25,7 @@ from mace.missing.models import (
     ReturnInterview,
     RiskGrading,
     derived_start,
+    interview_done,
 )
 from mace.people.choices import EntryKind, InvolvementReason
 from mace.people.models import Child
@@ -697,6 +698,7 @@ def interview_save(
             **fields,
         )
         changed = list(fields)
+    interviews_owed_refresh(MissingEpisode.objects.filter(pk=episode.pk))
     involvement_ensure(
         actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
     )
@@ -755,3 +757,12 @@ def _chronicle_interview(
         body=body,
         occurred_at=occurred_at,
     )
+
+
+def interviews_owed_refresh(episodes: QuerySet[MissingEpisode]) -> int:
+    """Keep each episode's `interview_owed` in step with its interview (one UPDATE, however
+    many episodes): owed until an interview is held, declined, or recorded as not applicable or
+    not offered. Called whenever an interview is written, and by anything that writes
+    interviews in bulk (the demo data, the migration that added the field)."""
+    done = ReturnInterview.objects.filter(episode=OuterRef("pk")).filter(interview_done())
+    return episodes.update(interview_owed=~Exists(done))

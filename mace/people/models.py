@@ -181,6 +181,12 @@ class AgencyInvolvement(models.Model):
                 condition=models.Q(ended_at__isnull=True),
                 name="people_involvement_live",
             ),
+            # Which children an agency works with now, read from the index alone.
+            models.Index(
+                fields=["agency", "child"],
+                condition=models.Q(ended_at__isnull=True),
+                name="people_involvement_live_child",
+            ),
         ]
 
     def __str__(self) -> str:
