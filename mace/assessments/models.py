@@ -258,8 +258,12 @@ class Assessment(models.Model):
     sign_off_note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Whether this is the child's latest completed assessment, whose review date is the one
+    # that counts. Kept by mace.assessments.services (latest_assessment_refresh) whenever an
+    # assessment is completed, so overdue reviews are read from an index.
+    is_latest = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_latest"])
 
     class Meta:
         # Newest first; on one day, one still open (no completion time) above the completed
@@ -270,6 +274,23 @@ class Assessment(models.Model):
             models.Index(fields=["status", "review_due"]),
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["assessor", "status"]),
+            # Overdue reviews: an assessor's and an agency's latest assessments by review date.
+            models.Index(
+                fields=["assessor", "review_due", "id"],
+                condition=models.Q(is_latest=True),
+                name="assessment_latest_assessor",
+            ),
+            models.Index(
+                fields=["agency", "review_due", "id"],
+                condition=models.Q(is_latest=True),
+                name="assessment_latest_agency",
+            ),
+            # An assessor's own in progress (drafts, returned, awaiting sign-off), latest first.
+            models.Index(
+                fields=["assessor", "-updated_at", "-id"],
+                condition=~models.Q(status="completed"),
+                name="assessment_open_assessor",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -305,13 +305,27 @@ def level_history(child: Child) -> QuerySet[Assessment]:
 @dataclass
 class FollowUp:
     items: list[Assessment]
-    count: int
+    count: int  # up to FOLLOW_UP_COUNT_BOUND + 1
+    more: bool = False  # more than FOLLOW_UP_COUNT_BOUND
+
+    @property
+    def shown_count(self) -> str:
+        """How many there are, as the page says it: "500+" past the bound."""
+        return f"{FOLLOW_UP_COUNT_BOUND:,}+" if self.more else f"{self.count:,}"
+
+
+# Follow-up lists are counted up to this many ("the first 10 of 500+"), not over a caseload.
+FOLLOW_UP_COUNT_BOUND = 500
 
 
 def _bounded(queryset: QuerySet[Assessment], limit: int) -> FollowUp:
     items = list(queryset.select_related("child", "agency", "assessor")[:limit])
-    count = len(items) if len(items) < limit else queryset.count()
-    return FollowUp(items=items, count=count)
+    count = (
+        len(items)
+        if len(items) < limit
+        else queryset.order_by()[: FOLLOW_UP_COUNT_BOUND + 1].count()
+    )
+    return FollowUp(items=items, count=count, more=count > FOLLOW_UP_COUNT_BOUND)
 
 
 def overdue_reviews(
@@ -320,12 +334,8 @@ def overdue_reviews(
     """Completed assessments whose review date has passed with no later completed assessment of
     the child: the assessor's own and, for an agency manager, their agency's. Oldest first."""
     today = today or timezone.localdate()
-    latest_of_child = Assessment.objects.filter(
-        child_id=OuterRef("child_id"), status=AssessmentStatus.COMPLETED
-    ).order_by(*LATEST_FIRST)
-    overdue = Assessment.objects.filter(
-        status=AssessmentStatus.COMPLETED, review_due__lt=today
-    ).filter(pk=Subquery(latest_of_child.values("pk")[:1]))
+    # The child's latest completed assessment is marked (is_latest), and indexed by review date.
+    overdue = Assessment.objects.filter(is_latest=True, review_due__lt=today)
     scoped = policy.assessments_followed_up(user, overdue)
     return _bounded(scoped.order_by("review_due", "id"), limit)
 

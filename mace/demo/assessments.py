@@ -25,6 +25,7 @@ from mace.assessments import data
 from mace.assessments.choices import AssessmentStatus, IndicatorWindow, RiskLevel
 from mace.assessments.models import add_months
 from mace.assessments.rules import UNDER_AGE
+from mace.assessments.services import latest_assessment_refresh
 from mace.core.templatetags.govuk import gov_date
 
 if TYPE_CHECKING:
@@ -469,6 +470,9 @@ def load(
             )
         )
     Assessment.objects.bulk_create(rows, batch_size=1000)
+    # Written in bulk past the service: mark each child's latest completed one, as it would.
+    if rows:
+        latest_assessment_refresh(Assessment.objects.filter(pk__gte=min(r.pk for r in rows)))
     people: list[AssessmentPerson] = []
     lines: list[AssessmentIndicator] = []
     vulns: list[AssessmentVulnerability] = []

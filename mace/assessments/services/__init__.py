@@ -26,6 +26,7 @@ from mace.assessments.services.assessments import (
     assessment_sign_off,
     assessment_start,
     assessment_update,
+    latest_assessment_refresh,
 )
 from mace.assessments.services.instruments import (
     instrument_errors,
@@ -50,6 +51,7 @@ __all__ = [
     "assessment_sign_off",
     "assessment_start",
     "assessment_update",
+    "latest_assessment_refresh",
     "content_merge",
     "content_of",
     "instrument_errors",

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from mace.access import policy
@@ -29,7 +30,12 @@ from mace.assessments.models import (
     ReviewInterval,
 )
 from mace.assessments.rules import Checked, content_check, override_needed
-from mace.assessments.selectors import content_of, indicators_from_concerns, with_lines
+from mace.assessments.selectors import (
+    LATEST_FIRST,
+    content_of,
+    indicators_from_concerns,
+    with_lines,
+)
 from mace.core.concurrency import require_version, save_versioned
 from mace.core.errors import DomainError, require
 from mace.core.templatetags.govuk import gov_date
@@ -264,6 +270,7 @@ def _record_completion(assessment: Assessment, *, actor: User) -> None:
     whether the child meets the MACE criteria, which rests on their latest assessment."""
     from mace.criteria.services import eligibility_refresh
 
+    latest_assessment_refresh(Assessment.objects.filter(child_id=assessment.child_id))
     eligibility_refresh(child_ids=[assessment.child_id])
     child, agency = assessment.child, assessment.agency
     level = RiskLevel(assessment.level).label
@@ -363,3 +370,20 @@ def assessment_sign_off(
     if saved.status == AssessmentStatus.COMPLETED:
         _record_completion(saved, actor=actor)
     return saved
+
+
+def latest_assessment_refresh(assessments: QuerySet[Assessment]) -> int:
+    """Mark, among these assessments, each child's latest completed one (`is_latest`) and no
+    other, in one UPDATE. Pass every assessment of the children concerned: called when one is
+    completed, and by anything that writes assessments in bulk (the demo data)."""
+    latest = (
+        Assessment.objects.filter(child_id=OuterRef("child_id"), status=AssessmentStatus.COMPLETED)
+        .order_by(*LATEST_FIRST)
+        .values("pk")[:1]
+    )
+    return assessments.update(
+        is_latest=Case(
+            When(Q(status=AssessmentStatus.COMPLETED, pk=Subquery(latest)), then=Value(True)),
+            default=Value(False),
+        )
+    )
