@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from mace.access import policy
 from mace.access.choices import AccessAction, AccessOutcome
@@ -143,7 +144,11 @@ def child_search(
             filters &= Q(search_name__contains=term)
     if dob is not None:
         filters &= Q(dob=dob)
-    rows = list(visible.filter(filters).order_by("surname", "forename", "pk")[: SEARCH_LIMIT + 1])
+    # In alphabetical order regardless of case. Lower() also keeps PostgreSQL from walking the
+    # whole surname index in order while testing every name against the words (slow when the
+    # matches sort late): it reads the matches from the trigram index, then sorts those.
+    order = (Lower("surname"), Lower("forename"), "pk")
+    rows = list(visible.filter(filters).order_by(*order)[: SEARCH_LIMIT + 1])
     result.truncated = len(rows) > SEARCH_LIMIT
     result.children = rows[:SEARCH_LIMIT]
     return result
