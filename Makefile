@@ -42,6 +42,8 @@ lint:
 	uv run --frozen ruff format --check mace tests benchmarks
 	uv run --frozen mypy mace
 
-# Benchmarks on the synthetic county data set, in a database of their own (see benchmarks/).
+# Benchmarks (see benchmarks/ and docs/performance.md): on the synthetic data set of SCALE in a
+# database of their own, or on the one DATABASE_URL names (loaded with seed_demo beforehand).
 bench: install
 	uv run --frozen python -m benchmarks.mace_list --scale $(SCALE)
+	uv run --frozen python -m benchmarks.pages --scale $(SCALE)
