@@ -16,6 +16,9 @@ NOT_LOADERS = {
     "mace.access.migrations.0005_audit_chain_heads",
     "mace.access.migrations.0008_audit_anchor_and_append_only",
     "mace.core.migrations.0005_notification_email_delivery",
+    "mace.people.migrations.0004_search_name_and_identifier_value",
+    "mace.missing.migrations.0003_interview_owed",
+    "mace.assessments.migrations.0003_latest_assessment",
 }
 
 
