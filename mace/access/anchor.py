@@ -65,6 +65,7 @@ def _parse(line: str, source: str) -> Saved:
             if not isinstance(log, str):
                 raise TypeError(entry)
             count, hash_ = _count_and_hash(entry)
+            chains: tuple[ChainHead, ...]
             if "shards" not in entry:
                 # Saved before the logs had shards: the head of chain 0.
                 chains = (ChainHead(0, count, hash_),) if count else ()

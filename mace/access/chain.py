@@ -43,12 +43,14 @@ import multiprocessing
 import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
+from json.encoder import encode_basestring as _json_str  # the C one, as json.dumps uses
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection, connections, models, transaction
+from django.db import OperationalError, connection, connections, models, transaction
 from django.db.models import Case, F, When
 from django.utils import timezone
 
@@ -67,7 +69,7 @@ def _canonical(value: Any) -> Any:
     """A value as the hash sees it: the same whether it was just assigned or read back from
     SQLite or PostgreSQL."""
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
+        if value.tzinfo is not None and value.utcoffset():
             value = value.astimezone(dt.UTC)
         return value.isoformat(timespec="microseconds")
     if isinstance(value, dt.date):
@@ -81,39 +83,63 @@ def content_fields(model: type[models.Model]) -> list[models.Field]:
 
 @dataclass(frozen=True)
 class _Layout:
-    """What the hash of one log's rows reads, worked out once per model."""
+    """What the hash of one log's rows reads, worked out once per model: the content columns
+    (as positions in a row of values), in the order the canonical JSON sorts them, each with its
+    JSON key and, for the date and time ones, how the hash writes them."""
 
     label: str
     attnames: tuple[str, ...]
-    dates: frozenset[int]  # positions of the date and datetime columns
+    sorted_columns: tuple[tuple[int, str, Callable[[Any], Any] | None], ...]
+    prefix: str
 
 
 @cache
 def _layout(model: type[models.Model]) -> _Layout:
     fields = content_fields(model)
+    label = model._meta.label_lower
     return _Layout(
-        label=model._meta.label_lower,
+        label=label,
         attnames=tuple(f.attname for f in fields),
-        dates=frozenset(
-            i for i, f in enumerate(fields) if isinstance(f, models.DateField | models.TimeField)
+        sorted_columns=tuple(
+            (
+                i,
+                _json_str(f.attname) + ":",
+                _canonical if isinstance(f, models.DateField | models.TimeField) else None,
+            )
+            for i, f in sorted(enumerate(fields), key=lambda pair: pair[1].attname)
         ),
+        prefix='{"log":' + _json_str(label) + ',"prev":',
     )
 
 
+def _json_value(value: Any) -> str:
+    """One value as json.dumps(..., ensure_ascii=False, default=str) writes it: strings and
+    integers directly, anything else through the encoder."""
+    kind = type(value)
+    if kind is str:
+        return _json_str(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is not bool and isinstance(value, str | int):
+        return _json_str(value) if isinstance(value, str) else int.__repr__(value)
+    return _ENCODER.encode(value)
+
+
 def _hash_values(layout: _Layout, shard: int, prev_hash: str, values: Sequence[Any]) -> str:
-    # Empty values are left out, so a field added to a log later (which must default to empty)
-    # leaves the hashes of the rows written before it valid; so is shard 0, so the rows written
-    # before the logs had shards keep theirs.
-    dates = layout.dates
-    content = {
-        name: (_canonical(value) if i in dates else value)
-        for i, (name, value) in enumerate(zip(layout.attnames, values, strict=True))
-        if value not in _EMPTY
-    }
-    payload: dict[str, Any] = {"log": layout.label, "prev": prev_hash, "row": content}
-    if shard:
-        payload["shard"] = shard
-    return hashlib.sha256(_ENCODER.encode(payload).encode()).hexdigest()
+    """SHA-256 of `{"log": ..., "prev": ..., "row": {...}, "shard": ...}` in canonical JSON
+    (keys sorted, no spaces, not ASCII-escaped), written out directly: this runs for every row
+    verify_audit reads. Empty values are left out of "row", so a field added to a log later
+    (which must default to empty) leaves the hashes of the rows written before it valid; so is
+    shard 0, so the rows written before the logs had shards keep theirs."""
+    parts = []
+    for i, key, canonical in layout.sorted_columns:
+        value = values[i]
+        # The cheap truth test first; the comparison with the empty values only for 0 and False.
+        if value or value not in _EMPTY:
+            parts.append(key + _json_value(canonical(value) if canonical is not None else value))
+    text = layout.prefix + _json_str(prev_hash) + ',"row":{' + ",".join(parts) + "}"
+    text += f',"shard":{int(shard)}}}' if shard else "}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def row_hash(event: models.Model, prev_hash: str) -> str:
@@ -158,28 +184,33 @@ def _first_free_head(log: str, start: int, shards: int) -> AuditChain | None:
 def _create_heads(log: str, shards: int) -> None:
     """Create the heads a log does not have yet. On PostgreSQL on a connection of its own, in
     autocommit, so a head created by a writer whose transaction stays open is never one the
-    others wait for; SQLite has one writer at a time anyway."""
+    others wait for. Should that connection have to wait (this transaction itself removed a
+    head, which only a test does), they are created in this transaction instead. SQLite has one
+    writer at a time anyway."""
     from mace.access.models import AuditChain
 
     have = set(AuditChain.objects.filter(log=log).values_list("shard", flat=True))
     missing = [shard for shard in range(shards) if shard not in have]
     if not missing:
         return
-    if connection.vendor != "postgresql":
-        AuditChain.objects.bulk_create(
-            [AuditChain(log=log, shard=shard) for shard in missing], ignore_conflicts=True
-        )
-        return
-    side = connections.create_connection(connection.alias)
-    try:
-        with side.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {AuditChain._meta.db_table} (log, shard, last_hash, length) "  # noqa: S608
-                "VALUES (%s, %s, '', 0) ON CONFLICT DO NOTHING",
-                [(log, shard) for shard in missing],
-            )
-    finally:
-        side.close()
+    if connection.vendor == "postgresql":
+        side = connections.create_connection(connection.alias)
+        try:
+            with side.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '500ms'")
+                cursor.executemany(
+                    f"INSERT INTO {AuditChain._meta.db_table} (log, shard, last_hash, length) "  # noqa: S608
+                    "VALUES (%s, %s, '', 0) ON CONFLICT DO NOTHING",
+                    [(log, shard) for shard in missing],
+                )
+            return
+        except OperationalError:
+            pass
+        finally:
+            side.close()
+    AuditChain.objects.bulk_create(
+        [AuditChain(log=log, shard=shard) for shard in missing], ignore_conflicts=True
+    )
 
 
 def _locked_head(log: str) -> AuditChain:
@@ -218,12 +249,13 @@ def append(events: Sequence[ChainedEvent]) -> None:
         for event in events:
             # Hash what the database will give back (an IPv6 address compressed, JSON with
             # lists for tuples), so a row read back has the hash it was written with.
-            for field_ in json_fields:
-                setattr(event, field_.attname, normalise_json(getattr(event, field_.attname)))
-            for field_ in other_fields:
-                value = getattr(event, field_.attname)
+            for json_field in json_fields:
+                value = normalise_json(getattr(event, json_field.attname))
+                setattr(event, json_field.attname, value)
+            for other in other_fields:
+                value = getattr(event, other.attname)
                 if value is not None:
-                    setattr(event, field_.attname, field_.to_python(value))
+                    setattr(event, other.attname, other.to_python(value))
             event.shard = head.shard
             event.prev_hash = prev
             event.hash = _hash_values(
@@ -347,6 +379,7 @@ class Verified:
     broken: Break | None
     checked: int = 0
     breaks: list[Break] = field(default_factory=list)
+    resumed: bool = False  # whether any chain was checked from a checkpoint
 
     @property
     def head(self) -> str:
@@ -365,7 +398,7 @@ RELINKED = (
 # platform does not look like one whose newest rows were removed.
 _CATCH_UP_ROUNDS = 5
 # A chain with more rows than this to check is split into id ranges checked side by side.
-_SPAN_ROWS = 200_000
+SPAN_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -398,7 +431,7 @@ class _Walked:
 def _model(label: str) -> type[ChainedEvent]:
     from django.apps import apps
 
-    return apps.get_model(label)  # type: ignore[return-value]
+    return apps.get_model(label)
 
 
 def _columns(model: type[models.Model]) -> list[str]:
@@ -406,25 +439,23 @@ def _columns(model: type[models.Model]) -> list[str]:
 
 
 def _walk(span: _Span) -> _Walked:
-    """Read one span of a chain in id order, in batches of plain values (keyset pagination on
-    the (shard, id) index), checking each row's hash and its link to the row before it in the
-    span. The span's first link is checked by whoever joins the spans."""
+    """Read one span of a chain in id order as plain values, streamed `batch` rows at a time
+    through one query (a server-side cursor on PostgreSQL, inside a read-only transaction so it
+    is not copied out first; SQLite, whose transactions take the write lock here, streams without
+    one), checking each row's hash and its link to the row before it in the span. The span's
+    first link is checked by whoever joins the spans."""
     model = _model(span.label)
     layout = _layout(model)
-    columns = _columns(model)
-    rows = model.objects.filter(shard=span.shard).order_by("pk")
+    rows = model.objects.filter(shard=span.shard, pk__gt=span.after)
     if span.upto is not None:
         rows = rows.filter(pk__lte=span.upto)
     found = _Walked(span)
     shard = span.shard
-    last = span.after
     prev: str | None = None
     count = 0
-    while True:
-        chunk = list(rows.filter(pk__gt=last).values_list(*columns)[: span.batch])
-        if not chunk:
-            break
-        for values in chunk:
+    streaming = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+    with streaming:
+        for values in rows.order_by("pk").values_list(*_columns(model)).iterator(span.batch):
             row_id, prev_hash, hash_ = values[0], values[1], values[2]
             if prev is None:
                 found.first_prev, found.first_id = prev_hash, row_id
@@ -437,9 +468,6 @@ def _walk(span: _Span) -> _Walked:
             prev = hash_
             count += 1
             found.last_id, found.last_hash = row_id, hash_
-        if found.broken_id is not None:
-            break
-        last = chunk[-1][0]
     found.rows = count
     return found
 
@@ -483,12 +511,12 @@ def _chains_with_rows(model: type[ChainedEvent]) -> set[int]:
         after = shard
 
 
-def _plan(chain: _Chain, *, batch: int, split: bool) -> list[_Span]:
+def _plan(chain: _Chain, *, batch: int, span_rows: int) -> list[_Span]:
     """The spans of a chain to read: one, or (when it has many rows to check and there are
     processes to share them) several id ranges of about equal width, the last open-ended."""
     after = chain.start.row_id if chain.start is not None else 0
     label = chain.model._meta.label_lower
-    pieces = chain.expected_rows // _SPAN_ROWS if split else 0
+    pieces = chain.expected_rows // span_rows if span_rows else 0
     if pieces < 2:
         return [_Span(label, chain.shard, after, None, batch)]
     top = (
@@ -535,8 +563,10 @@ def _confirm_start(chain: _Chain) -> Break | None:
 
 
 def _saved_row_problem(chain: _Chain, rows: int, start_hash: str) -> str | None:
-    """The saved head's row, when the check started after it (its position is not read
-    again): it must still be in the chain with the saved hash."""
+    """The saved head's row must still be in the chain, with the saved hash and content that
+    still gives it: the chain's last row when it has exactly the saved rows, else the row with
+    the saved id (found by its position for heads saved before the logs had shards). Found by id,
+    not by reading the chain up to it, so a check from the checkpoints need not read old rows."""
     saved = chain.saved
     assert saved is not None
     if saved.count == rows:
@@ -675,11 +705,14 @@ def verify_logs(
     jobs: int = 1,
     record: bool = False,
     batch: int = 5000,
+    span_rows: int = SPAN_ROWS,
     progress: Callable[[str], None] | None = None,
 ) -> list[Verified]:
     """Check the chains of the given logs from their checkpoints (from their first rows with
     `full`), each held to its saved head when there is one, and return what each log holds and
-    where it first breaks. With `record`, every log found intact gets new checkpoints."""
+    where it first breaks. With `record`, every log found intact gets new checkpoints. With
+    `jobs` > 1 on PostgreSQL, outside a transaction, a chain with more than `span_rows` rows to
+    check is read as several id ranges, and every range by a pool of `jobs` processes."""
     from mace.access.models import AuditChain, AuditCheckpoint
 
     models_ = list(models_)
@@ -707,8 +740,8 @@ def verify_logs(
         plans.append((model, chains, early))
 
     everything = [chain for _, chains, _ in plans for chain in chains]
-    split = _pool_usable(jobs, 2)
-    spans = {id(chain): _plan(chain, batch=batch, split=split) for chain in everything}
+    span_rows = span_rows if _pool_usable(jobs, 2) else 0
+    spans = {id(chain): _plan(chain, batch=batch, span_rows=span_rows) for chain in everything}
     size = {
         id(span): chain.expected_rows / len(spans[id(chain)])
         for chain in everything
@@ -759,6 +792,7 @@ def verify_logs(
                 breaks[0] if breaks else None,
                 checked=sum(r.checked for r in joined),
                 breaks=breaks,
+                resumed=any(chain.start is not None for chain in chains),
             )
         )
         if record and not breaks:

@@ -83,13 +83,13 @@ class Command(BaseCommand):
                 )
             self.stdout.write(head_line(result.current for result in results))
             return
-        since = "the first row" if options["full"] else "the last clean check"
         for result in results:
             chains = len(result.current.chains)
+            since = "since the last clean check" if result.resumed else "from the first row"
             if result.broken is None:
                 self.stdout.write(
                     f"{result.log}: {result.rows:,} rows in {chains} chains, chain intact "
-                    f"({result.checked:,} read since {since}); head {result.head or '-'}"
+                    f"({result.checked:,} read {since}); head {result.head or '-'}"
                 )
             else:
                 broken = len(result.breaks)
