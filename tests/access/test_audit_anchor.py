@@ -77,9 +77,9 @@ def test_verify_audit_prints_each_logs_head(written):
     for model in CHAINED_LOGS:
         head = _head(model.log_name())
         assert head.count == model.objects.count()
-        assert f"{model.log_name()}: {head.count:,} rows in {len(head.chains)} chains, chain " in (
-            output
-        )
+        n = len(head.chains)
+        with_rows = f"{n} chain{'' if n == 1 else 's'} with rows"
+        assert f"{model.log_name()}: {head.count:,} rows, chain intact ({with_rows}; " in output
         assert f"; head {head.hash or '-'}\n" in output
 
 

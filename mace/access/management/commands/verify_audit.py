@@ -85,11 +85,12 @@ class Command(BaseCommand):
             return
         for result in results:
             chains = len(result.current.chains)
+            with_rows = f"{chains} chain{'' if chains == 1 else 's'} with rows"
             since = "since the last clean check" if result.resumed else "from the first row"
             if result.broken is None:
                 self.stdout.write(
-                    f"{result.log}: {result.rows:,} rows in {chains} chains, chain intact "
-                    f"({result.checked:,} read {since}); head {result.head or '-'}"
+                    f"{result.log}: {result.rows:,} rows, chain intact ({with_rows}; "
+                    f"{result.checked:,} read {since}); head {result.head or '-'}"
                 )
             else:
                 broken = len(result.breaks)
