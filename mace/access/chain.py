@@ -217,7 +217,8 @@ def _create_heads(log: str, shards: int) -> None:
 
 def _locked_head(log: str) -> AuditChain:
     """Lock the head of a chain of the log that nobody else holds (the one this thread used last
-    if it is free) and return it. Only when every chain is held does it wait, for its own."""
+    if it is free, else the next) and return it. Only when every one of the log's
+    MACE_AUDIT_SHARDS chains is held does it wait, for its own."""
     from mace.access.models import AuditChain
 
     shards = shard_count()
@@ -226,8 +227,10 @@ def _locked_head(log: str) -> AuditChain:
     # data generator may have seeded) and then keeps to the one it got.
     start = (mine[log] if log in mine else secrets.randbelow(shards)) % shards
     head = _first_free_head(log, start, shards)
-    if head is None or head.shard != start:
-        # Perhaps the log has not got all its heads yet (a new log, or more shards configured).
+    if head is None:
+        # Every chain the log has is held, or it has none yet: a log gets its other chains (up
+        # to MACE_AUDIT_SHARDS) the first time it needs them, so a log with one writer at a
+        # time stays in one chain and costs one query a write.
         _create_heads(log, shards)
         head = _first_free_head(log, start, shards)
     if head is None:
