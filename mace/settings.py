@@ -236,6 +236,12 @@ MACE_PERIODIC_COMMANDS = [
 MACE_AUDIT_ANCHOR_FILE = Path(
     envstr("MACE_AUDIT_ANCHOR_FILE") or str(VAR_DIR / "audit-anchor.jsonl")
 )
+# Each audit log is this many hash chains, so its writers take a free one instead of queueing
+# behind one head row (mace.access.chain). Raising it later is safe; lowering it leaves the
+# chains above it as they are (still verified, no longer written).
+MACE_AUDIT_SHARDS = envint("MACE_AUDIT_SHARDS", 16)
+if not 1 <= MACE_AUDIT_SHARDS <= 1024:
+    raise ImproperlyConfigured("MACE_AUDIT_SHARDS must be between 1 and 1024")
 
 # Emergency (break-glass) access lasts this long unless given up sooner.
 MACE_BREAK_GLASS_HOURS = envint("MACE_BREAK_GLASS_HOURS", 24)

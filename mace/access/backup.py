@@ -55,8 +55,20 @@ def _snapshot(cursor: Any, tables: list[str], quote: Any) -> Snapshot:
         counts[table] = cursor.fetchone()[0]
     heads = []
     if HEAD_TABLE in tables:
-        cursor.execute(f"SELECT log, length, last_hash FROM {HEAD_TABLE} ORDER BY log")  # noqa: S608
-        heads = [{"log": log, "count": n, "hash": h} for log, n, h in cursor.fetchall()]
+        # A head per chain of each log since access 0009 (one per log in older backups).
+        cursor.execute(f"SELECT * FROM {HEAD_TABLE} WHERE 1 = 0")  # noqa: S608
+        if "shard" in {column[0] for column in cursor.description}:
+            cursor.execute(
+                f"SELECT log, shard, length, last_hash FROM {HEAD_TABLE} "  # noqa: S608
+                "WHERE length > 0 ORDER BY log, shard"
+            )
+            heads = [
+                {"log": log, "shard": shard, "count": n, "hash": h}
+                for log, shard, n, h in cursor.fetchall()
+            ]
+        else:
+            cursor.execute(f"SELECT log, length, last_hash FROM {HEAD_TABLE} ORDER BY log")  # noqa: S608
+            heads = [{"log": log, "count": n, "hash": h} for log, n, h in cursor.fetchall()]
     return Snapshot(counts, heads)
 
 

@@ -48,20 +48,55 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AuditChain(models.Model):
-    """The head of one hash-chained log: the hash of its newest row and how many rows it has.
-    Every writer locks it while adding rows, so rows chain in the order they were written."""
+    """The head of one of a log's hash chains (its shards): the hash of the chain's newest row
+    and how many rows it has. A writer locks one free head while adding rows, so the rows of a
+    chain are chained in the order they were written and writers of one log do not queue behind
+    each other (mace.access.chain)."""
 
-    log = models.CharField(max_length=40, primary_key=True)
+    log = models.CharField(max_length=40)
+    shard = models.PositiveSmallIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
     length = models.BigIntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["log", "shard"], name="access_auditchain_log_shard")
+        ]
+
     def __str__(self) -> str:
-        return f"{self.log}: {self.length} rows"
+        return f"{self.log} chain {self.shard}: {self.length} rows"
+
+
+class AuditCheckpoint(models.Model):
+    """Where `verify_audit` last found one of a log's chains intact: the newest row it checked,
+    that row's hash and its position in the chain. The next check starts there (after making
+    sure the row still has that hash); only the verifier writes it, and only after a clean check.
+    Not part of the evidence: deleting it only makes the next check start from the beginning."""
+
+    log = models.CharField(max_length=40)
+    shard = models.PositiveSmallIntegerField()
+    row_id = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    length = models.BigIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["log", "shard"], name="access_auditcheckpoint_log_shard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.log} chain {self.shard}: {self.length} rows checked at {self.at}"
 
 
 class ChainedEvent(models.Model):
-    """A row of an append-only log whose hash chains it to the previous row of the same log."""
+    """A row of an append-only log whose hash chains it to the previous row of the same chain
+    (`shard`) of the same log. Each concrete log indexes (shard, id): a chain is read in id
+    order."""
 
+    shard = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -115,7 +150,11 @@ class AccessEvent(ChainedEvent):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["child", "-at"]), models.Index(fields=["user", "-at"])]
+        indexes = [
+            models.Index(fields=["child", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            models.Index(fields=["shard", "id"], name="access_accessevent_chain"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.child_id} {self.outcome}"
@@ -140,7 +179,10 @@ class SecurityEvent(ChainedEvent):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["user", "-at"])]
+        indexes = [
+            models.Index(fields=["user", "-at"]),
+            models.Index(fields=["shard", "id"], name="access_securityevent_chain"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user or self.username} {self.action}"
@@ -169,6 +211,7 @@ class ChangeEvent(ChainedEvent):
             models.Index(fields=["child", "-at"]),
             models.Index(fields=["user", "-at"]),
             models.Index(fields=["model", "object_id"]),
+            models.Index(fields=["shard", "id"], name="access_changeevent_chain"),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +237,7 @@ class ExportEvent(ChainedEvent):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["shard", "id"], name="access_exportevent_chain")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"

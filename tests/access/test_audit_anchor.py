@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from mace.access.audit import export_record, security_event_record
+from mace.access.chain import ChainHead, Head
 from mace.access.choices import AccessChannel, SecurityAction
 from mace.access.models import CHAINED_LOGS, AccessEvent, AuditChain, SecurityEvent
 from mace.access.services import child_read
@@ -62,15 +63,24 @@ def _lines(path: Path) -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def _head(log: str) -> Head:
+    """A log's head as its chains' head rows have it."""
+    rows = AuditChain.objects.filter(log=log, length__gt=0).order_by("shard")
+    return Head(log, tuple(ChainHead(h.shard, h.length, h.last_hash) for h in rows))
+
+
 # --- the heads -----------------------------------------------------------------------------
 
 
 def test_verify_audit_prints_each_logs_head(written):
     output = _run("verify_audit")
     for model in CHAINED_LOGS:
-        head = AuditChain.objects.filter(log=model.log_name()).first()
-        count, last = (head.length, head.last_hash) if head else (0, "-")
-        assert f"{model.log_name()}: {count:,} rows, chain intact; head {last}" in output
+        head = _head(model.log_name())
+        assert head.count == model.objects.count()
+        n = len(head.chains)
+        with_rows = f"{n} chain{'' if n == 1 else 's'} with rows"
+        assert f"{model.log_name()}: {head.count:,} rows, chain intact ({with_rows}; " in output
+        assert f"; head {head.hash or '-'}\n" in output
 
 
 def test_print_head_prints_only_the_heads_as_one_line_of_json(written):
@@ -78,13 +88,19 @@ def test_print_head_prints_only_the_heads_as_one_line_of_json(written):
     assert output.count("\n") == 1
     line = json.loads(output)
     assert line["at"]
-    heads = {h["log"]: (h["count"], h["hash"]) for h in line["heads"]}
+    heads = {h["log"]: h for h in line["heads"]}
     assert set(heads) == {model.log_name() for model in CHAINED_LOGS}
-    access = AuditChain.objects.get(log="access.accessevent")
-    assert heads["access.accessevent"] == (access.length, access.last_hash) == (4, written[-1].hash)
-    for log, (count, last) in heads.items():
-        head = AuditChain.objects.filter(log=log).first()
-        assert (count, last) == ((head.length, head.last_hash) if head else (0, ""))
+    # Each log's chains that have rows: how many rows, the newest hash and its id.
+    last = written[-1]
+    assert heads["access.accessevent"]["shards"] == [
+        {"shard": last.shard, "count": 4, "hash": last.hash, "id": last.pk}
+    ]
+    for log, saved in heads.items():
+        head = _head(log)
+        assert (saved["count"], saved["hash"]) == (head.count, head.hash)
+        assert [(c["shard"], c["count"], c["hash"]) for c in saved["shards"]] == [
+            (c.shard, c.count, c.hash) for c in head.chains
+        ]
 
 
 def test_print_head_prints_nothing_for_a_broken_chain(written):
@@ -125,9 +141,11 @@ def _cut_tail_and_rewrite_head(written) -> None:  # type: ignore[no-untyped-def]
     keep = written[-3]
     as_dba("DELETE FROM access_accessevent WHERE id > %s", keep.pk)
     as_dba(
-        "UPDATE access_auditchain SET last_hash = %s, length = %s WHERE log = 'access.accessevent'",
+        "UPDATE access_auditchain SET last_hash = %s, length = %s "
+        "WHERE log = 'access.accessevent' AND shard = %s",
         keep.hash,
         len(written) - 2,
+        keep.shard,
     )
 
 
@@ -138,7 +156,7 @@ ATTACKS = {
     ),
     "the tail cut off and the head rewritten": (
         _cut_tail_and_rewrite_head,
-        "access.accessevent log, its head: it has 2 rows, fewer than the 4 of the saved head",
+        "its head: it has 2 rows, fewer than the 4 of the saved head",
     ),
 }
 
@@ -148,7 +166,8 @@ def test_verify_audit_expect_finds(attack, written, tmp_path):
     tamper, message = ATTACKS[attack]
     saved = _saved_head(tmp_path)
     tamper(written)
-    assert "Every audit log's chain is intact." in _run("verify_audit")  # the chain alone holds
+    # The chain alone holds (from its first row: the last check's checkpoints would notice).
+    assert "Every audit log's chain is intact." in _run("verify_audit", "--full")
     with pytest.raises(CommandError) as failure:
         _run("verify_audit", "--expect", str(saved))
     assert message in str(failure.value)
@@ -160,12 +179,12 @@ def test_verify_audit_expect_finds_an_older_copy_written_on_since(written, alice
     saved = _saved_head(tmp_path)
     _cut_tail_and_rewrite_head(written)
     _read(alice, child, 3)
-    assert "Every audit log's chain is intact." in _run("verify_audit")
+    assert "Every audit log's chain is intact." in _run("verify_audit", "--full")
     with pytest.raises(CommandError) as failure:
         _run("verify_audit", "--expect", str(saved))
     message = str(failure.value)
-    assert "access.accessevent log, row" in message
-    assert "it is row 4 of the log but not the row the saved head recorded there" in message
+    assert f"access.accessevent log, chain {written[-1].shard}, row {written[-1].pk}:" in message
+    assert "row 4 of the chain is not the row the saved head recorded there" in message
 
 
 def test_verify_audit_expect_finds_a_saved_log_the_database_does_not_have(written, tmp_path):
@@ -178,8 +197,11 @@ def test_verify_audit_expect_finds_a_saved_log_the_database_does_not_have(writte
 
 
 def test_a_head_altered_without_its_rows_is_found(written):
-    as_dba("UPDATE access_auditchain SET length = 9 WHERE log = 'access.accessevent'")
-    with pytest.raises(CommandError, match="its head says 9 rows were written but the log has 4"):
+    as_dba(
+        "UPDATE access_auditchain SET length = 9 WHERE log = 'access.accessevent' AND shard = %s",
+        written[0].shard,
+    )
+    with pytest.raises(CommandError, match="its head says 9 rows were written but the chain has 4"):
         _run("verify_audit")
 
 
@@ -198,7 +220,7 @@ def test_the_sweep_appends_every_logs_head_each_run(written, alice, child, ancho
     access = [next(h for h in line["heads"] if h["log"] == "access.accessevent") for line in
               (first, second)]  # fmt: skip
     assert [h["count"] for h in access] == [4, 5]
-    assert access[1]["hash"] == AuditChain.objects.get(log="access.accessevent").last_hash
+    assert access[1]["hash"] == _head("access.accessevent").hash
     assert {h["log"] for h in second["heads"]} == {m.log_name() for m in CHAINED_LOGS}
     # The saved file is itself something verify_audit --expect reads (its last line).
     assert "Every log still holds" in _run("verify_audit", "--expect", str(anchor))
@@ -229,7 +251,7 @@ def test_the_sweep_finds_an_older_copy_written_on_since(written, alice, child, a
     _run("anchor_audit")
     _cut_tail_and_rewrite_head(written)
     _read(alice, child, 3)
-    with pytest.raises(CommandError, match="not the row the saved head recorded there"):
+    with pytest.raises(CommandError, match="is not the row the saved head recorded there"):
         _run("anchor_audit")
     assert Notification.objects.filter(recipient=dpo, kind="audit_tampered").exists()
 

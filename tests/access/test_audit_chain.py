@@ -59,7 +59,9 @@ def test_each_row_is_chained_to_the_one_before_and_the_head_holds_the_newest(wri
     assert rows[0].prev_hash == ""
     for before, row in zip(rows, rows[1:], strict=False):
         assert row.prev_hash == before.hash and len(row.hash) == 64
-    head = AuditChain.objects.get(log="access.accessevent")
+    # One writer after another keeps to one chain (its own, free each time).
+    assert {row.shard for row in rows} == {rows[0].shard}
+    head = AuditChain.objects.get(log="access.accessevent", shard=rows[0].shard)
     assert head.last_hash == rows[-1].hash and head.length == len(rows) == 6
 
 
@@ -68,7 +70,8 @@ def test_verify_audit_finds_every_log_intact(written):
     assert "Every audit log's chain is intact." in output
     for model in CHAINED_LOGS:
         assert model.objects.exists(), model
-        assert f"{model.log_name()}: {model.objects.count():,} rows, chain intact" in output
+        rows = model.objects.count()
+        assert f"{model.log_name()}: {rows:,} rows, chain intact (1 chain with rows; " in output
 
 
 def test_verify_audit_names_a_row_altered_directly_in_the_database(written):
@@ -77,7 +80,7 @@ def test_verify_audit_names_a_row_altered_directly_in_the_database(written):
     with pytest.raises(CommandError) as failure:
         _verify_audit()
     message = str(failure.value)
-    assert f"access.accessevent log, row {victim.pk}:" in message
+    assert f"access.accessevent log, chain {victim.shard}, row {victim.pk}:" in message
     assert "was altered after it was written" in message
 
 
@@ -100,7 +103,7 @@ def test_verify_audit_finds_rows_removed_from_the_end(written):
     broken = verify(AccessEvent).broken
     assert broken is not None and broken.row_id is None
     assert "rows were removed from its end" in broken.problem
-    with pytest.raises(CommandError, match="access.accessevent log, its head"):
+    with pytest.raises(CommandError, match=r"access.accessevent log, chain \d+, its head"):
         _verify_audit()
 
 
@@ -109,9 +112,10 @@ def test_verify_audit_finds_a_row_slipped_in_and_a_recomputed_hash(written):
     # A forger who copies the last row's hash as their link but cannot update the head.
     _raw(
         "INSERT INTO access_accessevent (at, action, outcome, channel, path, request_id, "
-        "detail, object_type, object_id, prev_hash, hash) "
-        "VALUES (%s, 'view', 'allowed', 'page', '', '', '', '', '', %s, %s)",
+        "detail, object_type, object_id, shard, prev_hash, hash) "
+        "VALUES (%s, 'view', 'allowed', 'page', '', '', '', '', '', %s, %s, %s)",
         last.at,
+        last.shard,
         last.hash,
         "f" * 64,
     )

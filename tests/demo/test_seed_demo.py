@@ -87,11 +87,11 @@ def snapshot() -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 
 
 def _wipe_audit() -> None:
-    from mace.access.models import CHAINED_LOGS, AuditChain
+    from mace.access.models import CHAINED_LOGS, AuditChain, AuditCheckpoint
     from tests.access.tamper import as_dba
 
     # Behind the platform's back, past PostgreSQL's append-only triggers (access 0008).
-    for log in (*CHAINED_LOGS, AuditChain):
+    for log in (*CHAINED_LOGS, AuditChain, AuditCheckpoint):
         as_dba(f"DELETE FROM {log._meta.db_table}")  # noqa: S608
 
 

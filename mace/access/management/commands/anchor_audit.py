@@ -8,11 +8,15 @@ tail cut off and the head rewritten, an older backup restored) it appends nothin
 security event and tells the data protection officers, and exits 1; it keeps doing so every run
 until someone has looked (one unread notification per problem, not one an hour).
 
+It checks each chain from where the last clean check ended (`verify_audit --full` re-reads
+everything), with a process per core.
+
 Safe to run again and alongside another copy: each run only reads the database and appends a
 line of what it saw."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -61,7 +65,7 @@ class Command(BaseCommand):
             # The anchor itself is unreadable: nothing can be checked, so nothing is appended.
             _alert(str(exc))
             raise CommandError(str(exc)) from exc
-        results, breaks = check(saved)
+        results, breaks = check(saved, jobs=os.cpu_count() or 1)
         if breaks:
             problem = "; ".join(map(str, breaks))
             if saved is not None:

@@ -32,4 +32,7 @@ class Command(BaseCommand):
             f"manifest in {directory / MANIFEST}."
         )
         for head in manifest["heads"]:
-            self.stdout.write(f"  {head['log']}: {head['count']:,} rows, head {head['hash']}")
+            chain = f" chain {head['shard']}" if "shard" in head else ""
+            self.stdout.write(
+                f"  {head['log']}{chain}: {head['count']:,} rows, head {head['hash']}"
+            )

@@ -43,7 +43,10 @@ class Command(BaseCommand):
         )
         self.stdout.write("Audit heads restored:")
         for head in restored.heads:
-            self.stdout.write(f"  {head['log']}: {head['count']:,} rows, head {head['hash']}")
+            chain = f" chain {head['shard']}" if "shard" in head else ""
+            self.stdout.write(
+                f"  {head['log']}{chain}: {head['count']:,} rows, head {head['hash']}"
+            )
         problems = differences(manifest, restored)
         if problems:
             raise CommandError(
