@@ -133,7 +133,7 @@ class LinePlan:
 
 @dataclass(frozen=True)
 class AssessmentPlan:
-    child: int  # the child's index in the core plan
+    child: int  # the child's index in the core plan (or the chunk of it)
     agency: str
     status: str
     assessed_on: date
@@ -179,10 +179,9 @@ def _assessing_agency(child: ChildPlan) -> str | None:
 
 
 class _Planner:
-    def __init__(self, the_plan: Plan) -> None:
-        self.rng = random.Random(f"mace-demo-assessments:{the_plan.scale}:{the_plan.seed}")
-        self.today = the_plan.today
-        self.plan = the_plan
+    def __init__(self, scale: str, seed: int, today: date) -> None:
+        self.rng = random.Random(f"mace-demo-assessments:{scale}:{seed}")
+        self.today = today
 
     def lines(
         self, child: ChildPlan, on: date, level: str, *, actual_now: bool, override: bool = False
@@ -342,51 +341,63 @@ def _section_of(code: str) -> str:
     return next(section for section, _, _, items in data.SECTIONS for c, _, _ in items if c == code)
 
 
-def plan(the_plan: Plan) -> tuple[AssessmentPlan, ...]:
-    """Every demo assessment, from the core plan alone (no database)."""
-    planner = _Planner(the_plan)
-    today = the_plan.today
-    result: list[AssessmentPlan] = []
-    override_done = False
-    drafts = 0
-    for index, child in enumerate(the_plan.children):
-        if not child.concerns:
-            continue
-        agency = _assessing_agency(child)
-        if agency is None or planner.rng.random() >= ASSESSED_SHARE:
-            continue
-        history = planner.history(index, child, agency)
-        result.extend(history)
-        if agency != DEMO_AGENCY:
-            continue
-        if not override_done and _age(child.dob, today) >= UNDER_AGE:
-            # One override waits for a manager: a current indicator of actual exploitation,
-            # rated medium with the assessor's written reasons.
-            waiting = planner.assessment(
-                index,
-                child,
-                agency,
-                today - timedelta(days=2),
-                RiskLevel.MEDIUM,
-                status=AssessmentStatus.AWAITING_SIGN_OFF,
-                override=True,
-            )
-            result.append(waiting)
-            override_done = True
-        elif drafts < DRAFTS and history:
-            # A review under way: a draft started from the last assessment's date onwards.
-            result.append(
-                planner.assessment(
+class AssessmentPlanner:
+    """Plans the assessments a chunk of the core plan at a time, in order, from one random
+    stream, so they do not depend on the chunk size (the one override and the few drafts go to
+    the first children who fit)."""
+
+    def __init__(self, scale: str, seed: int, today: date) -> None:
+        self.planner = _Planner(scale, seed, today)
+        self.override_done = False
+        self.drafts = 0
+
+    def plan(self, chunk: Plan) -> tuple[AssessmentPlan, ...]:
+        planner = self.planner
+        today = planner.today
+        result: list[AssessmentPlan] = []
+        for index, child in enumerate(chunk.children):
+            if not child.concerns:
+                continue
+            agency = _assessing_agency(child)
+            if agency is None or planner.rng.random() >= ASSESSED_SHARE:
+                continue
+            history = planner.history(index, child, agency)
+            result.extend(history)
+            if agency != DEMO_AGENCY:
+                continue
+            if not self.override_done and _age(child.dob, today) >= UNDER_AGE:
+                # One override waits for a manager: a current indicator of actual exploitation,
+                # rated medium with the assessor's written reasons.
+                waiting = planner.assessment(
                     index,
                     child,
                     agency,
-                    today,
-                    history[-1].level,
-                    status=AssessmentStatus.DRAFT,
+                    today - timedelta(days=2),
+                    RiskLevel.MEDIUM,
+                    status=AssessmentStatus.AWAITING_SIGN_OFF,
+                    override=True,
                 )
-            )
-            drafts += 1
-    return tuple(result)
+                result.append(waiting)
+                self.override_done = True
+            elif self.drafts < DRAFTS and history:
+                # A review under way: a draft started from the last assessment's date onwards.
+                result.append(
+                    planner.assessment(
+                        index,
+                        child,
+                        agency,
+                        today,
+                        history[-1].level,
+                        status=AssessmentStatus.DRAFT,
+                    )
+                )
+                self.drafts += 1
+        return tuple(result)
+
+
+def plan(the_plan: Plan) -> tuple[AssessmentPlan, ...]:
+    """Every demo assessment, from the core plan alone (no database)."""
+    return AssessmentPlanner(the_plan.scale, the_plan.seed, the_plan.today).plan(the_plan)
 
 
 def _moment(day: date, hour: int) -> datetime:
@@ -400,9 +411,11 @@ def load(
     users: Mapping[str, User],
     agencies: Mapping[str, Agency],
     author_for_agency: Mapping[str, str],
+    planner: AssessmentPlanner | None = None,
 ) -> dict[str, int]:
-    """Write the demo assessments in bulk (children in the core plan's order). Returns the
-    number of rows of each kind."""
+    """Write the demo assessments of the plan (or of one chunk of it, `planner` having planned
+    the chunks before it) in bulk (children in the plan's order). Returns the number of rows of
+    each kind."""
     from django.contrib.auth.models import Group, Permission
 
     from mace.assessments.models import (
@@ -433,6 +446,10 @@ def load(
                 ],
             )
         )
+    # Planned even when there is no instrument to write them against, so the planner's stream
+    # moves on the same whatever the database holds.
+    planner = planner or AssessmentPlanner(the_plan.scale, the_plan.seed, the_plan.today)
+    plans = planner.plan(the_plan)
     instrument = Instrument.in_force()
     if instrument is None:
         return {}
@@ -442,7 +459,6 @@ def load(
     vulnerabilities = {
         v.code: v for v in InstrumentVulnerability.objects.filter(instrument=instrument)
     }
-    plans = plan(the_plan)
     rows: list[Assessment] = []
     for p in plans:
         author = users[author_for_agency[p.agency]]

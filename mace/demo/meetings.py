@@ -47,6 +47,9 @@ YOUTH = "Essex Youth Service"
 CARE = "CARE (Children at Risk of Exploitation)"
 PARTNERS = (POLICE, CSC, SCHOOLS, YOUTH, CARE)
 MONTHS_BACK = 12
+# The most children new to the list a part 1 meeting takes (its reviews come on top, and
+# they build up over the year): at the large scales every meeting takes this many.
+PER_MEETING_MOST = 12
 
 # Invented guests who sit on every quadrant's panel, by agency (first names + surnames).
 GUEST_FIRST = [
@@ -343,8 +346,10 @@ def load_with_actions(
             return chair_agency.name in agencies_of or len(agencies_of) < 3
 
         pool = [c for c in eligible.get(quadrant.pk, []) if room(c)]
-        pool += [c for c in known.get(quadrant.pk, []) if c not in set(pool) and room(c)]
-        per_meeting = max(1, min(12, round(len(eligible.get(quadrant.pk, [])) / 10) or 1))
+        in_pool = set(pool)
+        pool += [c for c in known.get(quadrant.pk, []) if c not in in_pool and room(c)]
+        # A tenth of the quadrant's list at each meeting, up to what one panel can discuss.
+        per_meeting = max(1, min(PER_MEETING_MOST, round(len(eligible.get(quadrant.pk, [])) / 10)))
         decided: dict[int, tuple[str, str]] = {}  # child -> (decision, level)
         part_actions: dict[int, list[_ActionPlan]] = {1: [], 2: []}
 

@@ -20,6 +20,7 @@ export orders them unambiguously), nothing is in the future and nothing starts b
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -149,7 +150,7 @@ class InterviewPlan:
 
 @dataclass(frozen=True)
 class EpisodePlan:
-    child: int  # the index of the child in the main plan
+    child: int  # the index of the child in the plan (or the chunk) it was planned from
     type: str
     left_at: dt.datetime | None
     last_seen_at: dt.datetime | None
@@ -179,26 +180,51 @@ def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
     return timezone.make_aware(naive)
 
 
+# How much more often children go missing at a scale than at the county's rates: (the chance
+# a child goes missing, the episodes each has). The national scale is issue 13's 3,000,000
+# episodes for 1,000,000 children.
+MISSING_RATES = {"national": (2.6, 2.0)}
+
+
+class MissingPlanner:
+    """Plans the episodes of the data set's children a chunk at a time, in order, from one random
+    stream, so the episodes do not depend on the chunk size."""
+
+    def __init__(self, scale: str, seed: int, today: dt.date) -> None:
+        self.rng = random.Random(f"mace-demo-missing:{scale}:{seed}")
+        # Nothing may be later than the start of the plan's day, whenever it is loaded.
+        self.horizon = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        self.today = today
+        self.references = itertools.count(1)
+        self.chance, self.more = MISSING_RATES.get(scale, (1.0, 1.0))
+
+    def plan(self, chunk: Plan) -> list[EpisodePlan]:
+        """The episodes of the chunk's children (`child` is the index in the chunk)."""
+        rng = self.rng
+        episodes: list[EpisodePlan] = []
+        for index, child in enumerate(chunk.children):
+            age = _age(child, self.today)
+            chance = (0.32 if child.concerns else 0.08) * (1.0 if age >= 10 else 0.2)
+            if rng.random() >= chance * self.chance:
+                continue
+            agencies = _Involved(child)
+            # A looked-after child's local authority works with them.
+            looked_after = rng.random() < 0.38 and agencies.take(_csc_of(child))
+            count = _weighted(rng, EPISODE_COUNTS)
+            if self.more != 1.0:
+                count = max(1, round(count * self.more))
+            episodes.extend(
+                _child_episodes(
+                    rng, index, child, count, looked_after, self.horizon, self.references, agencies
+                )
+            )
+        return episodes
+
+
 def plan_missing(the_plan: Plan) -> list[EpisodePlan]:
-    """Every episode of the demo data set, from its own random stream."""
-    rng = random.Random(f"mace-demo-missing:{the_plan.scale}:{the_plan.seed}")
-    # Nothing may be later than the start of the plan's day, whenever it is loaded.
-    horizon = timezone.make_aware(dt.datetime.combine(the_plan.today, dt.time.min))
-    references = iter(range(1, 10**6))
-    episodes: list[EpisodePlan] = []
-    for index, child in enumerate(the_plan.children):
-        age = _age(child, the_plan.today)
-        chance = (0.32 if child.concerns else 0.08) * (1.0 if age >= 10 else 0.2)
-        if rng.random() >= chance:
-            continue
-        agencies = _Involved(child)
-        # A looked-after child's local authority works with them.
-        looked_after = rng.random() < 0.38 and agencies.take(_csc_of(child))
-        count = _weighted(rng, EPISODE_COUNTS)
-        episodes.extend(
-            _child_episodes(rng, index, child, count, looked_after, horizon, references, agencies)
-        )
-    return episodes
+    """Every episode of the demo data set (or of a plan's only chunk), from its own random
+    stream."""
+    return MissingPlanner(the_plan.scale, the_plan.seed, the_plan.today).plan(the_plan)
 
 
 class _Involved:
@@ -428,15 +454,18 @@ def load(
     children: list[Any],
     users: Mapping[str, Any],
     agencies: Mapping[str, Any],
+    planner: MissingPlanner | None = None,
 ) -> dict[str, int]:
-    """Write the plan's missing episodes in bulk. `children` are the saved Child rows in the
-    plan's order; `users` the demo users by username; `agencies` by name."""
+    """Write the missing episodes of the plan (or of one chunk of it, `planner` having planned
+    the chunks before it) in bulk. `children` are the saved Child rows in the plan's order;
+    `users` the demo users by username; `agencies` by name."""
     from django.contrib.auth.models import Group, Permission
 
     from mace.missing.models import MissingEpisode, ReturnInterview, RiskGrading
     from mace.people.models import AgencyInvolvement, ChronologyEntry
 
-    planned = plan_missing(the_plan)
+    planner = planner or MissingPlanner(the_plan.scale, the_plan.seed, the_plan.today)
+    planned = planner.plan(the_plan)
     author = {name: users[username] for name, username in AUTHOR_FOR_AGENCY.items()}
     involved = {
         (index, inv.agency)
