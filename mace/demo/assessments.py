@@ -26,6 +26,7 @@ from mace.assessments.choices import AssessmentStatus, IndicatorWindow, RiskLeve
 from mace.assessments.models import add_months
 from mace.assessments.rules import UNDER_AGE
 from mace.core.templatetags.govuk import gov_date
+from mace.demo import bulk
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
@@ -465,7 +466,8 @@ def load(
         completed = p.status == AssessmentStatus.COMPLETED
         done_at = _moment(p.assessed_on, 15)
         rows.append(
-            Assessment(
+            bulk.new(
+                Assessment,
                 child=children[p.child],
                 instrument=instrument,
                 agency=agencies[p.agency],
@@ -484,7 +486,7 @@ def load(
                 updated_at=done_at,
             )
         )
-    Assessment.objects.bulk_create(rows, batch_size=1000)
+    bulk.insert(Assessment, rows)
     people: list[AssessmentPerson] = []
     lines: list[AssessmentIndicator] = []
     vulns: list[AssessmentVulnerability] = []
@@ -492,11 +494,19 @@ def load(
     entries: list[ChronologyEntry] = []
     for assessment, p in zip(rows, plans, strict=True):
         people.extend(
-            AssessmentPerson(assessment=assessment, name=name, role=role, details=details, order=n)
+            bulk.new(
+                AssessmentPerson,
+                assessment=assessment,
+                name=name,
+                role=role,
+                details=details,
+                order=n,
+            )
             for n, (name, role, details) in enumerate(p.people)
         )
         lines.extend(
-            AssessmentIndicator(
+            bulk.new(
+                AssessmentIndicator,
                 assessment=assessment,
                 indicator=indicators[line.code],
                 last_seen=line.last_seen,
@@ -507,15 +517,20 @@ def load(
             for line in p.indicators
         )
         vulns.extend(
-            AssessmentVulnerability(assessment=assessment, vulnerability=vulnerabilities[code])
+            bulk.new(
+                AssessmentVulnerability, assessment=assessment, vulnerability=vulnerabilities[code]
+            )
             for code in p.vulnerabilities
         )
-        factors.extend(AssessmentFactor(assessment=assessment, code=code) for code in p.factors)
+        factors.extend(
+            bulk.new(AssessmentFactor, assessment=assessment, code=code) for code in p.factors
+        )
         if p.status == AssessmentStatus.COMPLETED:
             assert assessment.completed_at is not None
             label = RiskLevel(p.level).label
             entries.append(
-                ChronologyEntry(
+                bulk.new(
+                    ChronologyEntry,
                     child=assessment.child,
                     kind=EntryKind.ASSESSMENT,
                     occurred_at=assessment.completed_at,
@@ -526,11 +541,11 @@ def load(
                     agency=assessment.agency,
                 )
             )
-    AssessmentPerson.objects.bulk_create(people, batch_size=1000)
-    AssessmentIndicator.objects.bulk_create(lines, batch_size=1000)
-    AssessmentVulnerability.objects.bulk_create(vulns, batch_size=1000)
-    AssessmentFactor.objects.bulk_create(factors, batch_size=1000)
-    ChronologyEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk.insert(AssessmentPerson, people)
+    bulk.insert(AssessmentIndicator, lines)
+    bulk.insert(AssessmentVulnerability, vulns)
+    bulk.insert(AssessmentFactor, factors)
+    bulk.insert(ChronologyEntry, entries)
     return {
         "assessments": len(rows),
         "assessment indicators": len(lines),

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from mace.demo import bulk
 from mace.demo.accounts import (
     AUTHOR_FOR_AGENCY,
     CARE,
@@ -480,15 +481,20 @@ def load(
         if (index, agency) not in involved:
             involved.add((index, agency))
             involvements.append(
-                AgencyInvolvement(
-                    child=children[index], agency=agencies[agency], reason=reason, since=since
+                bulk.new(
+                    AgencyInvolvement,
+                    child=children[index],
+                    agency=agencies[agency],
+                    reason=reason,
+                    since=since,
                 )
             )
 
     episodes = []
     for p in planned:
         episodes.append(
-            MissingEpisode(
+            bulk.new(
+                MissingEpisode,
                 child=children[p.child],
                 type=p.type,
                 left_at=p.left_at,
@@ -512,7 +518,7 @@ def load(
             # A looked-after child's local authority works with them (planned so).
             csc = _csc_of(the_plan.children[p.child])
             involve(p.child, csc, p.started_at, InvolvementReason.ALLOCATED)
-    MissingEpisode.objects.bulk_create(episodes, batch_size=1000)
+    bulk.insert(MissingEpisode, episodes)
 
     gradings, interviews, entries = [], [], []
     for episode, p in zip(episodes, planned, strict=True):
@@ -520,7 +526,8 @@ def load(
         child = children[p.child]
         for grade, when, why in p.gradings:
             gradings.append(
-                RiskGrading(
+                bulk.new(
+                    RiskGrading,
                     episode=episode,
                     grade=grade,
                     graded_at=when,
@@ -532,7 +539,8 @@ def load(
             )
         what = "Missing" if p.type == EpisodeType.MISSING else "Away without authorisation"
         entries.append(
-            ChronologyEntry(
+            bulk.new(
+                ChronologyEntry,
                 child=child,
                 kind=EntryKind.MISSING_EPISODE,
                 occurred_at=p.started_at,
@@ -546,7 +554,8 @@ def load(
         if p.ended_at is not None:
             how = "Found" if p.end_reason == EpisodeEnd.FOUND else "Returned"
             entries.append(
-                ChronologyEntry(
+                bulk.new(
+                    ChronologyEntry,
                     child=child,
                     kind=EntryKind.MISSING_EPISODE,
                     occurred_at=p.ended_at,
@@ -563,7 +572,8 @@ def load(
             holder = interviewer or recorder
             recorded_at = i.held_at or p.ended_at or p.started_at
             interviews.append(
-                ReturnInterview(
+                bulk.new(
+                    ReturnInterview,
                     episode=episode,
                     offered=i.offered,
                     accepted=i.accepted,
@@ -584,7 +594,8 @@ def load(
             involve(p.child, holder.agency.name, recorded_at)
             if i.held_at is not None:
                 entries.append(
-                    ChronologyEntry(
+                    bulk.new(
+                        ChronologyEntry,
                         child=child,
                         kind=EntryKind.RETURN_INTERVIEW,
                         occurred_at=i.held_at,
@@ -598,10 +609,10 @@ def load(
                         agency=holder.agency,
                     )
                 )
-    RiskGrading.objects.bulk_create(gradings, batch_size=1000)
-    ReturnInterview.objects.bulk_create(interviews, batch_size=1000)
-    AgencyInvolvement.objects.bulk_create(involvements, batch_size=1000)
-    ChronologyEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk.insert(RiskGrading, gradings)
+    bulk.insert(ReturnInterview, interviews)
+    bulk.insert(AgencyInvolvement, involvements)
+    bulk.insert(ChronologyEntry, entries)
 
     # The demo's administrators may change the repeat missing rule in the admin.
     admins = Group.objects.filter(name="System administrators").first()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.utils import timezone
 
@@ -190,11 +190,11 @@ def _weighted_sample[T](rng: random.Random, weights: Mapping[T, float], k: int) 
     return chosen
 
 
-def _moment(rng: random.Random, day: date) -> datetime:
+def _moment(rng: random.Random, day: date, zone: tzinfo | None = None) -> datetime:
     """A working-hours moment on `day`, in local time (never in the small hours, so never in a
     daylight-saving gap)."""
     naive = datetime.combine(day, time(rng.randint(8, 18), rng.randrange(60)))
-    return timezone.make_aware(naive)
+    return timezone.make_aware(naive, zone)
 
 
 # The national scale's NHS number prefixes: 990 to 999, none of them ever issued.
@@ -219,6 +219,7 @@ class _Planner:
     def __init__(self, scale: str, seed: int, today: date) -> None:
         self.rng = random.Random(f"mace-demo:{scale}:{seed}")
         self.today = today
+        self.zone = timezone.get_current_timezone()
         self.nhs = _Unique()
         self.upn = _Unique()
         self.police = _Unique()
@@ -263,7 +264,7 @@ class _Planner:
         creator = agencies[0]
 
         created_day = max(today - timedelta(days=rng.randint(14, 900)), dob + timedelta(days=1))
-        created_at = _moment(rng, created_day)
+        created_at = _moment(rng, created_day, self.zone)
         addresses = self.addresses(area, dob)
         concerns = self.concerns(forename, sex, dob, agencies, created_at) if has_concerns else ()
 
@@ -278,7 +279,7 @@ class _Planner:
                 )
             else:
                 days = max((today - created_day).days - 1, 0)
-                since = _moment(rng, created_day + timedelta(days=rng.randint(0, days)))
+                since = _moment(rng, created_day + timedelta(days=rng.randint(0, days)), self.zone)
                 involvements.append(InvolvementPlan(agency, InvolvementReason.ALLOCATED, since))
 
         identifiers, upn_unknown = self.identifiers(age, dob, agencies, health, csc, created_day)
@@ -335,7 +336,9 @@ class _Planner:
         first = created_at + timedelta(minutes=rng.randint(5, 90))
         span = max((today - created_at.date()).days - 1, 0)
         moments = [first] + sorted(
-            _moment(rng, created_at.date() + timedelta(days=rng.randint(1, max(span, 1))))
+            _moment(
+                rng, created_at.date() + timedelta(days=rng.randint(1, max(span, 1))), self.zone
+            )
             for _ in range(count - 1)
         )
         weights = dict(INDICATOR_WEIGHTS)

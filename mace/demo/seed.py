@@ -213,6 +213,7 @@ def load(progress: DemoDataSet, *, chunks: int | None = None) -> dict[str, int] 
     candidates: list[intelligence.Candidate] = []
     counts: dict[str, int] = dict(progress.counts)
     written = 0
+    total = chunk_count(scale, size)
     for number, chunk in enumerate(chunks_of(scale, seed, today, size=size)):
         if number < progress.chunks_done:
             # Done before: planned again (for the planners' streams and the networks'
@@ -224,8 +225,6 @@ def load(progress: DemoDataSet, *, chunks: int | None = None) -> dict[str, int] 
             ]
             _candidates(candidates, pks, chunk)
             continue
-        if chunks is not None and written >= chunks:
-            return None
         with transaction.atomic():
             loaded = _load_chunk(
                 chunk,
@@ -244,6 +243,8 @@ def load(progress: DemoDataSet, *, chunks: int | None = None) -> dict[str, int] 
             progress.concerns = counts.get("concerns", 0)
             progress.save(update_fields=["chunks_done", "counts", "children", "concerns"])
         written += 1
+        if chunks is not None and written >= chunks and number + 1 < total:
+            return None
     with transaction.atomic():
         header = Plan(scale=scale, seed=seed, today=today, children=())
         counts["users"] = len(users)
