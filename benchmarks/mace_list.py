@@ -107,7 +107,9 @@ def report(results: list[Measurement]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", default="county", choices=["tiny", "county"])
+    # The scales of mace.demo.plan.SCALES (not importable before django.setup()).
+    scales = ["tiny", "county", "large", "national"]
+    parser.add_argument("--scale", default="county", choices=scales)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)

@@ -412,10 +412,11 @@ def load(
     users: Mapping[str, User],
     agencies: Mapping[str, Agency],
     author_for_agency: Mapping[str, str],
-    planner: AssessmentPlanner | None = None,
+    planned: Sequence[AssessmentPlan] | None = None,
 ) -> dict[str, int]:
-    """Write the demo assessments of the plan (or of one chunk of it, `planner` having planned
-    the chunks before it) in bulk (children in the plan's order). Returns the number of rows of
+    """Write the demo assessments of the plan in bulk (children in the plan's order): `planned`,
+    for a chunk of it (planned by an AssessmentPlanner that planned the chunks before), else all
+    the plan's. Returns the number of rows of
     each kind."""
     from django.contrib.auth.models import Group, Permission
 
@@ -447,10 +448,7 @@ def load(
                 ],
             )
         )
-    # Planned even when there is no instrument to write them against, so the planner's stream
-    # moves on the same whatever the database holds.
-    planner = planner or AssessmentPlanner(the_plan.scale, the_plan.seed, the_plan.today)
-    plans = planner.plan(the_plan)
+    plans = plan(the_plan) if planned is None else planned
     instrument = Instrument.in_force()
     if instrument is None:
         return {}

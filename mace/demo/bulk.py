@@ -70,16 +70,16 @@ class _Maker:
         state = obj._state = ModelState()
         attributes = obj.__dict__
         attributes.update(self.fixed)
-        for attname, make in self.made:
-            attributes[attname] = make()
+        for made, make in self.made:
+            attributes[made] = make()
         for name, value in values.items():
-            attname = self.related.get(name)
-            if attname is None or attname == name:
+            related = self.related.get(name)
+            if related is None or related == name:
                 if name not in attributes:
                     raise TypeError(f"{self.model.__name__} has no field {name!r}")
                 attributes[name] = value
             else:
-                attributes[attname] = None if value is None else value.pk
+                attributes[related] = None if value is None else value.pk
                 state.fields_cache[name] = value
         return obj
 
@@ -110,7 +110,9 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
                 obj.pk = pk_value
         fields = list(meta.concrete_fields)
         values = [_value_of(field, connection) for field in fields]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(
+            connection.ops.quote_name(f.attname if f.column is None else f.column) for f in fields
+        )
         table = connection.ops.quote_name(meta.db_table)
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:

@@ -455,18 +455,19 @@ def load(
     children: list[Any],
     users: Mapping[str, Any],
     agencies: Mapping[str, Any],
-    planner: MissingPlanner | None = None,
+    planned: list[EpisodePlan] | None = None,
 ) -> dict[str, int]:
-    """Write the missing episodes of the plan (or of one chunk of it, `planner` having planned
-    the chunks before it) in bulk. `children` are the saved Child rows in the plan's order;
-    `users` the demo users by username; `agencies` by name."""
+    """Write the missing episodes of the plan in bulk: `planned`, for a chunk of it (planned by
+    a MissingPlanner that planned the chunks before), else all the plan's. `children` are the
+    saved Child rows in the plan's order; `users` the demo users by username; `agencies` by
+    name."""
     from django.contrib.auth.models import Group, Permission
 
     from mace.missing.models import MissingEpisode, ReturnInterview, RiskGrading
     from mace.people.models import AgencyInvolvement, ChronologyEntry
 
-    planner = planner or MissingPlanner(the_plan.scale, the_plan.seed, the_plan.today)
-    planned = planner.plan(the_plan)
+    if planned is None:
+        planned = plan_missing(the_plan)
     author = {name: users[username] for name, username in AUTHOR_FOR_AGENCY.items()}
     involved = {
         (index, inv.agency)

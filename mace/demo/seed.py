@@ -12,7 +12,8 @@ the only one that imports them; they import only the shared pieces (plan, words,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +24,7 @@ from mace.accounts.models import User
 from mace.core.models import DemoDataSet
 from mace.criteria.services import eligibility_refresh
 from mace.demo import (
+    ahead,
     assessments,
     concerns,
     disruption,
@@ -40,7 +42,6 @@ from mace.demo.accounts import (
     users_create,
 )
 from mace.demo.plan import CHUNK_SIZE, SCALES, Plan, chunk_count
-from mace.demo.plan import chunks as chunks_of
 from mace.people.models import Child
 from mace.reference.models import Agency, PostcodeDistrict, Quadrant
 
@@ -208,43 +209,40 @@ def load(progress: DemoDataSet, *, chunks: int | None = None) -> dict[str, int] 
         progress.reference_date,
         progress.chunk_size,
     )
-    missing_planner = missing.MissingPlanner(scale, seed, today)
-    assessment_planner = assessments.AssessmentPlanner(scale, seed, today)
     candidates: list[intelligence.Candidate] = []
     counts: dict[str, int] = dict(progress.counts)
     written = 0
     total = chunk_count(scale, size)
-    for number, chunk in enumerate(chunks_of(scale, seed, today, size=size)):
-        if number < progress.chunks_done:
-            # Done before: planned again (for the planners' streams and the networks'
-            # candidates), not written.
-            missing_planner.plan(chunk)
-            assessment_planner.plan(chunk)
-            pks = Child.objects.order_by("pk").values_list("pk", flat=True)[
-                chunk.start : chunk.start + len(chunk.children)
-            ]
-            _candidates(candidates, pks, chunk)
-            continue
-        with transaction.atomic():
-            loaded = _load_chunk(
-                chunk,
-                users=users,
-                author=author,
-                agencies=agencies,
-                district_area=district_area,
-                missing_planner=missing_planner,
-                assessment_planner=assessment_planner,
-            )
-            _candidates(candidates, [c.pk for c in loaded.children], chunk)
-            _add(counts, loaded.counts)
-            progress.chunks_done = number + 1
-            progress.counts = counts
-            progress.children = counts.get("children", 0)
-            progress.concerns = counts.get("concerns", 0)
-            progress.save(update_fields=["chunks_done", "counts", "children", "concerns"])
-        written += 1
-        if chunks is not None and written >= chunks and number + 1 < total:
-            return None
+    with closing(ahead.planned(scale, seed, today, size=size)) as planned:
+        for number, (chunk, episodes, assessed) in enumerate(planned):
+            if number < progress.chunks_done:
+                # Done before: planned again (for the planners' streams and the networks'
+                # candidates), not written.
+                pks = Child.objects.order_by("pk").values_list("pk", flat=True)[
+                    chunk.start : chunk.start + len(chunk.children)
+                ]
+                _candidates(candidates, pks, chunk)
+                continue
+            with transaction.atomic():
+                loaded = _load_chunk(
+                    chunk,
+                    users=users,
+                    author=author,
+                    agencies=agencies,
+                    district_area=district_area,
+                    episodes=episodes,
+                    assessed=assessed,
+                )
+                _candidates(candidates, [c.pk for c in loaded.children], chunk)
+                _add(counts, loaded.counts)
+                progress.chunks_done = number + 1
+                progress.counts = counts
+                progress.children = counts.get("children", 0)
+                progress.concerns = counts.get("concerns", 0)
+                progress.save(update_fields=["chunks_done", "counts", "children", "concerns"])
+            written += 1
+            if chunks is not None and written >= chunks and number + 1 < total:
+                return None
     with transaction.atomic():
         header = Plan(scale=scale, seed=seed, today=today, children=())
         counts["users"] = len(users)
@@ -283,8 +281,8 @@ def _load_chunk(
     author: dict[str, User],
     agencies: dict[str, Agency],
     district_area: dict[str, int],
-    missing_planner: missing.MissingPlanner,
-    assessment_planner: assessments.AssessmentPlanner,
+    episodes: list[missing.EpisodePlan],
+    assessed: Sequence[assessments.AssessmentPlan],
 ) -> _Chunk:
     """Write one chunk's children and everything about each of them: identifiers, addresses,
     involvements, concerns, chronology, missing episodes and assessments."""
@@ -308,17 +306,17 @@ def _load_chunk(
         children=children.children,
         users=users,
         agencies=agencies,
-        planner=missing_planner,
+        planned=episodes,
     )
     # --- assessments ---
-    assessed = assessments.load(
+    written = assessments.load(
         chunk,
         children=children.children,
         users=users,
         agencies=agencies,
         author_for_agency=AUTHOR_FOR_AGENCY,
-        planner=assessment_planner,
+        planned=assessed,
     )
-    counts["chronology entries"] += assessed.pop("chronology entries", 0)
-    counts |= assessed
+    counts["chronology entries"] += written.pop("chronology entries", 0)
+    counts |= written
     return _Chunk(children.children, counts)
