@@ -50,6 +50,10 @@ MONTHS_BACK = 12
 # The most children new to the list a part 1 meeting takes (its reviews come on top, and
 # they build up over the year): at the large scales every meeting takes this many.
 PER_MEETING_MOST = 12
+# The coming part 1 meetings' agendas are drafted (through the service, which puts the whole
+# list on) only where the quadrant's list is no longer than this: at the large scales it runs
+# to thousands of children.
+DRAFT_MOST = 200
 
 # Invented guests who sit on every quadrant's panel, by agency (first names + surnames).
 GUEST_FIRST = [
@@ -773,6 +777,8 @@ def load_with_actions(
         if drafter is None:
             continue
         if meeting.is_part_1:
+            if len(eligible.get(meeting.quadrant_id, [])) > DRAFT_MOST:
+                continue  # a list too long for one panel: left for the coordinator to draft
             drafted += services.agenda_draft(actor=drafter, meeting=meeting).added
         else:
             rng = random.Random(f"{the_plan.seed}-coming-{meeting.quadrant.code}")

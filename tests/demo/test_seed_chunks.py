@@ -19,8 +19,13 @@ from mace.demo.plan import SCALES, chunk_count, chunks, plan
 from mace.intelligence.models import Link
 from mace.meetings.models import AgendaItem, Meeting
 from mace.missing.models import MissingEpisode, ReturnInterview, RiskGrading
-from mace.people.models import AgencyInvolvement, Child, ChildAddress, ChildIdentifier
-from mace.people.models import ChronologyEntry
+from mace.people.models import (
+    AgencyInvolvement,
+    Child,
+    ChildAddress,
+    ChildIdentifier,
+    ChronologyEntry,
+)
 from tests.demo.test_seed_demo import wipe_demo_data
 
 TODAY = date(2025, 6, 30)
