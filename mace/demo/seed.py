@@ -12,7 +12,8 @@ the only one that imports them; they import only the shared pieces (plan, words,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,6 +67,7 @@ def seed(
     today: date | None = None,
     chunk_size: int = CHUNK_SIZE,
     chunks: int | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> SeedResult:
     """Load the demo data set unless it (or another one) is already loaded. Safe to run again:
     a load that was interrupted (or stopped after `chunks` chunks of `chunk_size` children) goes
@@ -112,7 +114,7 @@ def seed(
         progress = start(scale=scale, seed=seed, today=today, chunk_size=chunk_size)
     else:
         progress = loaded
-    counts = load(progress, chunks=chunks)
+    counts = load(progress, chunks=chunks, report=report)
     if counts is None:
         total = chunk_count(scale, progress.chunk_size)
         return SeedResult(
@@ -184,16 +186,22 @@ def _agencies() -> dict[str, Agency]:
     return agencies
 
 
-def _add(counts: dict[str, int], more: Mapping[str, int]) -> None:
-    for name, n in more.items():
-        counts[name] = counts.get(name, 0) + n
+def _add(counts: Mapping[str, int], more: Mapping[str, int]) -> dict[str, int]:
+    """The sums, in the order of `more` (a chunk's counts, in the order they were written; the
+    database may keep the counts so far in another)."""
+    added = {name: counts.get(name, 0) + n for name, n in more.items()}
+    return added | {name: n for name, n in counts.items() if name not in added}
 
 
-def load(progress: DemoDataSet, *, chunks: int | None = None) -> dict[str, int] | None:
+def load(
+    progress: DemoDataSet, *, chunks: int | None = None, report: Callable[[str], None] | None = None
+) -> dict[str, int] | None:
     """Write the data set `progress` records in bulk, from the chunk after the last one done,
     each chunk in its own transaction, then the county-wide parts (intelligence, who meets the
     MACE criteria, meetings, disruption) in one more. Stops after `chunks` chunks if given,
-    answering None; else answers the number of rows of each kind."""
+    answering None; else answers the number of rows of each kind. `report` is told how each step
+    went, with its time."""
+    clock = _Clock(report)
     agencies = _agencies()
     district_area = dict(PostcodeDistrict.objects.values_list("outward_code", "area_id"))
     users = {
@@ -211,17 +219,21 @@ def load(progress: DemoDataSet, *, chunks: int | None = None) -> dict[str, int] 
     )
     candidates: list[intelligence.Candidate] = []
     counts: dict[str, int] = dict(progress.counts)
-    written = 0
+    written = last_pk = 0
     total = chunk_count(scale, size)
     with closing(ahead.planned(scale, seed, today, size=size)) as planned:
         for number, (chunk, episodes, assessed) in enumerate(planned):
             if number < progress.chunks_done:
                 # Done before: planned again (for the planners' streams and the networks'
                 # candidates), not written.
-                pks = Child.objects.order_by("pk").values_list("pk", flat=True)[
-                    chunk.start : chunk.start + len(chunk.children)
-                ]
+                pks = list(
+                    Child.objects.filter(pk__gt=last_pk)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[: len(chunk.children)]
+                )
                 _candidates(candidates, pks, chunk)
+                last_pk = pks[-1]
+                clock.lap(f"Chunk {number + 1} of {total}: done before, planned again")
                 continue
             with transaction.atomic():
                 loaded = _load_chunk(
@@ -234,13 +246,14 @@ def load(progress: DemoDataSet, *, chunks: int | None = None) -> dict[str, int] 
                     assessed=assessed,
                 )
                 _candidates(candidates, [c.pk for c in loaded.children], chunk)
-                _add(counts, loaded.counts)
+                counts = _add(counts, loaded.counts)
                 progress.chunks_done = number + 1
                 progress.counts = counts
                 progress.children = counts.get("children", 0)
                 progress.concerns = counts.get("concerns", 0)
                 progress.save(update_fields=["chunks_done", "counts", "children", "concerns"])
             written += 1
+            clock.lap(f"Chunk {number + 1} of {total}: {len(chunk.children):,} children")
             if chunks is not None and written >= chunks and number + 1 < total:
                 return None
     with transaction.atomic():
@@ -248,18 +261,34 @@ def load(progress: DemoDataSet, *, chunks: int | None = None) -> dict[str, int] 
         counts["users"] = len(users)
         # --- intelligence: persons of concern, places, vehicles, phones and accounts, linked ---
         counts |= intelligence.load(header, candidates=candidates, users=users, agencies=agencies)
+        clock.lap("Intelligence")
         # --- MACE criteria: who meets them, from the assessments and episodes just loaded ---
         counts["children meeting the MACE criteria"] = eligibility_refresh().started
+        clock.lap("Who meets the MACE criteria")
         # --- MACE meetings: a year of part 1 and part 2 meetings per quadrant, and actions ---
         met, actions = meetings.load_with_actions(header, users=users, agencies=agencies)
         counts["chronology entries"] += met.pop("chronology entries (MACE decisions)", 0)
         counts |= met
+        clock.lap("MACE meetings")
         # --- disruption: against the threats those meetings discussed, and their actions ---
         counts |= disruption.load(header, users=users, agencies=agencies, actions=actions)
+        clock.lap("Disruption")
         progress.counts = counts
         progress.complete = True
         progress.save(update_fields=["counts", "complete"])
     return counts
+
+
+class _Clock:
+    def __init__(self, report: Callable[[str], None] | None) -> None:
+        self.report = report
+        self.last = time.monotonic()
+
+    def lap(self, what: str) -> None:
+        now = time.monotonic()
+        if self.report is not None:
+            self.report(f"{what}: {now - self.last:.1f}s")
+        self.last = now
 
 
 def _candidates(candidates: list[intelligence.Candidate], pks: Iterable[int], chunk: Plan) -> None:

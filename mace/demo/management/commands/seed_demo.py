@@ -66,6 +66,7 @@ class Command(BaseCommand):
                 today=options["today"],
                 chunk_size=options["chunk_size"],
                 chunks=options["chunks"],
+                report=self.stdout.write if options["verbosity"] > 1 else None,
             )
         except seed.DemoRefused as exc:
             raise CommandError(str(exc)) from exc
