@@ -4,6 +4,7 @@ county data set, through the service and through the API, and the nightly refres
     uv run python -m benchmarks.mace_list                  # county scale, a fresh SQLite file
     uv run python -m benchmarks.mace_list --scale tiny --repeat 5
     DATABASE_URL=postgres://... uv run python -m benchmarks.mace_list   # an empty PostgreSQL DB
+    DATABASE_URL=postgres://... make bench SCALE=large   # 200,000 children (PostgreSQL: COPY)
 
 It loads the demo data into a database of its own (a temporary SQLite file unless DATABASE_URL
 names one, which must be empty), then reports the median and slowest time of each measurement

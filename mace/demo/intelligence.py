@@ -1,4 +1,4 @@
-"""The demo's intelligence picture: in each quadrant (and, at county scale, each unitary council)
+"""The demo's intelligence picture: in each quadrant (and, from county scale up, each unitary)
 a few synthetic networks, each a handful of persons of concern who share vehicles and phones,
 the hotels, takeaways, parks and addresses they use, and links to seeded children of that area
 with the sources and gradings a real picture has (mostly corroborated or reported, some

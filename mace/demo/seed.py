@@ -3,11 +3,16 @@ everything around them in the shape of a real county (see the figures in docs/da
 built deterministically from a scale and a seed.
 
 `seed()` is the entry point (`mace seed_demo`): it refuses a database that holds other data and
-loads a data set once. `load()` writes a plan (mace.demo.plan) through each domain's module in
-turn: the staff (accounts), children (people), concerns, missing episodes, intelligence,
-assessments, who meets the MACE criteria, MACE meetings and disruption. The domain modules write
-in bulk, bypassing the services for speed but keeping the invariants they keep. This module is
-the only one that imports them; they import only the shared pieces (plan, words, accounts).
+loads a data set once. `start()` makes the staff (accounts) and the record of the load's progress
+(core's DemoDataSet); `load()` then writes the plan (mace.demo.plan) a chunk of children at a
+time, each chunk in its own transaction, through each domain's module in turn: children
+(people), concerns, missing episodes and assessments; then, in one more transaction, the parts
+that span the county: intelligence, who meets the MACE criteria, MACE meetings and disruption.
+An interrupted load goes on from the chunk after the last one it finished. The domain modules
+write in bulk (mace.demo.bulk: COPY on PostgreSQL), bypassing the services for speed but keeping
+the invariants they keep. This module (with ahead.py, which plans the chunks in a second process)
+is the only one that imports them; they import only the shared pieces (plan, words, accounts,
+bulk). See "The demo data set and its scales" in docs/development.md.
 """
 
 from __future__ import annotations
