@@ -4,6 +4,7 @@ county data set, through the service and through the API, and the nightly refres
     uv run python -m benchmarks.mace_list                  # county scale, a fresh SQLite file
     uv run python -m benchmarks.mace_list --scale tiny --repeat 5
     DATABASE_URL=postgres://... uv run python -m benchmarks.mace_list   # an empty PostgreSQL DB
+    DATABASE_URL=postgres://... make bench SCALE=large   # 200,000 children (PostgreSQL: COPY)
 
 It loads the demo data into a database of its own (a temporary SQLite file unless DATABASE_URL
 names one, which must be empty), then reports the median and slowest time of each measurement
@@ -107,7 +108,9 @@ def report(results: list[Measurement]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", default="county", choices=["tiny", "county"])
+    # The scales of mace.demo.plan.SCALES (not importable before django.setup()).
+    scales = ["tiny", "county", "large", "national"]
+    parser.add_argument("--scale", default="county", choices=scales)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)

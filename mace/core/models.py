@@ -20,6 +20,14 @@ class DemoDataSet(models.Model):
     children = models.PositiveIntegerField(default=0)
     concerns = models.PositiveIntegerField(default=0)
     users = models.PositiveIntegerField(default=0)
+    # The large scales load a chunk of children at a time, each chunk in its own transaction,
+    # so an interrupted load goes on from the last chunk it finished.
+    chunk_size = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    complete = models.BooleanField(
+        default=True, help_text="False while the load is under way or was interrupted."
+    )
+    counts = models.JSONField(default=dict, blank=True, help_text="Rows loaded, by kind.")
 
     class Meta:
         ordering = ["loaded_at"]

@@ -27,6 +27,7 @@ from mace.assessments.models import add_months
 from mace.assessments.rules import UNDER_AGE
 from mace.assessments.services import latest_assessment_refresh
 from mace.core.templatetags.govuk import gov_date
+from mace.demo import bulk
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
@@ -134,7 +135,7 @@ class LinePlan:
 
 @dataclass(frozen=True)
 class AssessmentPlan:
-    child: int  # the child's index in the core plan
+    child: int  # the child's index in the core plan (or the chunk of it)
     agency: str
     status: str
     assessed_on: date
@@ -180,10 +181,9 @@ def _assessing_agency(child: ChildPlan) -> str | None:
 
 
 class _Planner:
-    def __init__(self, the_plan: Plan) -> None:
-        self.rng = random.Random(f"mace-demo-assessments:{the_plan.scale}:{the_plan.seed}")
-        self.today = the_plan.today
-        self.plan = the_plan
+    def __init__(self, scale: str, seed: int, today: date) -> None:
+        self.rng = random.Random(f"mace-demo-assessments:{scale}:{seed}")
+        self.today = today
 
     def lines(
         self, child: ChildPlan, on: date, level: str, *, actual_now: bool, override: bool = False
@@ -343,51 +343,63 @@ def _section_of(code: str) -> str:
     return next(section for section, _, _, items in data.SECTIONS for c, _, _ in items if c == code)
 
 
-def plan(the_plan: Plan) -> tuple[AssessmentPlan, ...]:
-    """Every demo assessment, from the core plan alone (no database)."""
-    planner = _Planner(the_plan)
-    today = the_plan.today
-    result: list[AssessmentPlan] = []
-    override_done = False
-    drafts = 0
-    for index, child in enumerate(the_plan.children):
-        if not child.concerns:
-            continue
-        agency = _assessing_agency(child)
-        if agency is None or planner.rng.random() >= ASSESSED_SHARE:
-            continue
-        history = planner.history(index, child, agency)
-        result.extend(history)
-        if agency != DEMO_AGENCY:
-            continue
-        if not override_done and _age(child.dob, today) >= UNDER_AGE:
-            # One override waits for a manager: a current indicator of actual exploitation,
-            # rated medium with the assessor's written reasons.
-            waiting = planner.assessment(
-                index,
-                child,
-                agency,
-                today - timedelta(days=2),
-                RiskLevel.MEDIUM,
-                status=AssessmentStatus.AWAITING_SIGN_OFF,
-                override=True,
-            )
-            result.append(waiting)
-            override_done = True
-        elif drafts < DRAFTS and history:
-            # A review under way: a draft started from the last assessment's date onwards.
-            result.append(
-                planner.assessment(
+class AssessmentPlanner:
+    """Plans the assessments a chunk of the core plan at a time, in order, from one random
+    stream, so they do not depend on the chunk size (the one override and the few drafts go to
+    the first children who fit)."""
+
+    def __init__(self, scale: str, seed: int, today: date) -> None:
+        self.planner = _Planner(scale, seed, today)
+        self.override_done = False
+        self.drafts = 0
+
+    def plan(self, chunk: Plan) -> tuple[AssessmentPlan, ...]:
+        planner = self.planner
+        today = planner.today
+        result: list[AssessmentPlan] = []
+        for index, child in enumerate(chunk.children):
+            if not child.concerns:
+                continue
+            agency = _assessing_agency(child)
+            if agency is None or planner.rng.random() >= ASSESSED_SHARE:
+                continue
+            history = planner.history(index, child, agency)
+            result.extend(history)
+            if agency != DEMO_AGENCY:
+                continue
+            if not self.override_done and _age(child.dob, today) >= UNDER_AGE:
+                # One override waits for a manager: a current indicator of actual exploitation,
+                # rated medium with the assessor's written reasons.
+                waiting = planner.assessment(
                     index,
                     child,
                     agency,
-                    today,
-                    history[-1].level,
-                    status=AssessmentStatus.DRAFT,
+                    today - timedelta(days=2),
+                    RiskLevel.MEDIUM,
+                    status=AssessmentStatus.AWAITING_SIGN_OFF,
+                    override=True,
                 )
-            )
-            drafts += 1
-    return tuple(result)
+                result.append(waiting)
+                self.override_done = True
+            elif self.drafts < DRAFTS and history:
+                # A review under way: a draft started from the last assessment's date onwards.
+                result.append(
+                    planner.assessment(
+                        index,
+                        child,
+                        agency,
+                        today,
+                        history[-1].level,
+                        status=AssessmentStatus.DRAFT,
+                    )
+                )
+                self.drafts += 1
+        return tuple(result)
+
+
+def plan(the_plan: Plan) -> tuple[AssessmentPlan, ...]:
+    """Every demo assessment, from the core plan alone (no database)."""
+    return AssessmentPlanner(the_plan.scale, the_plan.seed, the_plan.today).plan(the_plan)
 
 
 def _moment(day: date, hour: int) -> datetime:
@@ -401,9 +413,12 @@ def load(
     users: Mapping[str, User],
     agencies: Mapping[str, Agency],
     author_for_agency: Mapping[str, str],
+    planned: Sequence[AssessmentPlan] | None = None,
 ) -> dict[str, int]:
-    """Write the demo assessments in bulk (children in the core plan's order). Returns the
-    number of rows of each kind."""
+    """Write the demo assessments of the plan in bulk (children in the plan's order): `planned`,
+    for a chunk of it (planned by an AssessmentPlanner that planned the chunks before), else all
+    the plan's. Returns the number of rows of
+    each kind."""
     from django.contrib.auth.models import Group, Permission
 
     from mace.assessments.models import (
@@ -434,6 +449,7 @@ def load(
                 ],
             )
         )
+    plans = plan(the_plan) if planned is None else planned
     instrument = Instrument.in_force()
     if instrument is None:
         return {}
@@ -443,14 +459,14 @@ def load(
     vulnerabilities = {
         v.code: v for v in InstrumentVulnerability.objects.filter(instrument=instrument)
     }
-    plans = plan(the_plan)
     rows: list[Assessment] = []
     for p in plans:
         author = users[author_for_agency[p.agency]]
         completed = p.status == AssessmentStatus.COMPLETED
         done_at = _moment(p.assessed_on, 15)
         rows.append(
-            Assessment(
+            bulk.new(
+                Assessment,
                 child=children[p.child],
                 instrument=instrument,
                 agency=agencies[p.agency],
@@ -469,7 +485,7 @@ def load(
                 updated_at=done_at,
             )
         )
-    Assessment.objects.bulk_create(rows, batch_size=1000)
+    bulk.insert(Assessment, rows)
     # Written in bulk past the service: mark each child's latest completed one, as it would.
     if rows:
         latest_assessment_refresh(Assessment.objects.filter(pk__gte=min(r.pk for r in rows)))
@@ -480,11 +496,19 @@ def load(
     entries: list[ChronologyEntry] = []
     for assessment, p in zip(rows, plans, strict=True):
         people.extend(
-            AssessmentPerson(assessment=assessment, name=name, role=role, details=details, order=n)
+            bulk.new(
+                AssessmentPerson,
+                assessment=assessment,
+                name=name,
+                role=role,
+                details=details,
+                order=n,
+            )
             for n, (name, role, details) in enumerate(p.people)
         )
         lines.extend(
-            AssessmentIndicator(
+            bulk.new(
+                AssessmentIndicator,
                 assessment=assessment,
                 indicator=indicators[line.code],
                 last_seen=line.last_seen,
@@ -495,15 +519,20 @@ def load(
             for line in p.indicators
         )
         vulns.extend(
-            AssessmentVulnerability(assessment=assessment, vulnerability=vulnerabilities[code])
+            bulk.new(
+                AssessmentVulnerability, assessment=assessment, vulnerability=vulnerabilities[code]
+            )
             for code in p.vulnerabilities
         )
-        factors.extend(AssessmentFactor(assessment=assessment, code=code) for code in p.factors)
+        factors.extend(
+            bulk.new(AssessmentFactor, assessment=assessment, code=code) for code in p.factors
+        )
         if p.status == AssessmentStatus.COMPLETED:
             assert assessment.completed_at is not None
             label = RiskLevel(p.level).label
             entries.append(
-                ChronologyEntry(
+                bulk.new(
+                    ChronologyEntry,
                     child=assessment.child,
                     kind=EntryKind.ASSESSMENT,
                     occurred_at=assessment.completed_at,
@@ -514,11 +543,11 @@ def load(
                     agency=assessment.agency,
                 )
             )
-    AssessmentPerson.objects.bulk_create(people, batch_size=1000)
-    AssessmentIndicator.objects.bulk_create(lines, batch_size=1000)
-    AssessmentVulnerability.objects.bulk_create(vulns, batch_size=1000)
-    AssessmentFactor.objects.bulk_create(factors, batch_size=1000)
-    ChronologyEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk.insert(AssessmentPerson, people)
+    bulk.insert(AssessmentIndicator, lines)
+    bulk.insert(AssessmentVulnerability, vulns)
+    bulk.insert(AssessmentFactor, factors)
+    bulk.insert(ChronologyEntry, entries)
     return {
         "assessments": len(rows),
         "assessment indicators": len(lines),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from mace.accounts.models import User
 from mace.concerns.models import Concern, ConcernIndicator, ConcernRoute
+from mace.demo import bulk
 from mace.demo.plan import Plan
 from mace.people.choices import EntryKind
 from mace.people.models import Child, ChronologyEntry
@@ -38,7 +39,8 @@ def load(
     for child, c in zip(children, the_plan.children, strict=True):
         for cp in c.concerns:
             concerns.append(
-                Concern(
+                bulk.new(
+                    Concern,
                     child=child,
                     author=author[cp.agency],
                     agency=agencies[cp.agency],
@@ -48,14 +50,15 @@ def load(
                 )
             )
             concern_children.append((child, cp))
-    Concern.objects.bulk_create(concerns, batch_size=1000)
+    bulk.insert(Concern, concerns)
 
     concern_indicators, routes, entries = [], [], []
     for concern, (child, cp) in zip(concerns, concern_children, strict=True):
         seen = [ip for ip in cp.indicators if ip.code in indicators]
         for ip in seen:
             concern_indicators.append(
-                ConcernIndicator(
+                bulk.new(
+                    ConcernIndicator,
                     concern=concern,
                     indicator=indicators[ip.code],
                     seen_on=ip.seen_on,
@@ -64,10 +67,11 @@ def load(
                 )
             )
         for route, target in cp.routes:
-            routes.append(ConcernRoute(concern=concern, route=route, target_date=target))
+            routes.append(bulk.new(ConcernRoute, concern=concern, route=route, target_date=target))
         labels = "; ".join(indicators[ip.code].label for ip in seen)
         entries.append(
-            ChronologyEntry(
+            bulk.new(
+                ChronologyEntry,
                 child=child,
                 kind=EntryKind.CONCERN,
                 occurred_at=cp.recorded_at,
@@ -79,9 +83,9 @@ def load(
                 concern=concern,
             )
         )
-    ConcernIndicator.objects.bulk_create(concern_indicators, batch_size=1000)
-    ConcernRoute.objects.bulk_create(routes, batch_size=1000)
-    ChronologyEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk.insert(ConcernIndicator, concern_indicators)
+    bulk.insert(ConcernRoute, routes)
+    bulk.insert(ChronologyEntry, entries)
     return Loaded(
         concerns,
         {

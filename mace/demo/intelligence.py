@@ -1,4 +1,4 @@
-"""The demo's intelligence picture: in each quadrant (and, at county scale, each unitary council)
+"""The demo's intelligence picture: in each quadrant (and, from county scale up, each unitary)
 a few synthetic networks, each a handful of persons of concern who share vehicles and phones,
 the hotels, takeaways, parks and addresses they use, and links to seeded children of that area
 with the sources and gradings a real picture has (mostly corroborated or reported, some
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.timezone import localtime
 
 from mace.demo.accounts import AUTHOR_FOR_AGENCY
 from mace.demo.words import HOUSE_NAMES, STREET_ENDS, STREET_STARTS, TOWNS
@@ -52,8 +53,11 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-# Networks in each quadrant; at county scale the two unitaries get one each too.
-NETWORKS = {"tiny": 1, "county": 4}
+# Networks in each quadrant; from county scale up the two unitaries get a quarter as many each.
+# The larger scales have more, but not in proportion to their children: the invented phone
+# numbers (a thousand) and postcodes (twenty inward codes for each outward code) would run out.
+NETWORKS = {"tiny": 1, "county": 4, "large": 8, "national": 12}
+
 
 POLICE = "Essex Police"
 CSC_AGENCIES = (
@@ -67,6 +71,33 @@ DISTRICT_AUTHORS = {
     "basildon": ("Basildon District Council", "demo.district"),
     "colchester": ("Colchester Community Safety Partnership", "demo.csp"),
 }
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A saved child who may be linked to a network: one with concerns, whom the police or
+    children's social care are involved with (as planned; `agencies`)."""
+
+    pk: int
+    forename: str
+    area: str
+    agencies: tuple[str, ...]
+    created_at: datetime
+
+
+def candidate(pk: int, child: ChildPlan) -> Candidate | None:
+    """The child as a candidate for the networks, or None if they cannot be one."""
+    agencies = tuple(i.agency for i in child.involvements)
+    if not child.concerns or not set(agencies) & {POLICE, *CSC_AGENCIES}:
+        return None
+    return Candidate(pk, child.forename, child.area, agencies, child.created_at)
+
+
+@dataclass(frozen=True)
+class _Origin:
+    pk: int
+    recorded_at: datetime
+
 
 MEN = _words(
     "Mordecai Lucius Silvanus Ambrose Caradoc Jago Lorcan Osric Radley Severin Tybalt Ulric"
@@ -363,7 +394,7 @@ class _Builder:
         )
 
     def network(
-        self, districts: list[str], children: list[tuple[Child, ChildPlan, list[Any]]]
+        self, districts: list[str], children: list[tuple[Child, Candidate, list[Any]]]
     ) -> None:
         rng = self.rng
         net = _Network(districts)
@@ -425,8 +456,8 @@ class _Builder:
         for child, child_plan, concerns in children:
             recorder = (
                 POLICE
-                if POLICE in {i.agency for i in child_plan.involvements}
-                else next(i.agency for i in child_plan.involvements if i.agency in CSC_AGENCIES)
+                if POLICE in child_plan.agencies
+                else next(a for a in child_plan.agencies if a in CSC_AGENCIES)
             )
             author = AUTHOR_FOR_AGENCY[recorder]
             since = child_plan.created_at.date()
@@ -468,49 +499,56 @@ def _patches(scale: str) -> list[list[str]]:
             key=lambda code: (first.get(code, 1), code),
         )
         patches += [districts] * NETWORKS[scale]
-    if scale == "county":
-        patches += [[code] for code, _ in reference_data.UNITARIES]
+    if scale != "tiny":
+        patches += [[code] for code, _ in reference_data.UNITARIES] * (NETWORKS[scale] // 4)
     return patches
 
 
 def load(
     the_plan: Plan,
     *,
-    children: Sequence[Child],
-    concerns: Sequence[Any],
+    candidates: Sequence[Candidate],
     users: dict[str, User],
     agencies: dict[str, Agency],
 ) -> dict[str, int]:
-    """Write the intelligence picture for a loaded demo plan (children in plan order, their
-    concerns saved). Returns the number of rows of each kind."""
+    """Write the intelligence picture for a loaded demo data set: `the_plan` gives its scale,
+    seed and 'today', `candidates` the saved children who may be linked (`candidate()`, in the
+    plan's order). Returns the number of rows of each kind."""
+    from mace.concerns.models import Concern
     from mace.intelligence.models import Link, Record
     from mace.intelligence.services import link_chronology_entry
     from mace.people.choices import EntryKind
-    from mace.people.models import ChronologyEntry
+    from mace.people.models import Child, ChronologyEntry
     from mace.reference.models import Area
 
     areas = {a.code: a for a in Area.objects.select_related("quadrant")}
     builder = _Builder(the_plan, users=users, agencies=agencies, areas=areas)
-    concerns_of: dict[int, list[Any]] = {}
-    for concern in concerns:
-        concerns_of.setdefault(concern.child_id, []).append(concern)
-
-    used: set[int] = set()
+    # Each patch's children not yet linked to a network, in the plan's order (patches with the
+    # same districts share them).
+    pools: dict[frozenset[str], list[Candidate]] = {}
     for rotation, districts in enumerate(_patches(the_plan.scale)):
         # Rotate which district leads, so a quadrant's networks are centred in different places.
         lead = rotation % len(districts) if rotation >= len(reference_data.QUADRANTS) else 0
         districts = districts[lead:] + districts[:lead]
-        pool = [
-            (child, child_plan, concerns_of.get(child.pk, []))
-            for child, child_plan in zip(children, the_plan.children, strict=True)
-            if child_plan.area in districts
-            and child_plan.concerns
-            and child.pk not in used
-            and {i.agency for i in child_plan.involvements} & {POLICE, *CSC_AGENCIES}
-        ]
-        chosen = builder.rng.sample(pool, min(len(pool), builder.rng.randint(3, 6)))
-        used.update(child.pk for child, _, _ in chosen)
-        builder.network(districts, chosen)
+        key = frozenset(districts)
+        if key not in pools:
+            pools[key] = [c for c in candidates if c.area in key]
+        pool = pools[key]
+        picks = builder.rng.sample(range(len(pool)), min(len(pool), builder.rng.randint(3, 6)))
+        chosen = [pool[n] for n in picks]
+        for n in sorted(picks, reverse=True):
+            del pool[n]
+        concerns_of: dict[int, list[_Origin]] = {}
+        for pk, child_id, recorded_at in (
+            Concern.objects.filter(child_id__in=[c.pk for c in chosen])
+            .order_by("pk")
+            .values_list("pk", "child_id", "recorded_at")
+        ):
+            concerns_of.setdefault(child_id, []).append(_Origin(pk, localtime(recorded_at)))
+        builder.network(
+            districts,
+            [(Child(pk=c.pk, forename=c.forename), c, concerns_of.get(c.pk, [])) for c in chosen],
+        )
 
     identities = [
         Record(

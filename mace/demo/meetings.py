@@ -47,6 +47,13 @@ YOUTH = "Essex Youth Service"
 CARE = "CARE (Children at Risk of Exploitation)"
 PARTNERS = (POLICE, CSC, SCHOOLS, YOUTH, CARE)
 MONTHS_BACK = 12
+# The most children new to the list a part 1 meeting takes (its reviews come on top, and
+# they build up over the year): at the large scales every meeting takes this many.
+PER_MEETING_MOST = 12
+# The coming part 1 meetings' agendas are drafted (through the service, which puts the whole
+# list on) only where the quadrant's list is no longer than this: at the large scales it runs
+# to thousands of children.
+DRAFT_MOST = 200
 
 # Invented guests who sit on every quadrant's panel, by agency (first names + surnames).
 GUEST_FIRST = [
@@ -343,8 +350,10 @@ def load_with_actions(
             return chair_agency.name in agencies_of or len(agencies_of) < 3
 
         pool = [c for c in eligible.get(quadrant.pk, []) if room(c)]
-        pool += [c for c in known.get(quadrant.pk, []) if c not in set(pool) and room(c)]
-        per_meeting = max(1, min(12, round(len(eligible.get(quadrant.pk, [])) / 10) or 1))
+        in_pool = set(pool)
+        pool += [c for c in known.get(quadrant.pk, []) if c not in in_pool and room(c)]
+        # A tenth of the quadrant's list at each meeting, up to what one panel can discuss.
+        per_meeting = max(1, min(PER_MEETING_MOST, round(len(eligible.get(quadrant.pk, [])) / 10)))
         decided: dict[int, tuple[str, str]] = {}  # child -> (decision, level)
         part_actions: dict[int, list[_ActionPlan]] = {1: [], 2: []}
 
@@ -768,6 +777,8 @@ def load_with_actions(
         if drafter is None:
             continue
         if meeting.is_part_1:
+            if len(eligible.get(meeting.quadrant_id, [])) > DRAFT_MOST:
+                continue  # a list too long for one panel: left for the coordinator to draft
             drafted += services.agenda_draft(actor=drafter, meeting=meeting).added
         else:
             rng = random.Random(f"{the_plan.seed}-coming-{meeting.quadrant.code}")

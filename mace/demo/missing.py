@@ -20,6 +20,7 @@ export orders them unambiguously), nothing is in the future and nothing starts b
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from mace.demo import bulk
 from mace.demo.accounts import (
     AUTHOR_FOR_AGENCY,
     CARE,
@@ -150,7 +152,7 @@ class InterviewPlan:
 
 @dataclass(frozen=True)
 class EpisodePlan:
-    child: int  # the index of the child in the main plan
+    child: int  # the index of the child in the plan (or the chunk) it was planned from
     type: str
     left_at: dt.datetime | None
     last_seen_at: dt.datetime | None
@@ -180,26 +182,51 @@ def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
     return timezone.make_aware(naive)
 
 
+# How much more often children go missing at a scale than at the county's rates: (the chance
+# a child goes missing, the episodes each has). The national scale is issue 13's 3,000,000
+# episodes for 1,000,000 children.
+MISSING_RATES = {"national": (2.6, 2.0)}
+
+
+class MissingPlanner:
+    """Plans the episodes of the data set's children a chunk at a time, in order, from one random
+    stream, so the episodes do not depend on the chunk size."""
+
+    def __init__(self, scale: str, seed: int, today: dt.date) -> None:
+        self.rng = random.Random(f"mace-demo-missing:{scale}:{seed}")
+        # Nothing may be later than the start of the plan's day, whenever it is loaded.
+        self.horizon = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        self.today = today
+        self.references = itertools.count(1)
+        self.chance, self.more = MISSING_RATES.get(scale, (1.0, 1.0))
+
+    def plan(self, chunk: Plan) -> list[EpisodePlan]:
+        """The episodes of the chunk's children (`child` is the index in the chunk)."""
+        rng = self.rng
+        episodes: list[EpisodePlan] = []
+        for index, child in enumerate(chunk.children):
+            age = _age(child, self.today)
+            chance = (0.32 if child.concerns else 0.08) * (1.0 if age >= 10 else 0.2)
+            if rng.random() >= chance * self.chance:
+                continue
+            agencies = _Involved(child)
+            # A looked-after child's local authority works with them.
+            looked_after = rng.random() < 0.38 and agencies.take(_csc_of(child))
+            count = _weighted(rng, EPISODE_COUNTS)
+            if self.more != 1.0:
+                count = max(1, round(count * self.more))
+            episodes.extend(
+                _child_episodes(
+                    rng, index, child, count, looked_after, self.horizon, self.references, agencies
+                )
+            )
+        return episodes
+
+
 def plan_missing(the_plan: Plan) -> list[EpisodePlan]:
-    """Every episode of the demo data set, from its own random stream."""
-    rng = random.Random(f"mace-demo-missing:{the_plan.scale}:{the_plan.seed}")
-    # Nothing may be later than the start of the plan's day, whenever it is loaded.
-    horizon = timezone.make_aware(dt.datetime.combine(the_plan.today, dt.time.min))
-    references = iter(range(1, 10**6))
-    episodes: list[EpisodePlan] = []
-    for index, child in enumerate(the_plan.children):
-        age = _age(child, the_plan.today)
-        chance = (0.32 if child.concerns else 0.08) * (1.0 if age >= 10 else 0.2)
-        if rng.random() >= chance:
-            continue
-        agencies = _Involved(child)
-        # A looked-after child's local authority works with them.
-        looked_after = rng.random() < 0.38 and agencies.take(_csc_of(child))
-        count = _weighted(rng, EPISODE_COUNTS)
-        episodes.extend(
-            _child_episodes(rng, index, child, count, looked_after, horizon, references, agencies)
-        )
-    return episodes
+    """Every episode of the demo data set (or of a plan's only chunk), from its own random
+    stream."""
+    return MissingPlanner(the_plan.scale, the_plan.seed, the_plan.today).plan(the_plan)
 
 
 class _Involved:
@@ -429,15 +456,19 @@ def load(
     children: list[Any],
     users: Mapping[str, Any],
     agencies: Mapping[str, Any],
+    planned: list[EpisodePlan] | None = None,
 ) -> dict[str, int]:
-    """Write the plan's missing episodes in bulk. `children` are the saved Child rows in the
-    plan's order; `users` the demo users by username; `agencies` by name."""
+    """Write the missing episodes of the plan in bulk: `planned`, for a chunk of it (planned by
+    a MissingPlanner that planned the chunks before), else all the plan's. `children` are the
+    saved Child rows in the plan's order; `users` the demo users by username; `agencies` by
+    name."""
     from django.contrib.auth.models import Group, Permission
 
     from mace.missing.models import MissingEpisode, ReturnInterview, RiskGrading
     from mace.people.models import AgencyInvolvement, ChronologyEntry
 
-    planned = plan_missing(the_plan)
+    if planned is None:
+        planned = plan_missing(the_plan)
     author = {name: users[username] for name, username in AUTHOR_FOR_AGENCY.items()}
     involved = {
         (index, inv.agency)
@@ -452,15 +483,20 @@ def load(
         if (index, agency) not in involved:
             involved.add((index, agency))
             involvements.append(
-                AgencyInvolvement(
-                    child=children[index], agency=agencies[agency], reason=reason, since=since
+                bulk.new(
+                    AgencyInvolvement,
+                    child=children[index],
+                    agency=agencies[agency],
+                    reason=reason,
+                    since=since,
                 )
             )
 
     episodes = []
     for p in planned:
         episodes.append(
-            MissingEpisode(
+            bulk.new(
+                MissingEpisode,
                 child=children[p.child],
                 type=p.type,
                 left_at=p.left_at,
@@ -484,7 +520,7 @@ def load(
             # A looked-after child's local authority works with them (planned so).
             csc = _csc_of(the_plan.children[p.child])
             involve(p.child, csc, p.started_at, InvolvementReason.ALLOCATED)
-    MissingEpisode.objects.bulk_create(episodes, batch_size=1000)
+    bulk.insert(MissingEpisode, episodes)
 
     gradings, interviews, entries = [], [], []
     for episode, p in zip(episodes, planned, strict=True):
@@ -492,7 +528,8 @@ def load(
         child = children[p.child]
         for grade, when, why in p.gradings:
             gradings.append(
-                RiskGrading(
+                bulk.new(
+                    RiskGrading,
                     episode=episode,
                     grade=grade,
                     graded_at=when,
@@ -504,7 +541,8 @@ def load(
             )
         what = "Missing" if p.type == EpisodeType.MISSING else "Away without authorisation"
         entries.append(
-            ChronologyEntry(
+            bulk.new(
+                ChronologyEntry,
                 child=child,
                 kind=EntryKind.MISSING_EPISODE,
                 occurred_at=p.started_at,
@@ -518,7 +556,8 @@ def load(
         if p.ended_at is not None:
             how = "Found" if p.end_reason == EpisodeEnd.FOUND else "Returned"
             entries.append(
-                ChronologyEntry(
+                bulk.new(
+                    ChronologyEntry,
                     child=child,
                     kind=EntryKind.MISSING_EPISODE,
                     occurred_at=p.ended_at,
@@ -535,7 +574,8 @@ def load(
             holder = interviewer or recorder
             recorded_at = i.held_at or p.ended_at or p.started_at
             interviews.append(
-                ReturnInterview(
+                bulk.new(
+                    ReturnInterview,
                     episode=episode,
                     offered=i.offered,
                     accepted=i.accepted,
@@ -556,7 +596,8 @@ def load(
             involve(p.child, holder.agency.name, recorded_at)
             if i.held_at is not None:
                 entries.append(
-                    ChronologyEntry(
+                    bulk.new(
+                        ChronologyEntry,
                         child=child,
                         kind=EntryKind.RETURN_INTERVIEW,
                         occurred_at=i.held_at,
@@ -570,14 +611,14 @@ def load(
                         agency=holder.agency,
                     )
                 )
-    RiskGrading.objects.bulk_create(gradings, batch_size=1000)
-    ReturnInterview.objects.bulk_create(interviews, batch_size=1000)
+    bulk.insert(RiskGrading, gradings)
+    bulk.insert(ReturnInterview, interviews)
     # Written in bulk past the service: say which episodes still owe an interview, as it would.
     if episodes:
         first = min(e.pk for e in episodes)
         interviews_owed_refresh(MissingEpisode.objects.filter(pk__gte=first))
-    AgencyInvolvement.objects.bulk_create(involvements, batch_size=1000)
-    ChronologyEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk.insert(AgencyInvolvement, involvements)
+    bulk.insert(ChronologyEntry, entries)
 
     # The demo's administrators may change the repeat missing rule in the admin.
     admins = Group.objects.filter(name="System administrators").first()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mace.accounts.models import User
+from mace.demo import bulk
 from mace.demo.plan import Plan
 from mace.people.choices import EntryKind
 from mace.people.models import (
@@ -43,7 +44,8 @@ def load(
     """Write the plan's children. `author` is who writes each agency's records; `district_area`
     the council area of each outward code."""
     children = [
-        Child(
+        bulk.new(
+            Child,
             forename=c.forename,
             surname=c.surname,
             other_names=c.other_names,
@@ -57,13 +59,14 @@ def load(
         )
         for c in the_plan.children
     ]
-    Child.objects.bulk_create(children, batch_size=1000)
+    bulk.insert(Child, children)
 
     addresses, identifiers, involvements, entries = [], [], [], []
     for child, c in zip(children, the_plan.children, strict=True):
         for a in c.addresses:
             addresses.append(
-                ChildAddress(
+                bulk.new(
+                    ChildAddress,
                     child=child,
                     line1=a.line1,
                     line2=a.line2,
@@ -76,7 +79,8 @@ def load(
             )
         for i in c.identifiers:
             identifiers.append(
-                ChildIdentifier(
+                bulk.new(
+                    ChildIdentifier,
                     child=child,
                     type=i.type,
                     value=i.value,
@@ -86,12 +90,17 @@ def load(
             )
         for inv in c.involvements:
             involvements.append(
-                AgencyInvolvement(
-                    child=child, agency=agencies[inv.agency], reason=inv.reason, since=inv.since
+                bulk.new(
+                    AgencyInvolvement,
+                    child=child,
+                    agency=agencies[inv.agency],
+                    reason=inv.reason,
+                    since=inv.since,
                 )
             )
         entries.append(
-            ChronologyEntry(
+            bulk.new(
+                ChronologyEntry,
                 child=child,
                 kind=EntryKind.RECORD_CREATED,
                 occurred_at=c.created_at,
@@ -101,10 +110,10 @@ def load(
                 agency=agencies[c.creator],
             )
         )
-    ChildAddress.objects.bulk_create(addresses, batch_size=1000)
-    ChildIdentifier.objects.bulk_create(identifiers, batch_size=1000)
-    AgencyInvolvement.objects.bulk_create(involvements, batch_size=1000)
-    ChronologyEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk.insert(ChildAddress, addresses)
+    bulk.insert(ChildIdentifier, identifiers)
+    bulk.insert(AgencyInvolvement, involvements)
+    bulk.insert(ChronologyEntry, entries)
     return Loaded(
         children,
         {

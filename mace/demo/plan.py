@@ -4,16 +4,21 @@ always give the same people, and only dates relative to today move between days.
 of the demo (missing episodes, intelligence, assessments, meetings, disruption) are planned from
 it, each from its own random stream.
 
-NHS numbers are in the 999 test range and UPNs carry the non-existent local authority number
-999, so no real person has one of these identifiers.
+NHS numbers are in the 999 test range (the national scale, which needs more numbers than that
+range holds, also uses 990 to 998, which are never issued) and UPNs carry the non-existent local
+authority number 999, so no real person has one of these identifiers.
+
+The larger scales are made and written a chunk of children at a time (`chunks`): one planner
+walks the children in order, so a child is the same whatever the chunk size, and only one
+chunk's children are in memory at once.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.utils import timezone
 
@@ -52,8 +57,11 @@ from mace.people.choices import IdentifierType, InvolvementReason
 from mace.people.identifiers import nhs_number_with_check, upn_with_check
 from mace.reference import data as reference_data
 
-# How many children each scale has.
-SCALES = {"tiny": 60, "county": 4000}
+# How many children each scale has. County is the demo; large (everyday benchmarking) and
+# national (issue 13's performance target) are loaded a chunk at a time.
+SCALES = {"tiny": 60, "county": 4000, "large": 200_000, "national": 1_000_000}
+# Children planned and written together, each chunk in its own transaction.
+CHUNK_SIZE = 5000
 
 ETHNICITY_WEIGHTS = weights(
     """
@@ -153,10 +161,13 @@ class ChildPlan:
 
 @dataclass(frozen=True)
 class Plan:
+    """The whole data set, or one chunk of it: `start` is the index of its first child."""
+
     scale: str
     seed: int
     today: date
     children: tuple[ChildPlan, ...]
+    start: int = 0
 
     @property
     def concern_count(self) -> int:
@@ -179,11 +190,15 @@ def _weighted_sample[T](rng: random.Random, weights: Mapping[T, float], k: int) 
     return chosen
 
 
-def _moment(rng: random.Random, day: date) -> datetime:
+def _moment(rng: random.Random, day: date, zone: tzinfo | None = None) -> datetime:
     """A working-hours moment on `day`, in local time (never in the small hours, so never in a
     daylight-saving gap)."""
     naive = datetime.combine(day, time(rng.randint(8, 18), rng.randrange(60)))
-    return timezone.make_aware(naive)
+    return timezone.make_aware(naive, zone)
+
+
+# The national scale's NHS number prefixes: 990 to 999, none of them ever issued.
+_WIDE_NHS = tuple(map(str, range(990, 1000)))
 
 
 class _Unique:
@@ -204,10 +219,15 @@ class _Planner:
     def __init__(self, scale: str, seed: int, today: date) -> None:
         self.rng = random.Random(f"mace-demo:{scale}:{seed}")
         self.today = today
+        self.zone = timezone.get_current_timezone()
         self.nhs = _Unique()
         self.upn = _Unique()
         self.police = _Unique()
         self.local = _Unique()
+        # The 999 range holds under a million valid NHS numbers: enough but for national.
+        self.nhs_prefixes = (
+            ("999",) if SCALES[scale] <= 500_000 else tuple(map(str, range(990, 1000)))
+        )
 
     # -- one child ----------------------------------------------------------------------------
 
@@ -244,7 +264,7 @@ class _Planner:
         creator = agencies[0]
 
         created_day = max(today - timedelta(days=rng.randint(14, 900)), dob + timedelta(days=1))
-        created_at = _moment(rng, created_day)
+        created_at = _moment(rng, created_day, self.zone)
         addresses = self.addresses(area, dob)
         concerns = self.concerns(forename, sex, dob, agencies, created_at) if has_concerns else ()
 
@@ -259,7 +279,7 @@ class _Planner:
                 )
             else:
                 days = max((today - created_day).days - 1, 0)
-                since = _moment(rng, created_day + timedelta(days=rng.randint(0, days)))
+                since = _moment(rng, created_day + timedelta(days=rng.randint(0, days)), self.zone)
                 involvements.append(InvolvementPlan(agency, InvolvementReason.ALLOCATED, since))
 
         identifiers, upn_unknown = self.identifiers(age, dob, agencies, health, csc, created_day)
@@ -316,7 +336,9 @@ class _Planner:
         first = created_at + timedelta(minutes=rng.randint(5, 90))
         span = max((today - created_at.date()).days - 1, 0)
         moments = [first] + sorted(
-            _moment(rng, created_at.date() + timedelta(days=rng.randint(1, max(span, 1))))
+            _moment(
+                rng, created_at.date() + timedelta(days=rng.randint(1, max(span, 1))), self.zone
+            )
             for _ in range(count - 1)
         )
         weights = dict(INDICATOR_WEIGHTS)
@@ -365,7 +387,13 @@ class _Planner:
         result = []
         if rng.random() < 0.93:
             # The 999 range is set aside for testing: no real person has one of these.
-            value = self.nhs.take(lambda: nhs_number_with_check(f"999{rng.randrange(10**6):06d}"))
+            prefixes = self.nhs_prefixes
+            value = self.nhs.take(
+                lambda: nhs_number_with_check(
+                    f"{prefixes[0] if len(prefixes) == 1 else rng.choice(prefixes)}"
+                    f"{rng.randrange(10**6):06d}"
+                )
+            )
             result.append(IdentifierPlan(IdentifierType.NHS_NUMBER, value, dob, health))
         upn_unknown = ""
         if rng.random() < (0.9 if age <= 16 else 0.6):
@@ -404,6 +432,24 @@ def plan(scale: str, seed: int, today: date | None = None) -> Plan:
     if scale not in SCALES:
         raise ValueError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     today = today or timezone.localdate()
+    return next(chunks(scale, seed, today, size=SCALES[scale]))
+
+
+def chunks(
+    scale: str, seed: int, today: date | None = None, *, size: int = CHUNK_SIZE
+) -> Iterator[Plan]:
+    """The demo data set for a scale and seed, `size` children at a time, in order. One planner
+    draws every child in turn, so the children are the same whatever the size."""
+    if scale not in SCALES:
+        raise ValueError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+    today = today or timezone.localdate()
     planner = _Planner(scale, seed, today)
-    children = tuple(planner.child(i) for i in range(SCALES[scale]))
-    return Plan(scale=scale, seed=seed, today=today, children=children)
+    total = SCALES[scale]
+    for start in range(0, total, size):
+        children = tuple(planner.child(i) for i in range(start, min(start + size, total)))
+        yield Plan(scale=scale, seed=seed, today=today, children=children, start=start)
+
+
+def chunk_count(scale: str, size: int = CHUNK_SIZE) -> int:
+    """How many chunks of `size` children the scale has."""
+    return -(-SCALES[scale] // size)

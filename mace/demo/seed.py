@@ -3,24 +3,34 @@ everything around them in the shape of a real county (see the figures in docs/da
 built deterministically from a scale and a seed.
 
 `seed()` is the entry point (`mace seed_demo`): it refuses a database that holds other data and
-loads a data set once. `load()` writes a plan (mace.demo.plan) through each domain's module in
-turn: the staff (accounts), children (people), concerns, missing episodes, intelligence,
-assessments, who meets the MACE criteria, MACE meetings and disruption. The domain modules write
-in bulk, bypassing the services for speed but keeping the invariants they keep. This module is
-the only one that imports them; they import only the shared pieces (plan, words, accounts).
+loads a data set once. `start()` makes the staff (accounts) and the record of the load's progress
+(core's DemoDataSet); `load()` then writes the plan (mace.demo.plan) a chunk of children at a
+time, each chunk in its own transaction, through each domain's module in turn: children
+(people), concerns, missing episodes and assessments; then, in one more transaction, the parts
+that span the county: intelligence, who meets the MACE criteria, MACE meetings and disruption.
+An interrupted load goes on from the chunk after the last one it finished. The domain modules
+write in bulk (mace.demo.bulk: COPY on PostgreSQL), bypassing the services for speed but keeping
+the invariants they keep. This module (with ahead.py, which plans the chunks in a second process)
+is the only one that imports them; they import only the shared pieces (plan, words, accounts,
+bulk). See "The demo data set and its scales" in docs/development.md.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from mace.accounts.models import User
 from mace.core.models import DemoDataSet
 from mace.criteria.services import eligibility_refresh
 from mace.demo import (
+    ahead,
     assessments,
     concerns,
     disruption,
@@ -37,7 +47,7 @@ from mace.demo.accounts import (
     sync_demo_passwords,
     users_create,
 )
-from mace.demo.plan import SCALES, Plan, plan
+from mace.demo.plan import CHUNK_SIZE, SCALES, Plan, chunk_count
 from mace.people.models import Child
 from mace.reference.models import Agency, PostcodeDistrict, Quadrant
 
@@ -48,19 +58,29 @@ class DemoRefused(Exception):
 
 @dataclass
 class SeedResult:
-    status: str  # "loaded", "already_loaded" or "other_loaded"
+    status: str  # "loaded", "partly_loaded", "already_loaded" or "other_loaded"
     scale: str
     seed: int
     counts: dict[str, int] = field(default_factory=dict)
     message: str = ""
 
 
-def seed(*, scale: str, seed: int, today: date | None = None) -> SeedResult:
-    """Load the demo data set unless it (or another one) is already loaded. Safe to run again."""
+def seed(
+    *,
+    scale: str,
+    seed: int,
+    today: date | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    chunks: int | None = None,
+    report: Callable[[str], None] | None = None,
+) -> SeedResult:
+    """Load the demo data set unless it (or another one) is already loaded. Safe to run again:
+    a load that was interrupted (or stopped after `chunks` chunks of `chunk_size` children) goes
+    on from the last chunk it finished, with the 'today' and chunk size it started with."""
     if scale not in SCALES:
         raise ValueError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     loaded = DemoDataSet.objects.first()
-    if loaded is not None:
+    if loaded is not None and loaded.complete:
         users_updated = sync_demo_passwords(demo_password())
         note = " Demo passwords were reset to the current demo password." if users_updated else ""
         if loaded.scale == scale and loaded.seed == seed:
@@ -83,6 +103,49 @@ def seed(*, scale: str, seed: int, today: date | None = None) -> SeedResult:
                 f"database.{note}"
             ),
         )
+    if loaded is not None and (loaded.scale, loaded.seed) != (scale, seed):
+        return SeedResult(
+            "other_loaded",
+            scale,
+            seed,
+            message=(
+                f"Another demo data set is partly loaded: '{loaded.scale}' (seed {loaded.seed}), "
+                f"{loaded.chunks_done} chunks of {loaded.chunk_size:,} children. Nothing was "
+                f"added. Run `seed_demo --scale {loaded.scale} --seed {loaded.seed}` to finish "
+                "it, or start from an empty database."
+            ),
+        )
+    if loaded is None:
+        progress = start(scale=scale, seed=seed, today=today, chunk_size=chunk_size)
+    else:
+        progress = loaded
+    counts = load(progress, chunks=chunks, report=report)
+    if counts is None:
+        total = chunk_count(scale, progress.chunk_size)
+        return SeedResult(
+            "partly_loaded",
+            scale,
+            seed,
+            counts=progress.counts,
+            message=(
+                f"Loaded {progress.chunks_done} of {total} chunks of the demo data set "
+                f"'{scale}' (seed {seed}), {progress.children:,} children so far. Run "
+                "`seed_demo` again with the same scale and seed to go on."
+            ),
+        )
+    summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+    return SeedResult(
+        "loaded",
+        scale,
+        seed,
+        counts=counts,
+        message=f"Loaded the demo data set '{scale}' (seed {seed}): {summary}.",
+    )
+
+
+def start(*, scale: str, seed: int, today: date | None, chunk_size: int) -> DemoDataSet:
+    """Begin a load into an empty database: the demo staff, and the record of the load's
+    progress (no chunks done yet), in one transaction."""
     if Child.objects.exists():
         raise DemoRefused(
             "This database already holds children that the demo did not create. Demo data is "
@@ -94,25 +157,30 @@ def seed(*, scale: str, seed: int, today: date | None = None) -> SeedResult:
             f"Users with demo usernames already exist ({', '.join(sorted(clash))}). Demo data is "
             "only ever loaded into an empty database."
         )
-    the_plan = plan(scale, seed, today)
+    agencies = _agencies()
     try:
-        counts = load(the_plan, password=demo_password())
+        with transaction.atomic():
+            progress = DemoDataSet.objects.create(
+                scale=scale,
+                seed=seed,
+                reference_date=today or timezone.localdate(),
+                chunk_size=chunk_size,
+                complete=False,
+            )
+            users = users_create(
+                agencies=agencies,
+                quadrants={q.code: q for q in Quadrant.objects.all()},
+                password=demo_password(),
+            )
+            progress.users = len(users)
+            progress.save(update_fields=["users"])
     except IntegrityError as exc:
         # Two seeds started at once: the second one's demo users clash and it rolls back whole.
         raise DemoRefused(f"Another load of demo data ran at the same time ({exc}).") from exc
-    summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
-    return SeedResult(
-        "loaded",
-        scale,
-        seed,
-        counts=counts,
-        message=f"Loaded the demo data set '{scale}' (seed {seed}): {summary}.",
-    )
+    return progress
 
 
-@transaction.atomic
-def load(the_plan: Plan, *, password: str) -> dict[str, int]:
-    """Write a plan to the database in bulk. Returns the number of rows of each kind."""
+def _agencies() -> dict[str, Agency]:
     agencies = {a.name: a for a in Agency.objects.all()}
     needed = {u.agency for u in DEMO_USERS if u.agency} | set(AUTHOR_FOR_AGENCY)
     if missing_agencies := sorted(needed - set(agencies)):
@@ -120,13 +188,140 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
             f"The reference data has no agency called {', '.join(missing_agencies)}; the demo "
             "data needs the agencies the migrations load."
         )
-    quadrants = {q.code: q for q in Quadrant.objects.all()}
-    district_area = dict(PostcodeDistrict.objects.values_list("outward_code", "area_id"))
+    return agencies
 
-    users = users_create(agencies=agencies, quadrants=quadrants, password=password)
+
+def _add(counts: Mapping[str, int], more: Mapping[str, int]) -> dict[str, int]:
+    """The sums, in the order of `more` (a chunk's counts, in the order they were written; the
+    database may keep the counts so far in another)."""
+    added = {name: counts.get(name, 0) + n for name, n in more.items()}
+    return added | {name: n for name, n in counts.items() if name not in added}
+
+
+def load(
+    progress: DemoDataSet, *, chunks: int | None = None, report: Callable[[str], None] | None = None
+) -> dict[str, int] | None:
+    """Write the data set `progress` records in bulk, from the chunk after the last one done,
+    each chunk in its own transaction, then the county-wide parts (intelligence, who meets the
+    MACE criteria, meetings, disruption) in one more. Stops after `chunks` chunks if given,
+    answering None; else answers the number of rows of each kind. `report` is told how each step
+    went, with its time."""
+    clock = _Clock(report)
+    agencies = _agencies()
+    district_area = dict(PostcodeDistrict.objects.values_list("outward_code", "area_id"))
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=DEMO_USERNAMES)
+        .select_related("agency", "quadrant")
+        .order_by("pk")
+    }
     author = {name: users[username] for name, username in AUTHOR_FOR_AGENCY.items()}
-    children = people.load(the_plan, author=author, agencies=agencies, district_area=district_area)
-    raised = concerns.load(the_plan, children=children.children, author=author, agencies=agencies)
+    scale, seed, today, size = (
+        progress.scale,
+        progress.seed,
+        progress.reference_date,
+        progress.chunk_size,
+    )
+    candidates: list[intelligence.Candidate] = []
+    counts: dict[str, int] = dict(progress.counts)
+    written = last_pk = 0
+    total = chunk_count(scale, size)
+    with closing(ahead.planned(scale, seed, today, size=size)) as planned:
+        for number, (chunk, episodes, assessed) in enumerate(planned):
+            if number < progress.chunks_done:
+                # Done before: planned again (for the planners' streams and the networks'
+                # candidates), not written.
+                pks = list(
+                    Child.objects.filter(pk__gt=last_pk)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)[: len(chunk.children)]
+                )
+                _candidates(candidates, pks, chunk)
+                last_pk = pks[-1]
+                clock.lap(f"Chunk {number + 1} of {total}: done before, planned again")
+                continue
+            with transaction.atomic():
+                loaded = _load_chunk(
+                    chunk,
+                    users=users,
+                    author=author,
+                    agencies=agencies,
+                    district_area=district_area,
+                    episodes=episodes,
+                    assessed=assessed,
+                )
+                _candidates(candidates, [c.pk for c in loaded.children], chunk)
+                counts = _add(counts, loaded.counts)
+                progress.chunks_done = number + 1
+                progress.counts = counts
+                progress.children = counts.get("children", 0)
+                progress.concerns = counts.get("concerns", 0)
+                progress.save(update_fields=["chunks_done", "counts", "children", "concerns"])
+            written += 1
+            clock.lap(f"Chunk {number + 1} of {total}: {len(chunk.children):,} children")
+            if chunks is not None and written >= chunks and number + 1 < total:
+                return None
+    with transaction.atomic():
+        header = Plan(scale=scale, seed=seed, today=today, children=())
+        counts["users"] = len(users)
+        # --- intelligence: persons of concern, places, vehicles, phones and accounts, linked ---
+        counts |= intelligence.load(header, candidates=candidates, users=users, agencies=agencies)
+        clock.lap("Intelligence")
+        # --- MACE criteria: who meets them, from the assessments and episodes just loaded ---
+        counts["children meeting the MACE criteria"] = eligibility_refresh().started
+        clock.lap("Who meets the MACE criteria")
+        # --- MACE meetings: a year of part 1 and part 2 meetings per quadrant, and actions ---
+        met, actions = meetings.load_with_actions(header, users=users, agencies=agencies)
+        counts["chronology entries"] += met.pop("chronology entries (MACE decisions)", 0)
+        counts |= met
+        clock.lap("MACE meetings")
+        # --- disruption: against the threats those meetings discussed, and their actions ---
+        counts |= disruption.load(header, users=users, agencies=agencies, actions=actions)
+        clock.lap("Disruption")
+        progress.counts = counts
+        progress.complete = True
+        progress.save(update_fields=["counts", "complete"])
+    return counts
+
+
+class _Clock:
+    def __init__(self, report: Callable[[str], None] | None) -> None:
+        self.report = report
+        self.last = time.monotonic()
+
+    def lap(self, what: str) -> None:
+        now = time.monotonic()
+        if self.report is not None:
+            self.report(f"{what}: {now - self.last:.1f}s")
+        self.last = now
+
+
+def _candidates(candidates: list[intelligence.Candidate], pks: Iterable[int], chunk: Plan) -> None:
+    for pk, child in zip(pks, chunk.children, strict=True):
+        if (c := intelligence.candidate(pk, child)) is not None:
+            candidates.append(c)
+
+
+@dataclass
+class _Chunk:
+    children: list[Child]
+    counts: dict[str, int]
+
+
+def _load_chunk(
+    chunk: Plan,
+    *,
+    users: dict[str, User],
+    author: dict[str, User],
+    agencies: dict[str, Agency],
+    district_area: dict[str, int],
+    episodes: list[missing.EpisodePlan],
+    assessed: Sequence[assessments.AssessmentPlan],
+) -> _Chunk:
+    """Write one chunk's children and everything about each of them: identifiers, addresses,
+    involvements, concerns, chronology, missing episodes and assessments."""
+    children = people.load(chunk, author=author, agencies=agencies, district_area=district_area)
+    raised = concerns.load(chunk, children=children.children, author=author, agencies=agencies)
     counts = {
         "children": children.counts["children"],
         "addresses": children.counts["addresses"],
@@ -138,44 +333,24 @@ def load(the_plan: Plan, *, password: str) -> dict[str, int]:
         "chronology entries": (
             children.counts["chronology entries"] + raised.counts["chronology entries"]
         ),
-        "users": len(users),
     }
     # --- missing ---
-    counts.update(
-        missing.load(the_plan, children=children.children, users=users, agencies=agencies)
-    )
-    # --- intelligence: persons of concern, places, vehicles, phones and accounts, linked ---
-    counts |= intelligence.load(
-        the_plan,
+    counts |= missing.load(
+        chunk,
         children=children.children,
-        concerns=raised.concerns,
         users=users,
         agencies=agencies,
+        planned=episodes,
     )
     # --- assessments ---
-    assessed = assessments.load(
-        the_plan,
+    written = assessments.load(
+        chunk,
         children=children.children,
         users=users,
         agencies=agencies,
         author_for_agency=AUTHOR_FOR_AGENCY,
+        planned=assessed,
     )
-    counts["chronology entries"] += assessed.pop("chronology entries", 0)
-    counts |= assessed
-    # --- MACE criteria: who meets them, from the assessments and episodes just loaded ---
-    counts["children meeting the MACE criteria"] = eligibility_refresh().started
-    # --- MACE meetings: a year of part 1 and part 2 meetings per quadrant, and their actions ---
-    met, actions = meetings.load_with_actions(the_plan, users=users, agencies=agencies)
-    counts["chronology entries"] += met.pop("chronology entries (MACE decisions)", 0)
-    counts |= met
-    # --- disruption: against the threats those meetings discussed, and their actions ---
-    counts |= disruption.load(the_plan, users=users, agencies=agencies, actions=actions)
-    DemoDataSet.objects.create(
-        scale=the_plan.scale,
-        seed=the_plan.seed,
-        reference_date=the_plan.today,
-        children=counts["children"],
-        concerns=counts["concerns"],
-        users=len(users),
-    )
-    return counts
+    counts["chronology entries"] += written.pop("chronology entries", 0)
+    counts |= written
+    return _Chunk(children.children, counts)

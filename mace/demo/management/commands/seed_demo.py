@@ -1,4 +1,6 @@
-"""`mace seed_demo --scale tiny|county --seed N`: load the synthetic demo data set."""
+"""`mace seed_demo --scale tiny|county|large|national --seed N`: load the synthetic demo data
+set (large and national a chunk of children at a time; an interrupted load goes on when run
+again)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,10 @@ class Command(BaseCommand):
             "--scale",
             choices=list(plan.SCALES),
             default="tiny",
-            help="tiny: about 60 children; county: about 4,000 (default: tiny)",
+            help=(
+                "tiny: 60 children; county: 4,000 (the demo); large: 200,000 (benchmarking); "
+                "national: 1,000,000 (default: tiny)"
+            ),
         )
         parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
         parser.add_argument(
@@ -34,18 +39,44 @@ class Command(BaseCommand):
             help="the date the synthetic dates count back from, YYYY-MM-DD (default: today)",
         )
 
+        parser.add_argument(
+            "--chunk-size",
+            type=int,
+            default=plan.CHUNK_SIZE,
+            help=(
+                f"children written in each transaction (default: {plan.CHUNK_SIZE:,}); a load "
+                "that goes on keeps the size it started with"
+            ),
+        )
+        parser.add_argument(
+            "--chunks",
+            type=int,
+            default=None,
+            help="write at most this many chunks, then stop (run again to go on)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if envbool("MACE_PRODUCTION", False):
             raise CommandError("Demo data is never loaded where MACE_PRODUCTION is set.")
         started = time.monotonic()
         try:
-            result = seed.seed(scale=options["scale"], seed=options["seed"], today=options["today"])
+            result = seed.seed(
+                scale=options["scale"],
+                seed=options["seed"],
+                today=options["today"],
+                chunk_size=options["chunk_size"],
+                chunks=options["chunks"],
+                report=self.stdout.write if options["verbosity"] > 1 else None,
+            )
         except seed.DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         if result.status == "loaded":
             seconds = time.monotonic() - started
             self.stdout.write(self.style.SUCCESS(f"{result.message} ({seconds:.1f}s)"))
             self.stdout.write("Run `uv run mace demo_accounts` to see the demo accounts.")
+        elif result.status == "partly_loaded":
+            seconds = time.monotonic() - started
+            self.stdout.write(f"{result.message} ({seconds:.1f}s)")
         elif result.status == "already_loaded":
             self.stdout.write(result.message)
         else:
