@@ -330,7 +330,7 @@ class ImportForm(GovForm):
     file = forms.FileField(
         label="Upload the police CSV file",
         required=False,
-        help_text="A CSV file in the layout the guide describes, up to 5 MB",
+        help_text="A CSV file in the layout the guide describes, up to 20 MB",
         error_messages={"required": "Choose a CSV file to import"},
     )
     check_only = forms.BooleanField(

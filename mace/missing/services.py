@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -71,25 +72,13 @@ def _clean_episode(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _episode_errors(
-    *, child: Child, agency: Agency, values: Mapping[str, Any], exclude_pk: int | None = None
-) -> dict[str, list[str]]:
-    """Every rule an episode meets, whether recorded, corrected, closed or imported."""
-    errors = date_errors(
-        events={
-            name: (values.get(name), f"The time {what}")
-            for name, what in (
-                ("left_at", "the child left"),
-                ("last_seen_at", "the child was last seen"),
-                ("ended_at", "the child was found or returned"),
-                ("reported_at", "it was reported"),
-            )
-        }
-    )
-    if values["type"] not in EpisodeType.values:
-        errors["type"] = ["Choose whether the child was missing or away without authorisation"]
+def episode_rule_errors(values: Mapping[str, Any], *, dob: dt.date | None) -> dict[str, list[str]]:
+    """The rules an episode meets on its own, whether recorded, corrected, closed or imported:
+    everything but the rules that compare it with other records (a police reference already
+    used, an overlapping episode). `values` are cleaned (_clean_episode); `dob` is the child's.
+    When a moment is out of bounds only that is said: it cannot be compared safely."""
+    errors = _moment_errors(values)
     if errors.keys() - {"type"}:
-        # A moment out of bounds (year 1) cannot be compared or moved into UK time safely.
         return errors
     now = timezone.now()
     left_at, last_seen_at = values.get("left_at"), values.get("last_seen_at")
@@ -102,10 +91,10 @@ def _episode_errors(
             errors[name] = [f"The time {what} must be in the past"]
     if start is None:
         errors["left_at"] = ["Enter when the child left, when they were last seen, or both"]
-    elif child.dob is not None and timezone.localtime(start).date() <= child.dob:
+    elif dob is not None and timezone.localtime(start).date() <= dob:
         # The SSDA903 rule (586) refuses a start on the date of birth as well as before it.
         errors.setdefault("left_at", []).append(
-            f"The episode must start after the child's date of birth ({gov_date(child.dob)})"
+            f"The episode must start after the child's date of birth ({gov_date(dob)})"
         )
     ended_at, end_reason = values.get("ended_at"), values.get("end_reason") or ""
     if ended_at is not None:
@@ -138,7 +127,57 @@ def _episode_errors(
         errors["police_reference"] = [
             f"A police reference must be {MAX_POLICE_REFERENCE} characters or fewer"
         ]
-    elif reference:
+    return errors
+
+
+def _moment_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    errors = date_errors(
+        events={
+            name: (values.get(name), f"The time {what}")
+            for name, what in (
+                ("left_at", "the child left"),
+                ("last_seen_at", "the child was last seen"),
+                ("ended_at", "the child was found or returned"),
+                ("reported_at", "it was reported"),
+            )
+        }
+    )
+    if values["type"] not in EpisodeType.values:
+        errors["type"] = ["Choose whether the child was missing or away without authorisation"]
+    return errors
+
+
+def overlaps_checked(values: Mapping[str, Any], errors: Mapping[str, list[str]]) -> bool:
+    """Whether the episode is sound enough to be compared with the child's others."""
+    start = derived_start(values.get("left_at"), values.get("last_seen_at"))
+    return (
+        start is not None
+        and not (_moment_errors(values).keys() - {"type"})
+        and "ended_at" not in errors
+        and not errors.get("left_at")
+    )
+
+
+def overlap_message(started_at: dt.datetime, ended_at: dt.datetime | None) -> str:
+    """What an episode that overlaps another of the child's is told (the other one's times)."""
+    until = f"until {gov_datetime(ended_at)}" if ended_at else "and is still open"
+    return (
+        "This overlaps another episode for this child, which started "
+        f"{gov_datetime(started_at)} {until}. Correct that one first"
+    )
+
+
+def _episode_errors(
+    *, child: Child, agency: Agency, values: Mapping[str, Any], exclude_pk: int | None = None
+) -> dict[str, list[str]]:
+    """Every rule an episode meets: its own (episode_rule_errors), a police reference the agency
+    has not used for another episode, and no overlap with the child's other episodes."""
+    errors = episode_rule_errors(values, dob=child.dob)
+    if _moment_errors(values).keys() - {"type"}:
+        # A moment out of bounds (year 1) cannot be compared or moved into UK time safely.
+        return errors
+    reference = values.get("police_reference") or ""
+    if reference and "police_reference" not in errors:
         clash = MissingEpisode.objects.filter(agency=agency, police_reference=reference)
         if exclude_pk is not None:
             clash = clash.exclude(pk=exclude_pk)
@@ -146,18 +185,12 @@ def _episode_errors(
             errors["police_reference"] = [
                 f"{agency} has already recorded an episode with police reference {reference}"
             ]
-    if start is not None and "ended_at" not in errors and not errors.get("left_at"):
-        overlapping = _overlapping(child, start, ended_at, exclude_pk)
+    if overlaps_checked(values, errors):
+        start = derived_start(values.get("left_at"), values.get("last_seen_at"))
+        assert start is not None
+        overlapping = _overlapping(child, start, values.get("ended_at"), exclude_pk)
         if overlapping is not None:
-            until = (
-                f"until {gov_datetime(overlapping.ended_at)}"
-                if overlapping.ended_at
-                else "and is still open"
-            )
-            errors["__all__"] = [
-                "This overlaps another episode for this child, which started "
-                f"{gov_datetime(overlapping.started_at)} {until}. Correct that one first"
-            ]
+            errors["__all__"] = [overlap_message(overlapping.started_at, overlapping.ended_at)]
     return errors
 
 
@@ -246,28 +279,22 @@ def episode_record(
     involvement_ensure(
         actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
     )
-    what = "Missing" if episode.type == EpisodeType.MISSING else "Away without authorisation"
-    title = f"{what} from {gov_datetime(episode.started_at)}, recorded by {actor.agency}"
-    chronology_add(
-        actor=actor,
-        child=child,
-        kind=EntryKind.MISSING_EPISODE,
-        title=title[:200],
-        body=_episode_summary(episode, source=source),
-        occurred_at=episode.started_at,
-    )
+    _chronicle(actor, child, recorded_entry(episode, actor.agency, source=source))
     if risk_grade:
         _grading_add(
             actor=actor,
             episode=episode,
             grade=risk_grade,
-            graded_at=_first_grading_time(episode),
+            graded_at=first_grading_time(episode),
             reason=risk_reason.strip() or "First grading",
             chronicle=False,
         )
     if episode.ended_at is not None:
-        _chronicle_end(actor, episode)
-    _chronicle_repeat_rule(actor, child, before)
+        _chronicle(actor, child, ended_entry(episode))
+    rule = RepeatMissingRule.current()
+    after = _recent_count(child, timezone.now(), rule)
+    if before < rule.episodes <= after:
+        _chronicle(actor, child, repeat_rule_entry(after, rule))
     _criteria_refresh(child)
     return episode
 
@@ -280,11 +307,53 @@ def _criteria_refresh(child: Child) -> None:
     eligibility_refresh(child_ids=[child.pk])
 
 
-def _first_grading_time(episode: MissingEpisode) -> dt.datetime:
+def first_grading_time(episode: MissingEpisode) -> dt.datetime:
     """A first grade is given when the episode is reported (never before it starts)."""
     reported = episode.reported_at
     return (
         reported if reported is not None and reported >= episode.started_at else episode.started_at
+    )
+
+
+# What goes on the child's chronology. The single-episode services and the police import
+# (mace.missing.imports) write the same entries from these, so a child's chronology reads the
+# same however an episode arrived.
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """A chronology entry's words and when it happened (None: when it is written)."""
+
+    title: str
+    body: str = ""
+    occurred_at: dt.datetime | None = None
+    kind: str = EntryKind.MISSING_EPISODE
+
+
+def _chronicle(actor: User, child: Child, entry: EntryText) -> None:
+    chronology_add(
+        actor=actor,
+        child=child,
+        kind=entry.kind,
+        title=entry.title,
+        body=entry.body,
+        occurred_at=entry.occurred_at,
+    )
+
+
+def import_source(filename: str) -> str:
+    """The note on an imported episode's entry that says which file it came from."""
+    return f"Imported from the police file {filename[:120]}."
+
+
+def recorded_entry(episode: MissingEpisode, agency: Agency, *, source: str = "") -> EntryText:
+    """An episode was recorded (or imported: `source` says from where)."""
+    what = "Missing" if episode.type == EpisodeType.MISSING else "Away without authorisation"
+    title = f"{what} from {gov_datetime(episode.started_at)}, recorded by {agency}"
+    return EntryText(
+        title=title[:200],
+        body=_episode_summary(episode, source=source),
+        occurred_at=episode.started_at,
     )
 
 
@@ -306,7 +375,8 @@ def _episode_summary(episode: MissingEpisode, *, source: str = "") -> str:
     return " ".join(lines)
 
 
-def _chronicle_end(actor: User, episode: MissingEpisode) -> None:
+def ended_entry(episode: MissingEpisode) -> EntryText:
+    """The child was found or returned: where, with whom, and when the interview is due."""
     assert episode.ended_at is not None
     how = "Found" if episode.end_reason == EpisodeEnd.FOUND else "Returned"
     body = " ".join(
@@ -319,13 +389,62 @@ def _chronicle_end(actor: User, episode: MissingEpisode) -> None:
         )
         if part
     )
-    chronology_add(
-        actor=actor,
-        child=episode.child,
-        kind=EntryKind.MISSING_EPISODE,
+    return EntryText(
         title=f"{how}: missing episode from {gov_datetime(episode.started_at)} ended"[:200],
         body=body,
         occurred_at=episode.ended_at,
+    )
+
+
+def corrected_entry(
+    episode: MissingEpisode, agency: Agency, fields: Iterable[str], *, closing: bool
+) -> EntryText | None:
+    """An episode was corrected: which details changed (those of closing it are said by
+    ended_entry when it was closed). None when closing it is all that changed."""
+    rest = [EPISODE_FIELDS[n] for n in fields if not (closing and n in _CLOSING_FIELDS)]
+    if not rest:
+        return None
+    return EntryText(
+        title=(
+            f"Missing episode from {gov_datetime(episode.started_at)} corrected by "
+            f"{agency}: " + ", ".join(rest)
+        )[:200]
+    )
+
+
+def graded_entry(
+    episode: MissingEpisode,
+    agency: Agency,
+    *,
+    grade: str,
+    graded_at: dt.datetime,
+    reason: str,
+    regrading: bool,
+) -> EntryText:
+    """The episode's risk was graded (its first grade given later) or regraded."""
+    verb = "regraded" if regrading else "graded"
+    return EntryText(
+        title=(
+            f"Risk {verb} {RiskGrade(grade).label.lower()} by {agency} "
+            f"(missing episode from {gov_datetime(episode.started_at)})"
+        )[:200],
+        body=reason,
+        occurred_at=graded_at,
+    )
+
+
+def repeat_rule_entry(after: int, rule: RepeatMissingRule) -> EntryText:
+    """The child has just come to meet the repeat missing rule, with `after` episodes in the
+    period: the moment a strategy discussion and MACE consideration become due."""
+    return EntryText(
+        title=(
+            f"Repeat missing: {after} episodes in the last {rule.days} days "
+            f"(the rule is {rule.episodes})"
+        ),
+        body=(
+            "The child meets the repeat missing rule. Hold a strategy discussion and "
+            "consider the child for MACE."
+        ),
     )
 
 
@@ -337,28 +456,6 @@ def _recent_count(child: Child, now: dt.datetime, rule: RepeatMissingRule | None
     if not rule.include_away:
         episodes = episodes.filter(type=EpisodeType.MISSING)
     return episodes.count()
-
-
-def _chronicle_repeat_rule(actor: User, child: Child, before: int) -> None:
-    """Say on the chronology when an episode makes the child meet the repeat missing rule: the
-    moment a strategy discussion and MACE consideration become due."""
-    rule = RepeatMissingRule.current()
-    now = timezone.now()
-    after = _recent_count(child, now, rule)
-    if before < rule.episodes <= after:
-        chronology_add(
-            actor=actor,
-            child=child,
-            kind=EntryKind.MISSING_EPISODE,
-            title=(
-                f"Repeat missing: {after} episodes in the last {rule.days} days "
-                f"(the rule is {rule.episodes})"
-            ),
-            body=(
-                "The child meets the repeat missing rule. Hold a strategy discussion and "
-                "consider the child for MACE."
-            ),
-        )
 
 
 @transaction.atomic
@@ -385,16 +482,12 @@ def episode_update(
         child=child, agency=episode.agency, values=merged, exclude_pk=episode.pk
     )
     interview = ReturnInterview.objects.filter(episode=episode).first()
-    if interview is not None and "ended_at" not in errors:
-        if merged["ended_at"] is None:
-            errors["ended_at"] = [
-                "A return interview is recorded for this episode, so it cannot be reopened"
-            ]
-        elif interview.held_at is not None and merged["ended_at"] > interview.held_at:
-            errors["ended_at"] = [
-                "The return interview was held at "
-                f"{gov_datetime(interview.held_at)}, before this time"
-            ]
+    if (
+        interview is not None
+        and "ended_at" not in errors
+        and (problem := interview_end_problem(merged["ended_at"], interview.held_at))
+    ):
+        errors["ended_at"] = [problem]
     if errors:
         raise DomainError(errors)
     fields = {name: value for name, value in merged.items() if differs(episode, name, value)}
@@ -413,24 +506,25 @@ def episode_update(
         actor=actor, child=child, agency=actor.agency, reason=InvolvementReason.RECORDED
     )
     if closing:
-        _chronicle_end(actor, saved)
-    rest = [EPISODE_FIELDS[n] for n in fields if not (closing and n in _CLOSING_FIELDS)]
-    if rest:
-        chronology_add(
-            actor=actor,
-            child=child,
-            kind=EntryKind.MISSING_EPISODE,
-            title=(
-                f"Missing episode from {gov_datetime(saved.started_at)} corrected by "
-                f"{actor.agency}: " + ", ".join(rest)
-            )[:200],
-        )
+        _chronicle(actor, child, ended_entry(saved))
+    if corrected := corrected_entry(saved, actor.agency, fields, closing=closing):
+        _chronicle(actor, child, corrected)
     if {"left_at", "last_seen_at", "type"} & set(changes):
         _criteria_refresh(saved.child)
     return saved
 
 
 _CLOSING_FIELDS = {"ended_at", "end_reason", "found_where", "found_with"}
+
+
+def interview_end_problem(ended_at: dt.datetime | None, held_at: dt.datetime | None) -> str | None:
+    """What is wrong with the end of an episode that has a return interview (held at `held_at`,
+    or not yet held): it cannot be reopened, nor end after the interview was held."""
+    if ended_at is None:
+        return "A return interview is recorded for this episode, so it cannot be reopened"
+    if held_at is not None and ended_at > held_at:
+        return f"The return interview was held at {gov_datetime(held_at)}, before this time"
+    return None
 
 
 def episode_close(
@@ -535,18 +629,15 @@ def _grading_add(
             agency=actor.agency,
             reason=InvolvementReason.RECORDED,
         )
-        verb = "regraded" if regrading else "graded"
-        chronology_add(
-            actor=actor,
-            child=episode.child,
-            kind=EntryKind.MISSING_EPISODE,
-            title=(
-                f"Risk {verb} {grading.get_grade_display().lower()} by {actor.agency} "
-                f"(missing episode from {gov_datetime(episode.started_at)})"
-            )[:200],
-            body=reason,
-            occurred_at=graded_at,
+        entry = graded_entry(
+            episode,
+            actor.agency,
+            grade=grade,
+            graded_at=graded_at,
+            reason=reason,
+            regrading=regrading,
         )
+        _chronicle(actor, episode.child, entry)
     return grading
 
 

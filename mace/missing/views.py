@@ -30,7 +30,7 @@ from mace.missing.forms import (
     ImportForm,
     InterviewForm,
 )
-from mace.missing.imports import COLUMNS, MAX_BYTES, import_missing_csv
+from mace.missing.imports import COLUMNS, MAX_UPLOAD_BYTES, import_missing_csv
 from mace.missing.models import MissingEpisode, ReturnInterview, RiskGrading
 from mace.missing.selectors import (
     current_grade_label,
@@ -332,12 +332,16 @@ def import_csv(request: AuthedRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         if upload is None:
             form.add_error("file", "Choose a CSV file to import")
-        elif upload.size > MAX_BYTES:
-            form.add_error("file", "The file must be smaller than 5 MB")
+        elif upload.size > MAX_UPLOAD_BYTES:
+            form.add_error(
+                "file",
+                f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB: a larger "
+                "file is imported with the command (uv run mace import_missing)",
+            )
         else:
             report = import_missing_csv(
                 actor=user,
-                content=upload.read(),
+                file=upload.file,
                 filename=upload.name or "upload.csv",
                 channel=AccessChannel.PAGE,
                 path=request.path,

@@ -5,24 +5,29 @@ on the chronology; the command and the page."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from mace.access.choices import AccessAction, AccessChannel
-from mace.access.models import AccessEvent
+from mace.access.models import AccessEvent, ChangeEvent
 from mace.accounts.choices import Role
 from mace.core.errors import Refused
+from mace.criteria.models import Eligibility
 from mace.missing.imports import COLUMNS, import_missing_csv
 from mace.missing.models import MissingEpisode, RiskGrading
-from mace.people.models import Child, ChildIdentifier, ChronologyEntry
+from mace.people.choices import EntryKind, InvolvementReason
+from mace.people.models import AgencyInvolvement, Child, ChildIdentifier, ChronologyEntry
 from tests.api import FICTIONAL_NHS_NUMBER
 from tests.factories import ChildFactory, UserFactory
-from tests.missing import missing_rows
+from tests.missing import ago, missing_rows, record
 
 
 @pytest.fixture
@@ -207,3 +212,370 @@ def test_the_page_imports_and_shows_rejected_rows(client, officer, alice, known)
     assert "Import complete" in html and MissingEpisode.objects.count() == 1
     html = client.post(reverse("missing:import"), {}).content.decode()
     assert "Choose a CSV file to import" in html
+
+
+# The import as a bulk operation: set-based reads and writes in batches, the same chronology,
+# involvements and change log as the single-episode services, idempotent to the last row.
+
+
+def table_rows() -> dict[str, int]:
+    """How many rows every table the import writes (or might) holds."""
+    models = (
+        MissingEpisode,
+        MissingEpisode.history.model,
+        RiskGrading,
+        ChronologyEntry,
+        AgencyInvolvement,
+        AgencyInvolvement.history.model,
+        ChangeEvent,
+        AccessEvent,
+        Eligibility,
+    )
+    return {model.__name__: model._base_manager.count() for model in models}
+
+
+def children_with_rows(police, count: int, per_child: int, *, first: str = "B") -> list[dict]:
+    """`count` children the police work with and `per_child` closed episodes each, a day apart,
+    named by MACE reference; the rows in file order (child by child, interleaved)."""
+    children = [ChildFactory(involved=[police]) for _ in range(count)]
+    rows = []
+    for n in range(per_child):
+        start = timezone.localtime() - dt.timedelta(days=3 + 2 * n)
+        for child in children:
+            rows.append(
+                row(
+                    police_reference=f"{first}/{child.pk}/{n}",
+                    child_identifier_type="mace",
+                    child_identifier=f"MACE-{child.pk:07d}",
+                    left_at="",
+                    last_seen_at=f"{start:%d/%m/%Y %H:%M}",
+                    reported_at="",
+                    ended_at=f"{start + dt.timedelta(hours=20):%d/%m/%Y %H:%M}",
+                )
+            )
+    return rows
+
+
+def test_running_the_same_file_twice_writes_no_row_to_any_table(officer, known, police):
+    rows = [
+        row(),
+        row(
+            police_reference="MIS/26/0002",
+            last_seen_at="05/11/2026 20:00",
+            left_at="",
+            ended_at="",
+            end_reason="",
+            found_where="",
+            found_with="",
+            risk_grade="high",
+        ),
+        *children_with_rows(police, 3, 4),
+    ]
+    first = run(officer, rows, batch_size=5)
+    assert first.ok and first.created == len(rows) and first.batches == 4  # a child a batch
+    before = table_rows()
+    again = run(officer, rows, batch_size=5)
+    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, len(rows))
+    assert again.batches == 0 and not again.written
+    assert table_rows() == before
+
+
+@pytest.mark.parametrize("rows", [300, 3000])
+def test_a_large_file_costs_a_fixed_number_of_queries_a_batch(
+    rows, officer, police, django_assert_max_num_queries
+):
+    """The queries grow with the batches, never with the rows: a few to read the file's
+    children and episodes, and the same few for each batch written."""
+    per_child = 100
+    lines = children_with_rows(police, rows // per_child, per_child)
+    batch = 100
+    batches = rows // batch
+    with django_assert_max_num_queries(READ_QUERIES + QUERIES_A_BATCH * batches):
+        report = run(officer, lines, batch_size=batch)
+    assert report.ok and report.created == rows and report.batches == batches
+    assert MissingEpisode.objects.count() == rows
+    # Every episode is on the chronology, opened and closed.
+    assert ChronologyEntry.objects.filter(kind=EntryKind.MISSING_EPISODE).count() == (
+        2 * rows + rows // per_child  # and the repeat missing rule met, once a child
+    )
+
+
+# Reading the file's children, episodes, gradings and interviews (a query per 2,000 values of
+# each), the rule, and the one eligibility refresh; then, for each batch: the children locked,
+# their episodes compared, the counts for the repeat rule before and after, the episodes, their
+# history and gradings inserted, the involvements read, the chronology inserted, the change log
+# (its head locked, the rows inserted, the head moved) and the batch's savepoint.
+READ_QUERIES = 20
+QUERIES_A_BATCH = 14
+
+
+def test_an_imported_row_reads_on_the_chronology_as_one_recorded_by_hand(police):
+    """The same row, imported for one child and recorded through the services for another
+    (as a practitioner would, then closed and regraded), leaves the same chronology entries,
+    the same involvement and the same kinds of change in the change log. The importer sits on
+    a MACE panel and sees these children through its list, so its agency's involvement is
+    made (or reopened) by what it records."""
+    from mace.missing.imports import IMPORTED_GRADE_REASON
+    from mace.missing.services import (
+        episode_record,
+        episode_update,
+        import_source,
+        risk_grade_record,
+    )
+    from mace.reference.models import Quadrant
+
+    south = Quadrant.objects.get(code="south")
+    chair = UserFactory(
+        username="chairofficer",
+        agency=police,
+        quadrant=south,
+        roles=[Role.PRACTITIONER, Role.MACE_CHAIR],
+    )
+    pairs = []
+    for ended_before in (False, True):
+        pair = []
+        for _ in ("imported", "by hand"):
+            child = ChildFactory(involved=[])
+            Eligibility.objects.create(
+                child=child, quadrant=south, codes="repeat_missing", reasons=[]
+            )
+            if ended_before:
+                AgencyInvolvement.objects.create(
+                    child=child,
+                    agency=police,
+                    reason=InvolvementReason.ALLOCATED,
+                    ended_at=timezone.now() - dt.timedelta(days=30),
+                )
+            pair.append(child)
+        pairs.append(pair)
+
+    def moment(text: str) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.strptime(text, "%d/%m/%Y %H:%M"))
+
+    for number, (imported, by_hand) in enumerate(pairs):
+        reference = f"SAME/{number}"
+        open_row = row(
+            police_reference=reference,
+            child_identifier_type="mace",
+            child_identifier=f"MACE-{imported.pk:07d}",
+            reported_at="01/11/2026 22:00",
+            ended_at="",
+            end_reason="",
+            found_where="",
+            found_with="",
+        )
+        assert run(chair, [open_row]).ok
+        closed_row = {
+            **open_row,
+            "ended_at": "02/11/2026 09:15",
+            "end_reason": "found",
+            "found_where": "A fictional bus station",
+            "found_with": "Alone",
+            "risk_grade": "high",
+        }
+        assert run(chair, [closed_row]).updated == 1
+
+        episode = episode_record(
+            actor=chair,
+            child=by_hand,
+            type="M",
+            left_at=moment("01/11/2026 18:00"),
+            last_seen_at=moment("01/11/2026 19:30"),
+            reported_at=moment("01/11/2026 22:00"),
+            reported_by="Mother",
+            police_reference=reference + "H",
+            risk_grade="medium",
+            risk_reason=IMPORTED_GRADE_REASON,
+            source=import_source("extract.csv"),
+        )
+        episode = episode_update(
+            actor=chair,
+            episode=episode,
+            version=episode.version,
+            changes={
+                "ended_at": moment("02/11/2026 09:15"),
+                "end_reason": "found",
+                "found_where": "A fictional bus station",
+                "found_with": "Alone",
+            },
+        )
+        risk_grade_record(
+            actor=chair,
+            episode=episode,
+            grade="high",
+            graded_at=episode.ended_at,
+            reason="Regraded in the police file extract.csv",
+        )
+
+        def chronology(child, reference=reference):
+            return [
+                (e.kind, e.title, e.body.replace(reference + "H", reference), e.occurred_at)
+                for e in ChronologyEntry.objects.filter(child=child).order_by("occurred_at", "id")
+            ]
+
+        def involvement(child):
+            return list(
+                AgencyInvolvement.objects.filter(child=child).values_list(
+                    "agency_id", "reason", "ended_at"
+                )
+            )
+
+        def changes(child):
+            return [
+                (e.model, e.change_type, sorted(e.changes))
+                for e in ChangeEvent.objects.filter(child=child).order_by("id")
+            ]
+
+        assert len(chronology(imported)) == 3  # recorded, found, regraded
+        assert chronology(imported) == chronology(by_hand)
+        assert involvement(imported) == involvement(by_hand)
+        assert involvement(imported) == [(police.pk, InvolvementReason.RECORDED, None)]
+        assert sorted(changes(imported)) == sorted(changes(by_hand))
+        assert list(
+            RiskGrading.objects.filter(episode__child=imported).values_list(
+                "grade", "graded_at", "reason"
+            )
+        ) == list(
+            RiskGrading.objects.filter(episode__child=by_hand).values_list(
+                "grade", "graded_at", "reason"
+            )
+        )
+
+
+def test_a_child_meeting_the_repeat_rule_is_noted_once_when_the_import_makes_it_so(officer, police):
+    child = ChildFactory(involved=[police])
+    rows = [
+        row(
+            police_reference=f"REP/{n}",
+            child_identifier_type="mace",
+            child_identifier=f"MACE-{child.pk:07d}",
+            left_at="",
+            last_seen_at=f"{timezone.localtime() - dt.timedelta(days=10 + 2 * n):%d/%m/%Y %H:%M}",
+            reported_at="",
+            ended_at="",
+            end_reason="",
+            found_where="",
+            found_with="",
+        )
+        if n == 0
+        else row(
+            police_reference=f"REP/{n}",
+            child_identifier_type="mace",
+            child_identifier=f"MACE-{child.pk:07d}",
+            left_at="",
+            last_seen_at=f"{timezone.localtime() - dt.timedelta(days=10 + 2 * n):%d/%m/%Y %H:%M}",
+            reported_at="",
+            ended_at=f"{timezone.localtime() - dt.timedelta(days=9 + 2 * n):%d/%m/%Y %H:%M}",
+        )
+        for n in range(4)
+    ]
+    report = run(officer, rows, batch_size=2)
+    assert report.ok and report.created == 4
+    notes = ChronologyEntry.objects.filter(child=child, title__startswith="Repeat missing")
+    assert [n.title for n in notes] == [
+        "Repeat missing: 4 episodes in the last 90 days (the rule is 3)"
+    ]
+    assert Eligibility.objects.filter(child=child).exists()
+
+
+def test_a_change_by_someone_else_part_way_stops_the_import_and_a_re_run_finishes_it(
+    officer, police
+):
+    """Once the file has passed, it is written a batch at a time. If one of the children's
+    episodes changes between the check and its batch, the import stops there (the batches
+    before it stay written) and says so; importing the same file again finishes it."""
+    rows = children_with_rows(police, 2, 2)  # child 1, child 2, child 1, child 2
+    second_child = Child.objects.get(pk=int(rows[1]["child_identifier"][5:]))
+    # Written a child at a time: batches 1 and 2 are the first child's rows, 3 and 4 the second's.
+
+    def someone_records_an_episode(batch: int) -> None:
+        if batch == 1:
+            record(
+                officer,
+                second_child,
+                last_seen_at=ago(days=40),
+                ended_at=ago(days=39),
+                end_reason="found",
+            )
+
+    report = run(officer, rows, batch_size=1, after_batch=someone_records_an_episode)
+    assert not report.ok and "changed by someone else" in report.interrupted
+    assert (report.created, report.batches) == (2, 2)
+    assert "Import the same file again to finish it" in report.summary()
+    again = run(officer, rows, batch_size=1)
+    assert again.ok and (again.created, again.unchanged) == (2, 2)
+    assert MissingEpisode.objects.filter(police_reference__startswith="B/").count() == 4
+
+
+def test_a_file_is_read_from_an_open_file_without_a_row_limit(officer, police, tmp_path):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(csv_bytes(children_with_rows(police, 1, 3)))
+    with path.open("rb") as file:
+        report = import_missing_csv(
+            actor=officer, file=file, filename="extract.csv", channel=AccessChannel.COMMAND
+        )
+    assert report.ok and report.created == 3
+
+
+def test_a_concurrent_audited_write_is_not_held_up_by_the_import(transactional_db):
+    """The import commits each batch on its own and writes the change log last in each, so
+    between batches (held here by the hook) another connection writes to the access log and the
+    change log at once, and while a batch is written it waits only for that batch. PostgreSQL
+    only: real connections and row locks."""
+    if connection.vendor != "postgresql":
+        pytest.skip("real connections and row locks: PostgreSQL only")
+    import threading
+
+    from django.apps import apps
+
+    from mace.access.services import access_record
+    from mace.missing.models import RepeatMissingRule
+    from mace.people.services import child_identifier_add
+    from mace.reference.data import load
+    from tests.factories import agency
+
+    load(apps)
+    if not RepeatMissingRule.objects.exists():
+        RepeatMissingRule.objects.create()
+    police = agency("Essex Police")
+    csc = agency("Essex Children and Families (social care)")
+    officer = UserFactory(username="officer", agency=police, roles=[Role.PRACTITIONER])
+    practitioner = UserFactory(username="alice", agency=csc, roles=[Role.PRACTITIONER])
+    theirs = ChildFactory(involved=[csc])
+    rows = children_with_rows(police, 2, 1)
+    paused, resume = threading.Event(), threading.Event()
+    reports = []
+
+    def hold(batch: int) -> None:
+        if batch == 1:
+            paused.set()
+            assert resume.wait(timeout=120)
+
+    def importer() -> None:
+        try:
+            reports.append(run(officer, rows, batch_size=1, after_batch=hold))
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=importer)
+    worker.start()
+    try:
+        assert paused.wait(timeout=120), "the import never finished its first batch"
+        with connection.cursor() as cursor:
+            # Blocked behind the import, this would fail rather than wait.
+            cursor.execute("SET lock_timeout = '2s'")
+        access_record(
+            user=practitioner,
+            child_id=theirs.pk,
+            action=AccessAction.VIEW,
+            outcome="allowed",
+            channel=AccessChannel.PAGE,
+        )
+        child_identifier_add(actor=practitioner, child=theirs, type="police", value="HELD/1")
+        assert MissingEpisode.objects.count() == 1  # the first batch is committed, not the second
+    finally:
+        resume.set()
+        worker.join()
+    assert reports and reports[0].ok and reports[0].created == 2
+    assert ChangeEvent.objects.filter(user=practitioner, child=theirs).exists()
+    assert AccessEvent.objects.filter(user=practitioner, child=theirs).exists()

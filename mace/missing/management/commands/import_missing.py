@@ -1,6 +1,8 @@
 """`mace import_missing FILE --by USERNAME [--check]`: import missing episodes from a police CSV
-(the layout is in docs/missing.md), all or nothing, as the named police user. Prints the report:
-every rejected row and why. Exits 1 if the file or any row was rejected (nothing was written)."""
+(the layout is in docs/missing.md) as the named police user. The file is read as a stream, of
+any size; every row is checked before anything is written. Prints the report: every rejected row
+and why. Exits 1 if the file or any row was rejected (nothing was written), or if the write
+stopped part way (importing the file again finishes it)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from mace.missing.imports import import_missing_csv
 
 class Command(BaseCommand):
     help = (
-        "Import missing episodes from a police CSV file, all or nothing. Re-importing the same "
-        "file changes nothing. Every rejected row is reported with why."
+        "Import missing episodes from a police CSV file: nothing is written if any row is "
+        "rejected, and every rejected row is reported with why. Re-importing the same file "
+        "changes nothing (and finishes an import that stopped part way)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,14 +42,15 @@ class Command(BaseCommand):
             raise CommandError(f"There is no file {path}.")
         actor = find_user(options["by"])
         try:
-            report = import_missing_csv(
-                actor=actor,
-                content=path.read_bytes(),
-                filename=path.name,
-                channel=AccessChannel.COMMAND,
-                path=str(path)[:300],
-                dry_run=options["check"],
-            )
+            with path.open("rb") as file:
+                report = import_missing_csv(
+                    actor=actor,
+                    file=file,
+                    filename=path.name,
+                    channel=AccessChannel.COMMAND,
+                    path=str(path)[:300],
+                    dry_run=options["check"],
+                )
         except Refused as refusal:
             raise CommandError(str(refusal)) from refusal
         for message in report.file_errors:
