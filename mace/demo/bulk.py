@@ -108,7 +108,8 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
             ids = sorted(row[0] for row in cursor.fetchall())
             for obj, pk_value in zip(objs, ids, strict=True):
                 obj.pk = pk_value
-        fields = list(meta.concrete_fields)
+        # Generated columns (a child's search_name) are the database's to fill: COPY refuses them.
+        fields = [f for f in meta.concrete_fields if not f.generated]
         values = [_value_of(field, connection) for field in fields]
         columns = ", ".join(
             connection.ops.quote_name(f.attname if f.column is None else f.column) for f in fields
