@@ -159,7 +159,7 @@ CHRONOLOGY_PER_PAGE = 25
 
 
 def chronology_for(
-    child: Child, *, kind: str = "", agency_id: int | None = None, limit: int | None = None
+    child: Child, *, kind: str = "", agency_id: int | None = None
 ) -> QuerySet[ChronologyEntry]:
     """The child's chronology, newest first: original entries with their amendments beside them,
     and for concerns the indicators and routes; only entries of one `kind` or by one agency
@@ -182,7 +182,7 @@ def chronology_for(
         )
         .order_by("-occurred_at", "-id")
     )
-    return entries[:limit] if limit else entries
+    return entries
 
 
 def chronology_agencies(child: Child) -> list[Agency]:
