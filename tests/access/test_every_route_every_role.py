@@ -29,7 +29,7 @@ from mace.core.models import Notification
 from mace.intelligence.kinds import KINDS
 from mace.people.services import child_address_add
 from mace.reference.models import Quadrant
-from tests.api import TODAY
+from tests.api import today
 from tests.api.test_every_route import ROUTES as API_ROUTES
 from tests.api.test_every_route import assessments_for_the_world
 from tests.conftest import fresh, kept_for_the_module
@@ -432,7 +432,7 @@ def build_world() -> SimpleNamespace:
     author = UserFactory(username="author", agency=csc, roles=[Role.PRACTITIONER])
     child = ChildFactory(involved=[csc])
     address = child_address_add(
-        actor=author, child=child, line1="7 Nowhere Lane", postcode="ZZ9 9ZZ", start_date=TODAY
+        actor=author, child=child, line1="7 Nowhere Lane", postcode="ZZ9 9ZZ", start_date=today()
     )
     entry = chronology_add(
         actor=author, child=child, kind=EntryKind.NOTE, title="Fictional note", body="As written"
@@ -441,8 +441,8 @@ def build_world() -> SimpleNamespace:
         actor=author,
         child=child,
         narrative="A fictional concern.",
-        indicators=[IndicatorSeen("multiple-phones", TODAY, "observed")],
-        routes=[RouteTo("csc", TODAY)],
+        indicators=[IndicatorSeen("multiple-phones", today(), "observed")],
+        routes=[RouteTo("csc", today())],
     )
     _, token = api_token_issue(user=author)
     # An outsider's emergency access to the child, for the managers to review.

@@ -29,9 +29,9 @@ from mace.people.models import (
     ChildIdentifier,
     ChronologyEntry,
 )
+from tests.clock import today as today
 
 API = "/api/v1"
-TODAY = timezone.localdate()
 
 # NHS numbers from 999 000 0000 up are never issued to a real person (NHS Digital's test range).
 FICTIONAL_NHS_NUMBER = nhs_number_with_check("999000001")
@@ -132,18 +132,20 @@ def concern_body(**overrides: Any) -> dict[str, Any]:
         "indicators": [
             {
                 "indicator": "multiple-phones",
-                "seen_on": (TODAY - dt.timedelta(days=2)).isoformat(),
+                "seen_on": (today() - dt.timedelta(days=2)).isoformat(),
                 "source": "observed",
                 "note": "Two phones",
             },
             {
                 "indicator": "older-associates",
-                "seen_on": (TODAY - dt.timedelta(days=1)).isoformat(),
+                "seen_on": (today() - dt.timedelta(days=1)).isoformat(),
                 "source": "child",
                 "note": "",
             },
         ],
-        "routes": [{"route": "police", "target_date": (TODAY + dt.timedelta(days=3)).isoformat()}],
+        "routes": [
+            {"route": "police", "target_date": (today() + dt.timedelta(days=3)).isoformat()}
+        ],
     }
     body.update(overrides)
     return body

@@ -25,13 +25,13 @@ from mace.reference.models import Quadrant
 from tests.api import (
     API,
     FICTIONAL_NHS_NUMBER,
-    TODAY,
     bearer,
     call,
     concern_body,
     refused_events,
     row_counts,
     signed_in,
+    today,
     token_for,
     with_csrf_token,
 )
@@ -133,7 +133,7 @@ ROUTES = [
         "post",
         "/api/v1/children/{child_id}/addresses",
         lambda w: f"{API}/children/{w.child.pk}/addresses",
-        lambda w: {"line1": "1 Imaginary Row", "postcode": "CM1 1ZZ", "start_date": str(TODAY)},
+        lambda w: {"line1": "1 Imaginary Row", "postcode": "CM1 1ZZ", "start_date": str(today())},
     ),
     Route(
         "get",
@@ -240,7 +240,7 @@ ROUTES = [
             "subject": {"kind": "person", "id": w.intel.person.pk},
             "relationship": "goes_to",
             "target": {"kind": "location", "id": w.intel.location.pk},
-            "information_date": str(TODAY),
+            "information_date": str(today()),
             "source_kind": "officer",
             "handling_code": "P",
         },
@@ -359,11 +359,11 @@ def build_world(alice: Any, child: Any) -> SimpleNamespace:
         actor=alice,
         child=child,
         narrative="A fictional concern.",
-        indicators=[IndicatorSeen("multiple-phones", TODAY, "observed")],
-        routes=[RouteTo("csc", TODAY + dt.timedelta(days=7))],
+        indicators=[IndicatorSeen("multiple-phones", today(), "observed")],
+        routes=[RouteTo("csc", today() + dt.timedelta(days=7))],
     )
     address = child_address_add(
-        actor=alice, child=child, line1="7 Nowhere Lane", postcode="CM1 1ZZ", start_date=TODAY
+        actor=alice, child=child, line1="7 Nowhere Lane", postcode="CM1 1ZZ", start_date=today()
     )
     # --- missing ---
     from tests.missing.world import closed_episode_with_interview
@@ -505,12 +505,12 @@ def test_a_revoked_token_on_a_post_gets_401_even_where_csrf_is_enforced(world, a
 def assessment_completion_body() -> dict[str, Any]:
     """Everything completing an assessment needs (a medium level; fictional)."""
     return {
-        "assessed_on": TODAY.isoformat(),
+        "assessed_on": today().isoformat(),
         "people": [{"name": "Ottoline Fictionalmother", "role": "parent"}],
         "indicators": [
             {
                 "indicator": "older-associates",
-                "last_seen": (TODAY - dt.timedelta(days=3)).isoformat(),
+                "last_seen": (today() - dt.timedelta(days=3)).isoformat(),
                 "source": "child",
             }
         ],
@@ -537,7 +537,7 @@ def assessments_for_the_world(author: Any, child: Any, assessor: Any = None) -> 
         child=child,
         changes={
             "indicators": [
-                IndicatorRecorded("drug-running", TODAY - dt.timedelta(days=2), "records")
+                IndicatorRecorded("drug-running", today() - dt.timedelta(days=2), "records")
             ]
         },
     )

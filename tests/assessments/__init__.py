@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from mace.assessments.models import Assessment
 from mace.assessments.services import (
     IndicatorRecorded,
@@ -16,13 +14,13 @@ from mace.assessments.services import (
     assessment_complete,
     assessment_start,
 )
+from tests.clock import today as today
 
-TODAY = timezone.localdate()
 
-
-def born_aged(age: int, on: dt.date = TODAY) -> dt.date:
-    """A date of birth that makes a child `age` on `on` (their birthday a month away)."""
-    birthday = on + dt.timedelta(days=30)
+def born_aged(age: int, on: dt.date | None = None) -> dt.date:
+    """A date of birth that makes a child `age` on `on` (today unless told; their birthday a
+    month away)."""
+    birthday = (on or today()) + dt.timedelta(days=30)
     try:
         return birthday.replace(year=birthday.year - age - 1)
     except ValueError:  # 29 February
@@ -32,7 +30,7 @@ def born_aged(age: int, on: dt.date = TODAY) -> dt.date:
 def seen(
     code: str, days_ago: int = 7, source: str = "observed", note: str = ""
 ) -> IndicatorRecorded:
-    return IndicatorRecorded(code, TODAY - dt.timedelta(days=days_ago), source, note)
+    return IndicatorRecorded(code, today() - dt.timedelta(days=days_ago), source, note)
 
 
 def finishing(**overrides: Any) -> dict[str, Any]:
@@ -58,7 +56,7 @@ def draft(actor: Any, child: Any, **changes: Any) -> Assessment:
 
 def completed(actor: Any, child: Any, **changes: Any) -> Assessment:
     """A completed assessment (the indicators default to one current sighting)."""
-    on = changes.get("assessed_on") or TODAY
+    on = changes.get("assessed_on") or today()
     changes.setdefault(
         "indicators", [IndicatorRecorded("multiple-phones", on - dt.timedelta(days=7), "observed")]
     )

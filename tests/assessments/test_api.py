@@ -18,7 +18,7 @@ from mace.assessments.services import assessment_complete
 from mace.people.choices import EntryKind
 from mace.people.models import ChronologyEntry
 from tests.api import API, allowed_events, call, field_errors, refused_events, signed_in
-from tests.assessments import TODAY, born_aged, completed, draft, finishing, seen
+from tests.assessments import born_aged, completed, draft, finishing, seen, today
 
 BASE = f"{API}/assessments"
 
@@ -26,7 +26,7 @@ BASE = f"{API}/assessments"
 def body(**overrides: Any) -> dict[str, Any]:
     """A complete assessment as a client sends it (medium, fictional)."""
     content: dict[str, Any] = {
-        "assessed_on": TODAY.isoformat(),
+        "assessed_on": today().isoformat(),
         "people": [
             {"name": "Ottoline Fictionalmother", "role": "parent"},
             {"name": "'Big Wiz'", "role": "person_of_concern", "details": "About 25"},
@@ -35,12 +35,12 @@ def body(**overrides: Any) -> dict[str, Any]:
         "indicators": [
             {
                 "indicator": "older-associates",
-                "last_seen": (TODAY - dt.timedelta(days=3)).isoformat(),
+                "last_seen": (today() - dt.timedelta(days=3)).isoformat(),
                 "source": "child",
             },
             {
                 "indicator": "multiple-phones",
-                "last_seen": (TODAY - dt.timedelta(days=100)).isoformat(),
+                "last_seen": (today() - dt.timedelta(days=100)).isoformat(),
                 "source": "parent",
                 "note": "Two fictional handsets",
             },
@@ -132,7 +132,7 @@ def test_bad_input_answers_422_with_every_field_and_writes_nothing(alice, child)
         "post",
         f"{BASE}/children/{child.pk}",
         body(
-            assessed_on=(TODAY + dt.timedelta(days=1)).isoformat(),
+            assessed_on=(today() + dt.timedelta(days=1)).isoformat(),
             people=[{"name": "", "role": "boss"}],
             indicators=[{"indicator": "no-such-thing"}],
             factors=["21", "11A"],
@@ -170,8 +170,8 @@ def test_an_empty_person_is_a_field_error_not_a_500(alice, child, item):
 
 
 def test_the_list_is_newest_first_with_the_current_level(alice, child):
-    old = completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=200))
-    new = completed(alice, child, level="medium", assessed_on=TODAY - dt.timedelta(days=10))
+    old = completed(alice, child, level="low", assessed_on=today() - dt.timedelta(days=200))
+    new = completed(alice, child, level="medium", assessed_on=today() - dt.timedelta(days=10))
     open_one = draft(alice, child)
     response = signed_in(alice).get(f"{BASE}/children/{child.pk}?limit=2")
     listed = response.json()
@@ -250,7 +250,7 @@ def test_completing_answers_the_completed_assessment(alice, child):
     assert response.status_code == 201, response.content
     done = response.json()
     assert done["status"] == "completed"
-    assert done["review_due"] == (TODAY + dt.timedelta(weeks=6)).isoformat()
+    assert done["review_due"] == (today() + dt.timedelta(weeks=6)).isoformat()
     assert ChronologyEntry.objects.filter(child=child, kind=EntryKind.ASSESSMENT).count() == 1
 
 
@@ -280,7 +280,7 @@ def test_an_override_is_completed_by_a_managers_sign_off(alice, manager, child):
         indicators=[
             {
                 "indicator": "drug-running",
-                "last_seen": (TODAY - dt.timedelta(days=2)).isoformat(),
+                "last_seen": (today() - dt.timedelta(days=2)).isoformat(),
                 "source": "records",
             }
         ],

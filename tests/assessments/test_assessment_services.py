@@ -29,7 +29,7 @@ from mace.core.concurrency import ConflictError
 from mace.core.errors import DomainError, Refused
 from mace.people.choices import EntryKind
 from mace.people.models import AgencyInvolvement, ChronologyEntry
-from tests.assessments import TODAY, born_aged, completed, draft, finishing, seen
+from tests.assessments import born_aged, completed, draft, finishing, seen, today
 from tests.factories import ChildFactory, UserFactory
 
 
@@ -62,7 +62,7 @@ def test_starting_makes_a_draft_on_the_instrument_in_force(alice, child):
         alice,
         alice.agency,
     )
-    assert assessment.assessed_on == TODAY
+    assert assessment.assessed_on == today()
     assert not ChronologyEntry.objects.filter(kind=EntryKind.ASSESSMENT).exists()
 
 
@@ -105,31 +105,31 @@ def test_the_indicators_can_start_from_the_childs_concerns(alice, bob, csc, poli
         child=child,
         narrative="Fictional concern.",
         indicators=[
-            IndicatorSeen("multiple-phones", TODAY - dt.timedelta(days=40), "observed"),
-            IndicatorSeen("older-associates", TODAY - dt.timedelta(days=3), "child"),
+            IndicatorSeen("multiple-phones", today() - dt.timedelta(days=40), "observed"),
+            IndicatorSeen("older-associates", today() - dt.timedelta(days=3), "child"),
         ],
-        routes=[RouteTo("csc", TODAY)],
+        routes=[RouteTo("csc", today())],
     )
     concern_record(
         actor=alice,
         child=child,
         narrative="A later sighting of the phones (fictional).",
-        indicators=[IndicatorSeen("multiple-phones", TODAY - dt.timedelta(days=5), "parent")],
-        routes=[RouteTo("csc", TODAY)],
+        indicators=[IndicatorSeen("multiple-phones", today() - dt.timedelta(days=5), "parent")],
+        routes=[RouteTo("csc", today())],
     )
     concern_record(
         actor=alice,
         child=child,
         narrative="Too long ago for the tool (fictional).",
-        indicators=[IndicatorSeen("unknown-keys", add_months(TODAY, -7), "records")],
-        routes=[RouteTo("csc", TODAY)],
+        indicators=[IndicatorSeen("unknown-keys", add_months(today(), -7), "records")],
+        routes=[RouteTo("csc", today())],
     )
     assessment = assessment_start(actor=alice, child=child, from_concerns=True)
     lines = {
         line.indicator.code: line for line in assessment.indicators.select_related("indicator")
     }
     assert set(lines) == {"multiple-phones", "older-associates"}
-    assert lines["multiple-phones"].last_seen == TODAY - dt.timedelta(days=5)
+    assert lines["multiple-phones"].last_seen == today() - dt.timedelta(days=5)
     assert lines["multiple-phones"].source == "parent"
     assert lines["multiple-phones"].window == IndicatorWindow.CURRENT
     assert (
@@ -145,8 +145,8 @@ def test_restricted_concerns_the_assessor_may_not_read_are_left_out(alice, bob, 
         actor=alice,
         child=child,
         narrative="A fictional disclosure.",
-        indicators=[IndicatorSeen("sexual-health", TODAY - dt.timedelta(days=3), "child")],
-        routes=[RouteTo("csc", TODAY)],
+        indicators=[IndicatorSeen("sexual-health", today() - dt.timedelta(days=3), "child")],
+        routes=[RouteTo("csc", today())],
         restricted=True,
         restriction_reason="disclosure",
     )
@@ -203,12 +203,12 @@ def test_draft_input_is_checked_and_nothing_is_written(alice, child):
             assessment=assessment,
             version=1,
             changes={
-                "assessed_on": TODAY + dt.timedelta(days=1),
+                "assessed_on": today() + dt.timedelta(days=1),
                 "people": [PersonInvolved("", "parent"), PersonInvolved("Someone", "uncle")],
                 "vulnerabilities": ["not-a-vulnerability"],
                 "indicators": [
                     IndicatorRecorded("not-an-indicator"),
-                    IndicatorRecorded("multiple-phones", TODAY + dt.timedelta(days=2)),
+                    IndicatorRecorded("multiple-phones", today() + dt.timedelta(days=2)),
                     IndicatorRecorded("older-associates", None, "gossip"),
                 ],
                 "factors": ["18A", "11A"],
@@ -224,12 +224,12 @@ def test_draft_input_is_checked_and_nothing_is_written(alice, child):
             assessment=assessment,
             version=1,
             changes={
-                "assessed_on": TODAY + dt.timedelta(days=1),
+                "assessed_on": today() + dt.timedelta(days=1),
                 "people": [PersonInvolved("", "parent"), PersonInvolved("Someone", "uncle")],
                 "vulnerabilities": ["not-a-vulnerability"],
                 "indicators": [
                     IndicatorRecorded("not-an-indicator"),
-                    IndicatorRecorded("multiple-phones", TODAY + dt.timedelta(days=2)),
+                    IndicatorRecorded("multiple-phones", today() + dt.timedelta(days=2)),
                     IndicatorRecorded("older-associates", None, "gossip"),
                 ],
                 "factors": ["18A", "11A"],
@@ -273,7 +273,7 @@ def test_an_indicator_older_than_the_tools_windows_is_refused(alice, child):
             child,
             indicators=[
                 IndicatorRecorded(
-                    "multiple-phones", add_months(TODAY, -6) - dt.timedelta(days=1), "observed"
+                    "multiple-phones", add_months(today(), -6) - dt.timedelta(days=1), "observed"
                 )
             ],
         )
@@ -284,14 +284,14 @@ def test_an_indicator_older_than_the_tools_windows_is_refused(alice, child):
 
 
 def test_current_and_previous_are_worked_out_from_the_date_last_seen(alice, child):
-    boundary = add_months(TODAY, -3)
+    boundary = add_months(today(), -3)
     assessment = draft(
         alice,
         child,
         indicators=[
             IndicatorRecorded("multiple-phones", boundary, "observed"),
             IndicatorRecorded("older-associates", boundary - dt.timedelta(days=1), "child"),
-            IndicatorRecorded("unknown-keys", add_months(TODAY, -6), "records"),
+            IndicatorRecorded("unknown-keys", add_months(today(), -6), "records"),
         ],
     )
     windows = dict(assessment.indicators.values_list("indicator__code", "window"))
@@ -306,9 +306,9 @@ def test_the_windows_count_back_from_the_assessment_date(alice, child):
     assessment = draft(
         alice,
         child,
-        assessed_on=add_months(TODAY, -2),
+        assessed_on=add_months(today(), -2),
         # Four months ago: previous if counted from today, but current at the assessment date.
-        indicators=[IndicatorRecorded("multiple-phones", add_months(TODAY, -4), "observed")],
+        indicators=[IndicatorRecorded("multiple-phones", add_months(today(), -4), "observed")],
     )
     assert assessment.indicators.get().window == "current"
     with pytest.raises(DomainError) as excinfo:
@@ -316,7 +316,7 @@ def test_the_windows_count_back_from_the_assessment_date(alice, child):
             actor=alice,
             assessment=assessment,
             version=1,
-            changes={"indicators": [IndicatorRecorded("older-associates", TODAY, "observed")]},
+            changes={"indicators": [IndicatorRecorded("older-associates", today(), "observed")]},
         )
     assert "on or before the assessment date" in errors_of(excinfo)["indicators.0.last_seen"][0]
 
@@ -342,7 +342,7 @@ def test_completing_records_the_level_review_date_and_chronology(alice, colleagu
     assert done.status == AssessmentStatus.COMPLETED
     assert done.completed_at is not None
     # Six weeks for high, the partnership's default; whoever completes it is the assessor.
-    assert done.review_due == TODAY + dt.timedelta(weeks=6)
+    assert done.review_due == today() + dt.timedelta(weeks=6)
     assert done.assessor == colleague and done.created_by == alice
     entry = ChronologyEntry.objects.get(child=child, kind=EntryKind.ASSESSMENT)
     assert entry.title == (
@@ -360,7 +360,7 @@ def test_the_review_date_follows_the_level(alice, child, level, due):
     child.dob = born_aged(15)
     child.save()
     done = completed(alice, child, level=level, indicators=[seen("multiple-phones")])
-    expected = TODAY + due if isinstance(due, dt.timedelta) else add_months(TODAY, due)
+    expected = today() + due if isinstance(due, dt.timedelta) else add_months(today(), due)
     assert done.review_due == expected
 
 
@@ -368,21 +368,23 @@ def test_administrators_change_the_intervals_for_later_assessments_only(alice, c
     first = completed(alice, child, level="medium")
     ReviewInterval.objects.filter(level="medium").update(amount=8, unit="weeks")
     second = completed(alice, child, level="medium")
-    assert first.review_due == add_months(TODAY, 3)
-    assert second.review_due == TODAY + dt.timedelta(weeks=8)
+    assert first.review_due == add_months(today(), 3)
+    assert second.review_due == today() + dt.timedelta(weeks=8)
     first.refresh_from_db()
-    assert first.review_due == add_months(TODAY, 3)
+    assert first.review_due == add_months(today(), 3)
 
 
 def test_the_assessor_may_ask_for_an_earlier_review_but_not_a_later_one(alice, child):
-    early = completed(alice, child, level="low", review_requested_on=TODAY + dt.timedelta(days=20))
-    assert early.review_due == TODAY + dt.timedelta(days=20)
+    early = completed(
+        alice, child, level="low", review_requested_on=today() + dt.timedelta(days=20)
+    )
+    assert early.review_due == today() + dt.timedelta(days=20)
     assessment = draft(alice, child, indicators=[seen("multiple-phones")])
     with pytest.raises(DomainError) as excinfo:
         complete(
             alice,
             assessment,
-            **finishing(level="high", review_requested_on=TODAY + dt.timedelta(weeks=7)),
+            **finishing(level="high", review_requested_on=today() + dt.timedelta(weeks=7)),
         )
     assert "can be no later than" in errors_of(excinfo)["review_requested_on"][0]
 
@@ -430,12 +432,12 @@ def test_a_twelve_year_old_with_indicators_cannot_be_rated_low(alice, child):
 
 def test_age_is_taken_at_the_assessment_date(alice, child):
     # Thirteen today, but twelve on the date of the assessment a fortnight ago.
-    child.dob = TODAY.replace(year=TODAY.year - 13) - dt.timedelta(days=0)
+    child.dob = today().replace(year=today().year - 13) - dt.timedelta(days=0)
     child.save()
     assessment = draft(
         alice,
         child,
-        assessed_on=TODAY - dt.timedelta(days=14),
+        assessed_on=today() - dt.timedelta(days=14),
         indicators=[seen("older-associates", 20)],
     )
     with pytest.raises(DomainError) as excinfo:
@@ -554,7 +556,7 @@ def test_a_manager_of_the_agency_signs_the_override_off(manager, waiting, child)
     )
     assert done.status == AssessmentStatus.COMPLETED
     assert (done.sign_off_by, done.sign_off_decision) == (manager, "agreed")
-    assert done.review_due == add_months(TODAY, 3)
+    assert done.review_due == add_months(today(), 3)
     entry = ChronologyEntry.objects.get(child=child, kind=EntryKind.ASSESSMENT)
     assert "Override signed off by" in entry.body and "speaking to the police" in entry.body
     assert entry.author == done.assessor

@@ -21,7 +21,7 @@ from mace.assessments.services import assessment_complete
 from mace.core.drafts import draft_save
 from mace.people.choices import EntryKind
 from mace.people.models import ChronologyEntry
-from tests.assessments import TODAY, born_aged, completed, draft, finishing, seen
+from tests.assessments import born_aged, completed, draft, finishing, seen, today
 from tests.factories import ChildFactory, UserFactory
 from tests.pages import (
     allowed_events,
@@ -58,7 +58,7 @@ def form_post(assessment: Assessment, action: str = "save", **fields: Any) -> di
     """A complete, valid submission of the form (a medium level), with `fields` over it."""
     data: dict[str, Any] = {
         "version": str(Assessment.objects.get(pk=assessment.pk).version),
-        **date_parts("assessed_on", TODAY),
+        **date_parts("assessed_on", today()),
         "person-0-name": "Ottoline Fictionalmother",
         "person-0-role": "parent",
         "person-1-name": "'Big Wiz'",
@@ -66,9 +66,9 @@ def form_post(assessment: Assessment, action: str = "save", **fields: Any) -> di
         "person-1-details": "About 25, drives a fictional blue car",
         "vulnerabilities": ["missing"],
         "indicators": ["older-associates", "multiple-phones"],
-        **date_parts("seen_older-associates", TODAY - dt.timedelta(days=3)),
+        **date_parts("seen_older-associates", today() - dt.timedelta(days=3)),
         "source_older-associates": "child",
-        **date_parts("seen_multiple-phones", TODAY - dt.timedelta(days=100)),
+        **date_parts("seen_multiple-phones", today() - dt.timedelta(days=100)),
         "source_multiple-phones": "parent",
         "note_multiple-phones": "Two fictional handsets",
         "child_view": "She says they are her friends (fictional).",
@@ -286,7 +286,7 @@ def test_an_override_sends_the_assessment_for_sign_off(alice, manager, child):
         assessment,
         "complete",
         indicators=["drug-running"],
-        **date_parts("seen_drug-running", TODAY - dt.timedelta(days=2)),
+        **date_parts("seen_drug-running", today() - dt.timedelta(days=2)),
         **{"source_drug-running": "records"},
     )
     client = session(alice)
@@ -427,7 +427,7 @@ def test_nobody_else_can_keep_a_draft_of_the_form(alice, bob, child):
 
 
 def test_the_childs_page_shows_the_current_level_review_date_and_recent_levels(alice, child):
-    completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=200))
+    completed(alice, child, level="low", assessed_on=today() - dt.timedelta(days=200))
     latest = completed(alice, child, level="high", indicators=[seen("drug-running")])
     html = session(alice).get(reverse("people:detail", args=[child.pk])).content.decode()
     assert "Risk assessments" in html
@@ -440,15 +440,15 @@ def test_the_childs_page_shows_the_current_level_review_date_and_recent_levels(a
 
 
 def test_an_overdue_review_shows_on_the_childs_page(alice, child):
-    done = completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=200))
+    done = completed(alice, child, level="low", assessed_on=today() - dt.timedelta(days=200))
     assert done.review_overdue()
     html = session(alice).get(reverse("people:detail", args=[child.pk])).content.decode()
     assert "Review overdue" in html
 
 
 def test_an_earlier_assessment_says_a_later_one_replaced_it(alice, child):
-    old = completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=300))
-    new = completed(alice, child, level="medium", assessed_on=TODAY - dt.timedelta(days=10))
+    old = completed(alice, child, level="low", assessed_on=today() - dt.timedelta(days=300))
+    new = completed(alice, child, level="medium", assessed_on=today() - dt.timedelta(days=10))
     html = session(alice).get(detail_url(old)).content.decode()
     assert "A later assessment replaced this one" in html and detail_url(new) in html
     assert "Review overdue" not in html
@@ -456,8 +456,8 @@ def test_an_earlier_assessment_says_a_later_one_replaced_it(alice, child):
 
 
 def test_the_history_page_lists_every_assessment_newest_first(alice, child):
-    old = completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=300))
-    new = completed(alice, child, level="medium", assessed_on=TODAY - dt.timedelta(days=10))
+    old = completed(alice, child, level="low", assessed_on=today() - dt.timedelta(days=300))
+    new = completed(alice, child, level="medium", assessed_on=today() - dt.timedelta(days=10))
     in_progress = draft(alice, child)
     response = session(alice).get(reverse("assessments:child", args=[child.pk]))
     html = response.content.decode()
@@ -470,7 +470,7 @@ def test_the_history_page_lists_every_assessment_newest_first(alice, child):
 def test_my_work_shows_overdue_reviews_to_the_assessor_and_their_manager(
     alice, manager, bob, child
 ):
-    completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=200))
+    completed(alice, child, level="low", assessed_on=today() - dt.timedelta(days=200))
     for user in (alice, manager):
         html = session(user).get(reverse("dashboard:home")).content.decode()
         assert "Reviews overdue" in html and "Zephyrine Testington" in html, user
@@ -511,7 +511,7 @@ def test_the_history_page_runs_a_fixed_number_of_queries(
     alice, child, count, django_assert_max_num_queries
 ):
     for n in range(count):
-        completed(alice, child, level="low", assessed_on=TODAY - dt.timedelta(days=n))
+        completed(alice, child, level="low", assessed_on=today() - dt.timedelta(days=n))
     client = session(alice)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("assessments:child", args=[child.pk]))

@@ -13,12 +13,12 @@ from mace.people.models import AgencyInvolvement, ChronologyEntry
 from mace.reference.models import Definition
 from tests.api import (
     API,
-    TODAY,
     allowed_events,
     concern_body,
     field_errors,
     row_counts,
     signed_in,
+    today,
 )
 
 
@@ -51,9 +51,9 @@ def test_a_practitioner_records_a_concern_and_it_goes_on_the_chronology(alice, c
     phones = next(i for i in body["indicators"] if i["code"] == "multiple-phones")
     assert phones["label"] == "Several phones or SIM cards"
     assert phones["source_label"] == "Seen by me"
-    assert phones["seen_on"] == str(TODAY - dt.timedelta(days=2))
+    assert phones["seen_on"] == str(today() - dt.timedelta(days=2))
     assert body["routes"] == [
-        {"route": "police", "label": "Police", "target_date": str(TODAY + dt.timedelta(days=3))}
+        {"route": "police", "label": "Police", "target_date": str(today() + dt.timedelta(days=3))}
     ]
     assert ChronologyEntry.objects.filter(
         child=child, kind=EntryKind.CONCERN, concern=concern
@@ -83,16 +83,16 @@ def test_each_wrong_indicator_and_route_is_named_by_its_position(alice, child):
     before = row_counts()
     body = concern_body(
         indicators=[
-            {"indicator": "not-an-indicator", "seen_on": str(TODAY), "source": "observed"},
+            {"indicator": "not-an-indicator", "seen_on": str(today()), "source": "observed"},
             {
                 "indicator": "multiple-phones",
-                "seen_on": str(TODAY + dt.timedelta(days=1)),
+                "seen_on": str(today() + dt.timedelta(days=1)),
                 "source": "a little bird",
             },
         ],
         routes=[
-            {"route": "pigeon", "target_date": str(TODAY)},
-            {"route": "care", "target_date": str(TODAY - dt.timedelta(days=1))},
+            {"route": "pigeon", "target_date": str(today())},
+            {"route": "care", "target_date": str(today() - dt.timedelta(days=1))},
         ],
     )
     errors = field_errors(record(alice, child, body))
@@ -110,7 +110,7 @@ def test_a_malformed_date_or_a_missing_code_is_a_field_error(alice, child):
     before = row_counts()
     body = concern_body(
         indicators=[{"seen_on": "yesterday", "source": "observed"}],
-        routes=[{"target_date": str(TODAY)}],
+        routes=[{"target_date": str(today())}],
     )
     errors = field_errors(record(alice, child, body))
     assert {"indicators.0.indicator", "indicators.0.seen_on", "routes.0.route"} <= set(errors)
@@ -123,8 +123,8 @@ def test_the_list_shows_the_childs_concerns_newest_first(alice, child):
             actor=alice,
             child=child,
             narrative=narrative,
-            indicators=[IndicatorSeen("multiple-phones", TODAY, "observed")],
-            routes=[RouteTo("csc", TODAY)],
+            indicators=[IndicatorSeen("multiple-phones", today(), "observed")],
+            routes=[RouteTo("csc", today())],
         )
     response = signed_in(alice).get(url(child))
     assert response.status_code == 200

@@ -10,7 +10,7 @@ import pytest
 from mace.access.choices import AccessAction, AccessOutcome
 from mace.access.models import AccessEvent
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
-from tests.api import API, TODAY, allowed_events, refused_events, signed_in
+from tests.api import API, allowed_events, refused_events, signed_in, today
 
 
 @pytest.fixture
@@ -19,8 +19,10 @@ def concern(alice, child):  # type: ignore[no-untyped-def]
         actor=alice,
         child=child,
         narrative="A fictional concern about late nights.",
-        indicators=[IndicatorSeen("multiple-phones", TODAY, "parent", "Mum found a second phone")],
-        routes=[RouteTo("care", TODAY + dt.timedelta(days=5))],
+        indicators=[
+            IndicatorSeen("multiple-phones", today(), "parent", "Mum found a second phone")
+        ],
+        routes=[RouteTo("care", today() + dt.timedelta(days=5))],
     )
 
 
@@ -41,7 +43,7 @@ def test_the_author_reads_the_concern_and_the_read_is_logged(alice, csc, child, 
             "code": "multiple-phones",
             "label": "Several phones or SIM cards",
             "group": body["indicators"][0]["group"],
-            "seen_on": str(TODAY),
+            "seen_on": str(today()),
             "source": "parent",
             "source_label": "Told by a parent or carer",
             "note": "Mum found a second phone",

@@ -10,12 +10,12 @@ from mace.people.models import ChronologyEntry
 from mace.reference.choices import IndicatorGroup
 from mace.reference.models import Definition
 from tests.pages import (
-    TODAY,
     allowed_events,
     assert_error_summary,
     assert_sign_in_redirect,
     date_parts,
     refused_events,
+    today,
 )
 
 
@@ -26,15 +26,15 @@ def url(child):  # type: ignore[no-untyped-def]
 def good_post() -> dict[str, object]:
     return {
         "indicators": ["multiple-phones", "older-associates"],
-        **date_parts("seen_multiple-phones", TODAY - dt.timedelta(days=1)),
+        **date_parts("seen_multiple-phones", today() - dt.timedelta(days=1)),
         "source_multiple-phones": "observed",
         "note_multiple-phones": "Two fictional handsets",
-        **date_parts("seen_older-associates", TODAY - dt.timedelta(days=4)),
+        **date_parts("seen_older-associates", today() - dt.timedelta(days=4)),
         "source_older-associates": "child",
         "narrative": "Fictional account: seen getting into cars with older males.",
         "routes": ["police", "care"],
-        **date_parts("target_police", TODAY + dt.timedelta(days=2)),
-        **date_parts("target_care", TODAY + dt.timedelta(days=14)),
+        **date_parts("target_police", today() + dt.timedelta(days=2)),
+        **date_parts("target_care", today() + dt.timedelta(days=14)),
     }
 
 
@@ -89,9 +89,9 @@ def test_an_empty_form_shows_every_error(client, alice, child):
 
 def test_bad_input_keeps_every_value_and_writes_nothing(client, alice, child):
     data = good_post()
-    data.update(date_parts("seen_multiple-phones", TODAY + dt.timedelta(days=3)))
+    data.update(date_parts("seen_multiple-phones", today() + dt.timedelta(days=3)))
     data["source_older-associates"] = ""
-    data.update(date_parts("target_police", TODAY - dt.timedelta(days=1)))
+    data.update(date_parts("target_police", today() - dt.timedelta(days=1)))
     client.force_login(alice)
     before = ChronologyEntry.objects.count()
     response = client.post(url(child), data)
@@ -107,7 +107,7 @@ def test_bad_input_keeps_every_value_and_writes_nothing(client, alice, child):
     assert 'value="Two fictional handsets"' in html
     assert "seen getting into cars with older males.</textarea>" in html
     assert 'value="care" checked' in html
-    assert f'value="{(TODAY + dt.timedelta(days=14)).day}"' in html
+    assert f'value="{(today() + dt.timedelta(days=14)).day}"' in html
     assert '<option value="observed" selected>' in html
     assert 'id="conditional-indicators_0"' in html
     assert (Concern.objects.count(), ConcernIndicator.objects.count()) == (0, 0)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from mace.concerns.models import Concern
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
@@ -11,14 +10,13 @@ from mace.core.errors import DomainError, Refused
 from mace.people.choices import EntryKind
 from mace.people.models import ChronologyEntry
 from mace.reference.models import Definition
-
-TODAY = timezone.localdate()
+from tests.clock import today
 
 
 def _indicators():
     return [
-        IndicatorSeen("multiple-phones", TODAY - dt.timedelta(days=3), "observed", "Two phones"),
-        IndicatorSeen("older-associates", TODAY - dt.timedelta(days=10), "child"),
+        IndicatorSeen("multiple-phones", today() - dt.timedelta(days=3), "observed", "Two phones"),
+        IndicatorSeen("older-associates", today() - dt.timedelta(days=10), "child"),
     ]
 
 
@@ -28,7 +26,7 @@ def test_a_concern_records_indicators_routes_definition_and_goes_on_the_chronolo
         child=child,
         narrative="Seen getting into cars with older males.",
         indicators=_indicators(),
-        routes=[RouteTo("police", TODAY + dt.timedelta(days=2))],
+        routes=[RouteTo("police", today() + dt.timedelta(days=2))],
     )
     assert concern.definition == Definition.objects.get(version="HO-2017")
     assert {i.indicator.code for i in concern.indicators.all()} == {
@@ -41,7 +39,7 @@ def test_a_concern_records_indicators_routes_definition_and_goes_on_the_chronolo
 
 
 def test_bad_input_is_refused_field_by_field_and_nothing_is_written(alice, child):
-    future = TODAY + dt.timedelta(days=1)
+    future = today() + dt.timedelta(days=1)
     with pytest.raises(DomainError) as refused:
         concern_record(
             actor=alice,
@@ -50,9 +48,9 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_written(alice, child
             indicators=[
                 IndicatorSeen("no-such-indicator", future, "gossip"),
                 IndicatorSeen("multiple-phones", None, "observed"),
-                IndicatorSeen("multiple-phones", TODAY, "observed"),
+                IndicatorSeen("multiple-phones", today(), "observed"),
             ],
-            routes=[RouteTo("police", TODAY - dt.timedelta(days=1)), RouteTo("police", None)],
+            routes=[RouteTo("police", today() - dt.timedelta(days=1)), RouteTo("police", None)],
         )
     errors = refused.value.errors
     assert {
@@ -78,7 +76,7 @@ def test_an_indicator_cannot_be_seen_before_the_child_was_born(alice, child):
             child=child,
             narrative="Text",
             indicators=[IndicatorSeen("multiple-phones", before_birth, "records")],
-            routes=[RouteTo("csc", TODAY)],
+            routes=[RouteTo("csc", today())],
         )
     assert "date of birth" in refused.value.errors["indicators.0.seen_on"][0]
 
@@ -96,6 +94,6 @@ def test_an_outsider_cannot_record_a_concern_and_so_gain_access(bob, child):
             child=child,
             narrative="Text",
             indicators=_indicators(),
-            routes=[RouteTo("csc", TODAY)],
+            routes=[RouteTo("csc", today())],
         )
     assert not Concern.objects.exists()

@@ -25,7 +25,7 @@ from mace.core.drafts import (
 from mace.core.errors import DomainError, Refused
 from mace.core.models import Draft
 from tests.api import with_csrf_token
-from tests.pages import TODAY, date_parts
+from tests.pages import date_parts, today
 
 
 def key(child) -> str:  # type: ignore[no-untyped-def]
@@ -218,7 +218,7 @@ def test_the_concern_form_is_marked_for_drafts(client, alice, child):
 
 
 def test_the_concern_form_restores_the_draft_without_showing_errors(client, alice, child):
-    seen = TODAY - dt.timedelta(days=1)
+    seen = today() - dt.timedelta(days=1)
     draft_save(
         user=alice,
         key=key(child),
@@ -254,7 +254,7 @@ def test_someone_elses_draft_is_not_restored(client, alice, manager, child):
 def test_recording_the_concern_deletes_the_draft(client, alice, child):
     draft_save(user=alice, key=key(child), data=NARRATIVE)
     client.force_login(alice)
-    seen = TODAY - dt.timedelta(days=1)
+    seen = today() - dt.timedelta(days=1)
     response = client.post(
         record_url(child),
         {
@@ -263,7 +263,7 @@ def test_recording_the_concern_deletes_the_draft(client, alice, child):
             "source_multiple-phones": "observed",
             "narrative": NARRATIVE["narrative"][0],
             "routes": ["csc"],
-            **date_parts("target_csc", TODAY + dt.timedelta(days=7)),
+            **date_parts("target_csc", today() + dt.timedelta(days=7)),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -11,7 +11,7 @@ from mace.concerns.models import ConcernRoute
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.people.models import ChronologyEntry
 from tests.factories import ChildFactory
-from tests.pages import TODAY, assert_sign_in_redirect
+from tests.pages import assert_sign_in_redirect, today
 
 
 @pytest.fixture
@@ -20,10 +20,10 @@ def concern(alice, child):
         actor=alice,
         child=child,
         narrative="Seen with a fictional older group near the pier.",
-        indicators=[IndicatorSeen("multiple-phones", TODAY, "observed")],
+        indicators=[IndicatorSeen("multiple-phones", today(), "observed")],
         routes=[
-            RouteTo("police", TODAY + dt.timedelta(days=2)),
-            RouteTo("csc", TODAY + dt.timedelta(days=5)),
+            RouteTo("police", today() + dt.timedelta(days=2)),
+            RouteTo("csc", today() + dt.timedelta(days=5)),
         ],
     )
 
@@ -44,7 +44,7 @@ def test_a_practitioner_sees_their_concerns_with_routes_and_target_dates(client,
 
 def test_a_route_past_its_target_date_is_marked_overdue(client, alice, concern):
     ConcernRoute.objects.filter(concern=concern, route="police").update(
-        target_date=TODAY - dt.timedelta(days=1)
+        target_date=today() - dt.timedelta(days=1)
     )
     client.force_login(alice)
     html = client.get(reverse("dashboard:home")).content.decode()

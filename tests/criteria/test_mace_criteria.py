@@ -19,7 +19,7 @@ from mace.criteria.services import eligibility_refresh
 from mace.missing.services import episode_record
 from mace.reference.models import Area, Quadrant
 from tests.api import API, signed_in
-from tests.assessments import TODAY, completed
+from tests.assessments import completed, today
 from tests.factories import ChildFactory, UserFactory
 
 
@@ -80,7 +80,7 @@ def test_a_current_indicator_of_actual_exploitation_means_known_to_be_exploited(
         south_child,
         level="high",
         indicators=[
-            IndicatorRecorded("drug-running", TODAY - dt.timedelta(days=3), "professional")
+            IndicatorRecorded("drug-running", today() - dt.timedelta(days=3), "professional")
         ],
     )
     assert codes(south_child) == [CriterionCode.KNOWN_EXPLOITED, CriterionCode.HIGH_RISK]

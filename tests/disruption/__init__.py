@@ -10,12 +10,11 @@ from django.utils import timezone
 
 from mace.disruption import services
 from mace.disruption.models import Disruption, EvidenceItem
-
-TODAY = timezone.localdate()
+from tests.clock import today as today
 
 
 def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
+    return today() + dt.timedelta(days=n)
 
 
 def record_of(record: Any) -> Any:

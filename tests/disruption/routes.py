@@ -7,16 +7,14 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
-from django.utils import timezone
-
 from mace.access import policy
 from mace.accounts.models import User
 from mace.disruption import services
 from mace.disruption.models import Disruption
+from tests.clock import today
 from tests.route_rules import ApiRule, Page, Route
 
 API = "/api/v1"
-TODAY = timezone.localdate()
 
 
 def build_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
@@ -30,10 +28,10 @@ def build_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
         type="closure_notice",
         status="served",
         legal_basis="Anti-social Behaviour, Crime and Policing Act 2014 s.76",
-        applied_on=TODAY - dt.timedelta(days=10),
-        granted_on=TODAY - dt.timedelta(days=9),
-        served_on=TODAY - dt.timedelta(days=8),
-        expires_on=TODAY + dt.timedelta(days=40),
+        applied_on=today() - dt.timedelta(days=10),
+        granted_on=today() - dt.timedelta(days=9),
+        served_on=today() - dt.timedelta(days=8),
+        expires_on=today() + dt.timedelta(days=40),
         child=child,
     )
     evidence = services.evidence_record(
@@ -41,7 +39,7 @@ def build_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
         disruption=disruption,
         description="Statement of the hotel's night manager (fictional)",
         kind="statement",
-        collected_on=TODAY - dt.timedelta(days=7),
+        collected_on=today() - dt.timedelta(days=7),
         child=child,
         person=intel.person.record,
     )
@@ -122,7 +120,7 @@ API_ROUTES: list[Route] = [
             "subject": w.intel.location.pk,
             "type": "closure_order",
             "status": "applied",
-            "applied_on": str(TODAY - dt.timedelta(days=1)),
+            "applied_on": str(today() - dt.timedelta(days=1)),
             "legal_basis": "Anti-social Behaviour, Crime and Policing Act 2014 s.80",
         },
         about_a_child=False,
@@ -143,7 +141,7 @@ API_ROUTES: list[Route] = [
         lambda w: {
             "description": "CCTV from the hotel's lobby (fictional)",
             "kind": "cctv",
-            "collected_on": str(TODAY),
+            "collected_on": str(today()),
             "person": w.intel.person.pk,
         },
         about_a_child=False,

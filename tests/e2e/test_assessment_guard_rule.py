@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from mace.assessments.models import Assessment, add_months
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
-from tests.assessments import TODAY, born_aged
+from tests.assessments import born_aged, today
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, ChildFactory
 
@@ -33,8 +33,8 @@ def test_the_guard_rule_refuses_low_for_a_twelve_year_old_with_indicators(audite
         actor=alice,
         child=child,
         narrative="Seen with older youths near the fictional pier.",
-        indicators=[IndicatorSeen("older-associates", TODAY - dt.timedelta(days=5), "observed")],
-        routes=[RouteTo("csc", TODAY + dt.timedelta(days=2))],
+        indicators=[IndicatorSeen("older-associates", today() - dt.timedelta(days=5), "observed")],
+        routes=[RouteTo("csc", today() + dt.timedelta(days=2))],
     )
     page = audited_page.page
     sign_in(audited_page, "alice", TEST_PASSWORD)
@@ -52,7 +52,7 @@ def test_the_guard_rule_refuses_low_for_a_twelve_year_old_with_indicators(audite
     page.locator("#person-0-name").fill("Ottoline Pebblewhistle")
     page.locator("#person-0-role").select_option("parent")
     page.get_by_label("Several phones or SIM cards").check()
-    _fill_date(page, "seen_multiple-phones", TODAY - dt.timedelta(days=2))
+    _fill_date(page, "seen_multiple-phones", today() - dt.timedelta(days=2))
     page.locator('select[name="source_multiple-phones"]').select_option("parent")
     page.get_by_label("The child's view").fill("Wrenna says the older boys are her friends.")
     page.get_by_label("11A: Child sexual exploitation").check()
@@ -88,7 +88,7 @@ def test_the_guard_rule_refuses_low_for_a_twelve_year_old_with_indicators(audite
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Assessment completed: Medium (suspected)"
     )
-    review = add_months(TODAY, 3)
+    review = add_months(today(), 3)
     expect(page.locator("main")).to_contain_text(f"{review.day} {review:%B %Y}")
 
     page.get_by_role("link", name="Back to Wrenna Pebblewhistle").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from mace.assessments.models import Assessment
 from mace.assessments.services import assessment_start
-from tests.assessments import TODAY
+from tests.assessments import today
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD, ChildFactory
 
@@ -40,7 +40,7 @@ def test_an_override_waits_for_a_managers_sign_off(audited_page, alice, manager,
     audited_page.audit()
 
     page.get_by_label("Carrying, holding or selling drugs for others").check()
-    _fill_date(page, "seen_drug-running", TODAY - dt.timedelta(days=4))
+    _fill_date(page, "seen_drug-running", today() - dt.timedelta(days=4))
     page.locator('select[name="source_drug-running"]').select_option("records")
     page.get_by_label("The child's view").fill("Caspian says he was holding a bag for a friend.")
     page.get_by_label("24A: Child criminal exploitation").check()

@@ -7,17 +7,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from mace.disruption.models import Disruption
+from tests.clock import today
 from tests.e2e.conftest import sign_in
 from tests.factories import TEST_PASSWORD
 from tests.intelligence import location
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-TODAY = timezone.localdate()
 
 
 def _fill_date(page, name: str, day: dt.date) -> None:  # type: ignore[no-untyped-def]
@@ -44,16 +42,16 @@ def test_a_closure_notice_is_recorded_and_the_district_officer_sees_it(audited_p
     page.get_by_label("Legal basis (optional)").fill(
         "Anti-social Behaviour, Crime and Policing Act 2014 s.76"
     )
-    _fill_date(page, "applied_on", TODAY - dt.timedelta(days=2))
-    _fill_date(page, "granted_on", TODAY - dt.timedelta(days=1))
-    _fill_date(page, "served_on", TODAY - dt.timedelta(days=1))
-    _fill_date(page, "expires_on", TODAY + dt.timedelta(days=1))
+    _fill_date(page, "applied_on", today() - dt.timedelta(days=2))
+    _fill_date(page, "granted_on", today() - dt.timedelta(days=1))
+    _fill_date(page, "served_on", today() - dt.timedelta(days=1))
+    _fill_date(page, "expires_on", today() + dt.timedelta(days=1))
     _click(audited_page, "button", "Record disruption")
     disruption = Disruption.objects.get()
     page.wait_for_url(f"**/disruption/{disruption.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("The Sleepy Kipper Hotel")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Essex Police")
-    assert disruption.type == "closure_notice" and disruption.served_on == TODAY - dt.timedelta(1)
+    assert disruption.type == "closure_notice" and disruption.served_on == today() - dt.timedelta(1)
 
     # The pages to change it and to add evidence pass the accessibility audit too.
     _click(audited_page, "button", "Change details")

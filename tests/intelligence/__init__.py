@@ -7,12 +7,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.utils import timezone
-
 from mace.intelligence import services
 from mace.intelligence.models import Link, Record
+from tests.clock import today as today
 
-TODAY = timezone.localdate()
 # Basildon's postcode districts place a location in Basildon, in the South quadrant. The inward
 # codes are invented (9Z..), as the demo's are.
 BASILDON_POSTCODE = "SS14 9ZA"
@@ -61,7 +59,7 @@ def link(
 ) -> Link:
     """A link graded B2/P (established) unless `fields` say otherwise."""
     values: dict[str, Any] = {
-        "information_date": TODAY - dt.timedelta(days=days_ago),
+        "information_date": today() - dt.timedelta(days=days_ago),
         "source_kind": "officer",
         "source_evaluation": "2",
         "intelligence_assessment": "B",

@@ -11,7 +11,7 @@ from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.intelligence.models import Link, Record, Vehicle
 from mace.reference.models import Area
 from tests.api import API, call, field_errors, refused_events, signed_in
-from tests.intelligence import TODAY, link, location, person, phone, vehicle
+from tests.intelligence import link, location, person, phone, today, vehicle
 
 INTEL = f"{API}/intelligence"
 
@@ -116,7 +116,7 @@ def test_a_duplicate_answers_422_naming_the_record_already_there(alice, district
 
 
 def test_a_record_is_read_and_the_read_is_logged(alice):
-    mordecai = person(alice, dob=TODAY - dt.timedelta(days=365 * 30 + 20), age_estimate=None)
+    mordecai = person(alice, dob=today() - dt.timedelta(days=365 * 30 + 20), age_estimate=None)
     body = signed_in(alice).get(f"{INTEL}/persons/{mordecai.pk}").json()
     assert body["name"] == "Mordecai Blackwhistle" and body["approximate_age"] == 30
     assert AccessEvent.objects.filter(
@@ -225,7 +225,7 @@ def test_a_childs_links_are_for_those_who_see_the_child_and_intelligence(alice, 
 def _link_body(**overrides):  # type: ignore[no-untyped-def]
     body = {
         "relationship": "seen_with",
-        "information_date": (TODAY - dt.timedelta(days=1)).isoformat(),
+        "information_date": (today() - dt.timedelta(days=1)).isoformat(),
         "source_kind": "officer",
         "source_evaluation": "1",
         "intelligence_assessment": "A",
@@ -238,8 +238,8 @@ def test_a_link_is_recorded_from_a_concern(alice, child):
     mordecai = person(alice)
     concern = concern_record(
         actor=alice, child=child, narrative="Fictional.",
-        indicators=[IndicatorSeen("older-associates", TODAY, "observed")],
-        routes=[RouteTo("police", TODAY + dt.timedelta(days=3))],
+        indicators=[IndicatorSeen("older-associates", today(), "observed")],
+        routes=[RouteTo("police", today() + dt.timedelta(days=3))],
     )  # fmt: skip
     response = call(
         signed_in(alice),

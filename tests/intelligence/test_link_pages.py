@@ -16,12 +16,12 @@ from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.core.models import Draft
 from mace.intelligence.models import Link
 from mace.people.models import ChronologyEntry
-from tests.intelligence import TODAY, link, location, person, vehicle, words
+from tests.intelligence import link, location, person, today, vehicle, words
 from tests.pages import assert_error_summary, date_parts, refused_events
 
 
 def _details(**overrides: str) -> dict[str, str]:
-    day = TODAY - dt.timedelta(days=2)
+    day = today() - dt.timedelta(days=2)
     data = {
         **date_parts("information_date", day),
         "source_kind": "officer",
@@ -82,7 +82,7 @@ def test_bad_input_on_the_link_form_keeps_what_was_typed_and_writes_nothing(clie
             source_evaluation="2",
             intelligence_assessment="",
             handling_code="C",
-            **date_parts("information_date", TODAY + dt.timedelta(days=1)),
+            **date_parts("information_date", today() + dt.timedelta(days=1)),
         ),
     )
     assert response.status_code == 200
@@ -133,8 +133,8 @@ def test_a_link_is_added_from_a_childs_page_with_the_concern_it_came_from(client
     mordecai = person(alice)
     concern = concern_record(
         actor=alice, child=child, narrative="Seen with an older man (fictional).",
-        indicators=[IndicatorSeen("older-associates", TODAY, "observed")],
-        routes=[RouteTo("police", TODAY + dt.timedelta(days=3))],
+        indicators=[IndicatorSeen("older-associates", today(), "observed")],
+        routes=[RouteTo("police", today() + dt.timedelta(days=3))],
     )  # fmt: skip
     client.force_login(alice)
     url = reverse("intelligence:child_link_add", args=[child.pk])

@@ -17,7 +17,7 @@ from mace.people.choices import EntryKind
 from mace.people.models import AgencyInvolvement, ChronologyEntry
 from mace.reference.models import Agency
 from tests.factories import ChildFactory
-from tests.intelligence import TODAY, link, location, person, phone, vehicle
+from tests.intelligence import link, location, person, phone, today, vehicle
 
 
 @pytest.fixture
@@ -166,8 +166,8 @@ def test_the_grading_reads_in_words(alice, child, mordecai):
 def test_a_link_keeps_a_pointer_to_the_concern_it_came_from(alice, child, mordecai):
     concern = concern_record(
         actor=alice, child=child, narrative="Seen with an older man (fictional).",
-        indicators=[IndicatorSeen("older-associates", TODAY, "observed")],
-        routes=[RouteTo("police", TODAY + dt.timedelta(days=3))],
+        indicators=[IndicatorSeen("older-associates", today(), "observed")],
+        routes=[RouteTo("police", today() + dt.timedelta(days=3))],
     )  # fmt: skip
     made = link(alice, mordecai, child=child, origin=concern)
     assert made.origin == concern
@@ -177,8 +177,8 @@ def test_a_concern_about_another_child_is_not_a_links_origin(alice, child, csc, 
     other = ChildFactory(involved=[csc])
     concern = concern_record(
         actor=alice, child=other, narrative="Fictional.",
-        indicators=[IndicatorSeen("older-associates", TODAY, "observed")],
-        routes=[RouteTo("police", TODAY + dt.timedelta(days=3))],
+        indicators=[IndicatorSeen("older-associates", today(), "observed")],
+        routes=[RouteTo("police", today() + dt.timedelta(days=3))],
     )  # fmt: skip
     with pytest.raises(DomainError) as excinfo:
         link(alice, mordecai, child=child, origin=concern)
@@ -188,8 +188,8 @@ def test_a_concern_about_another_child_is_not_a_links_origin(alice, child, csc, 
 def test_a_concern_the_linker_may_not_read_is_not_a_links_origin(alice, bob, child, csc):
     concern = concern_record(
         actor=alice, child=child, narrative="Fictional and restricted.",
-        indicators=[IndicatorSeen("older-associates", TODAY, "observed")],
-        routes=[RouteTo("police", TODAY + dt.timedelta(days=3))],
+        indicators=[IndicatorSeen("older-associates", today(), "observed")],
+        routes=[RouteTo("police", today() + dt.timedelta(days=3))],
         restricted=True, restriction_reason="disclosure",
     )  # fmt: skip
     AgencyInvolvement.objects.create(child=child, agency=bob.agency, reason="allocated")
@@ -229,7 +229,7 @@ def test_an_analyst_links_nothing(alice, analyst, mordecai):
 def _raw(**fields):  # type: ignore[no-untyped-def]
     values = {
         "relationship": "seen_with",
-        "information_date": TODAY,
+        "information_date": today(),
         "source_kind": "officer",
         "handling_code": "P",
     } | fields

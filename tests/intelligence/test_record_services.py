@@ -14,7 +14,7 @@ from mace.intelligence import services
 from mace.intelligence.models import Location, PersonOfConcern, Phone, Record, Vehicle
 from mace.intelligence.services import DuplicateRecord
 from mace.reference.models import Area
-from tests.intelligence import TODAY, account, location, person, phone, vehicle
+from tests.intelligence import account, location, person, phone, today, vehicle
 
 
 def errors_of(excinfo: pytest.ExceptionInfo[DomainError]) -> dict[str, list[str]]:
@@ -28,14 +28,14 @@ def test_a_person_of_concern_is_recorded_with_its_identity(alice, csc):
     assert identity.label == "Mordecai Blackwhistle (also known as Mords, Blackie)"
     assert identity.agency == csc and identity.created_by == alice
     assert identity.area.code == "basildon" and identity.about_a_minor is False
-    assert mordecai.age_estimated_on == TODAY and mordecai.approximate_age() == 30
+    assert mordecai.age_estimated_on == today() and mordecai.approximate_age() == 30
     assert mordecai.history.count() == 1
     assert mordecai.history.first().history_user == alice
 
 
 def test_an_age_estimate_grows_older_with_the_years(alice):
     mordecai = person(alice, age_estimate=25)
-    later = TODAY + dt.timedelta(days=366 * 2)
+    later = today() + dt.timedelta(days=366 * 2)
     assert mordecai.approximate_age(later) == 27
 
 
@@ -44,7 +44,9 @@ def test_a_peer_is_under_18_and_an_adult_is_not(alice):
         person(alice, category="peer", age_estimate=19)
     assert "A peer is under 18" in errors_of(excinfo)["category"][0]
     with pytest.raises(DomainError) as excinfo:
-        person(alice, category="adult", age_estimate=None, dob=TODAY - dt.timedelta(days=365 * 15))
+        person(
+            alice, category="adult", age_estimate=None, dob=today() - dt.timedelta(days=365 * 15)
+        )
     assert "Someone under 18 is a peer" in errors_of(excinfo)["category"][0]
     peer = person(alice, name="Kip Fictional", category="peer", age_estimate=16)
     assert Record.objects.get(pk=peer.pk).about_a_minor is True
@@ -55,7 +57,7 @@ def test_a_person_needs_a_name_and_an_age_group_and_one_way_of_giving_age(alice)
         services.record_create(
             actor=alice,
             kind="person",
-            data={"name": " ", "dob": TODAY - dt.timedelta(days=9000), "age_estimate": 30},
+            data={"name": " ", "dob": today() - dt.timedelta(days=9000), "age_estimate": 30},
         )
     errors = errors_of(excinfo)
     assert errors["name"] == ["Enter their name, or the name they are known by"]
@@ -214,14 +216,14 @@ def test_a_location_placed_by_hand_stays_there_until_its_postcode_changes(alice)
 
 def test_an_estimate_of_age_is_dated_when_it_changes(alice):
     mordecai = person(alice)
-    mordecai.age_estimated_on = TODAY - dt.timedelta(days=400)
+    mordecai.age_estimated_on = today() - dt.timedelta(days=400)
     PersonOfConcern.objects.filter(pk=mordecai.pk).update(
         age_estimated_on=mordecai.age_estimated_on
     )
     saved = services.record_update(
         actor=alice, record=mordecai, version=1, changes={"age_estimate": 35}
     )
-    assert saved.age_estimated_on == TODAY
+    assert saved.age_estimated_on == today()
 
 
 # --- who may record and change ---------------------------------------------------------------

@@ -13,9 +13,9 @@ from mace.accounts.choices import Role
 from mace.meetings import services
 from mace.meetings.choices import MeetingPart
 from mace.reference.models import Quadrant
+from tests.clock import today as today
 from tests.factories import UserFactory, agency
 
-TODAY = timezone.localdate()
 BASILDON_DC = "Basildon District Council"
 DISCUSSED = {
     "agreed_level": "high",
@@ -75,7 +75,7 @@ def meetings_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
         meeting=meeting,
         description="Arrange a joint visit (fictional).",
         owner_agency=author.agency,
-        due_on=TODAY + dt.timedelta(days=14),
+        due_on=today() + dt.timedelta(days=14),
         item=item,
     )
     signed, signed_item = frozen_with(runner, child, days=3)
@@ -92,7 +92,7 @@ def meetings_world(author: Any, child: Any, intel: Any) -> SimpleNamespace:
         meeting=part2,
         description="Review the hotel's licence (fictional).",
         owner_agency=agency(BASILDON_DC),
-        due_on=TODAY + dt.timedelta(days=21),
+        due_on=today() + dt.timedelta(days=21),
         threat=threat,
     )
     return SimpleNamespace(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mace.access import policy
 from mace.meetings.models import Action, Discussion, Meeting
-from tests.meetings import DISCUSSED, TODAY, meetings_world
+from tests.meetings import DISCUSSED, meetings_world, today
 from tests.route_rules import ApiRule, Page, Route
 
 
@@ -289,7 +289,7 @@ API_ROUTES: list[Route] = [
         lambda w: {
             "description": "Share the school's attendance record (fictional).",
             "owner_agency_id": w.meetings.action.owner_agency_id,
-            "due_on": str(TODAY + dt.timedelta(days=7)),
+            "due_on": str(today() + dt.timedelta(days=7)),
             "item_id": w.meetings.item.pk,
         },
         about_a_child=False,

@@ -30,7 +30,7 @@ from mace.reference.models import Quadrant
 from tests.api import allowed_events, call, field_errors, refused_events, signed_in
 from tests.factories import ChildFactory, UserFactory, agency
 from tests.intelligence import intelligence_world
-from tests.meetings import BASILDON_DC, DISCUSSED, TODAY, meetings_world, south
+from tests.meetings import BASILDON_DC, DISCUSSED, meetings_world, south, today
 
 M = "/api/v1/meetings"
 NOT_FOUND = {"detail": "Not found"}
@@ -160,7 +160,7 @@ def test_a_district_officer_works_on_their_action_without_seeing_the_child(w, di
         meeting=w.meeting,
         description="Check the hotel's guest register for the child (fictional).",
         owner_agency=agency(BASILDON_DC),
-        due_on=TODAY + dt.timedelta(days=5),
+        due_on=today() + dt.timedelta(days=5),
         item=w.item,
     )
     client = signed_in(district)
@@ -194,7 +194,7 @@ def test_a_district_officer_works_on_their_action_without_seeing_the_child(w, di
 
 
 def test_the_actions_list_filters_open_overdue_and_all(w, panel):
-    Action.objects.filter(pk=w.action.pk).update(due_on=TODAY - dt.timedelta(days=1))
+    Action.objects.filter(pk=w.action.pk).update(due_on=today() - dt.timedelta(days=1))
     Action.objects.filter(pk=w.district_action.pk).update(status="done")
     assert {a["id"] for a in panel.get(f"{M}/actions").json()["items"]} == {w.action.pk}
     overdue = panel.get(f"{M}/actions?status=overdue").json()["items"]
@@ -441,7 +441,7 @@ def action_body(w: Any, **overrides: Any) -> dict[str, Any]:
     return {
         "description": "Share the school's attendance record (fictional).",
         "owner_agency_id": agency("Essex Schools and Inclusion").pk,
-        "due_on": str(TODAY + dt.timedelta(days=7)),
+        "due_on": str(today() + dt.timedelta(days=7)),
         "item_id": w.item.pk,
         **overrides,
     }
@@ -464,7 +464,7 @@ def test_the_panel_gives_an_agency_an_action_about_a_child(w, panel, child):
 def test_an_action_with_bad_values_is_refused(w, panel):
     before = rows()
     bad = action_body(
-        w, description="", due_on=str(TODAY - dt.timedelta(days=1)), owner_agency_id=None
+        w, description="", due_on=str(today() - dt.timedelta(days=1)), owner_agency_id=None
     )
     assert field_errors(call(panel, "post", f"{M}/{w.meeting.pk}/actions", bad)) == {
         "description": ["Enter what the agency is to do"],

@@ -19,7 +19,7 @@ from tests.api import signed_in
 from tests.assessments import completed
 from tests.factories import ChildFactory, UserFactory, agency
 from tests.intelligence import words
-from tests.meetings import BASILDON_DC, DISCUSSED, TODAY, a_meeting, frozen_with, panel_member
+from tests.meetings import BASILDON_DC, DISCUSSED, a_meeting, frozen_with, panel_member, today
 
 
 def _in_south(child):  # type: ignore[no-untyped-def]
@@ -155,7 +155,7 @@ def test_the_chair_records_a_discussion_an_action_and_signs_the_minutes_off(
         {
             "description": "Check the hotel register (fictional)",
             "owner_agency": "",
-            **_date_fields("due_on", TODAY - dt.timedelta(days=1)),
+            **_date_fields("due_on", today() - dt.timedelta(days=1)),
             "about": item.pk,
         },
     )
@@ -166,7 +166,7 @@ def test_the_chair_records_a_discussion_an_action_and_signs_the_minutes_off(
         {
             "description": "Check the hotel register (fictional)",
             "owner_agency": agency(BASILDON_DC).pk,
-            **_date_fields("due_on", TODAY + dt.timedelta(days=14)),
+            **_date_fields("due_on", today() + dt.timedelta(days=14)),
             "about": item.pk,
         },
     )
@@ -234,7 +234,7 @@ def test_a_district_officer_works_on_their_action_but_never_sees_the_child(runne
         meeting=meeting,
         description="Visit the takeaway with licensing (fictional)",
         owner_agency=agency(BASILDON_DC),
-        due_on=TODAY + dt.timedelta(days=7),
+        due_on=today() + dt.timedelta(days=7),
         item=item,
     )
     client = signed_in(district)
@@ -270,7 +270,7 @@ def test_another_agency_gets_404_for_the_action(runner, child, bob):
         meeting=meeting,
         description="Fictional action",
         owner_agency=runner.agency,
-        due_on=TODAY + dt.timedelta(days=7),
+        due_on=today() + dt.timedelta(days=7),
     )
     client = signed_in(bob)
     assert client.get(reverse("meetings:action_detail", args=[action.pk])).status_code == 404
@@ -317,7 +317,7 @@ def test_the_meeting_page_runs_a_fixed_number_of_queries(
             meeting=meeting,
             description="Fictional action",
             owner_agency=csc,
-            due_on=TODAY + dt.timedelta(days=7),
+            due_on=today() + dt.timedelta(days=7),
             item=item,
         )
     client = signed_in(runner)
@@ -382,7 +382,7 @@ def test_an_action_page_offers_to_record_disruption_from_it_and_lists_what_follo
         meeting=meeting,
         description="Serve a closure notice on the flat (fictional)",
         owner_agency=runner.agency,
-        due_on=TODAY + dt.timedelta(days=7),
+        due_on=today() + dt.timedelta(days=7),
         item=item,
     )
     client = signed_in(runner)
@@ -405,10 +405,10 @@ def test_the_discussion_page_takes_a_review_date_and_refuses_one_before_the_meet
     meeting, item = frozen_with(runner, child)
     client = signed_in(runner)
     url = reverse("meetings:discussion", args=[meeting.pk, item.pk])
-    refused = client.post(url, DISCUSSED | _date_fields("review_by", TODAY))
+    refused = client.post(url, DISCUSSED | _date_fields("review_by", today()))
     assert "The review date must be after the meeting" in refused.content.decode()
     assert not Discussion.objects.exists()
-    review_by = TODAY + dt.timedelta(days=70)
+    review_by = today() + dt.timedelta(days=70)
     client.post(url, DISCUSSED | _date_fields("review_by", review_by))
     assert Discussion.objects.get(item=item).review_by == review_by
     page = words(client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode())

@@ -17,7 +17,7 @@ from mace.meetings.choices import MeetingPart
 from mace.meetings.models import Action, Meeting
 from mace.reference.models import Quadrant
 from tests.factories import UserFactory, agency
-from tests.meetings import BASILDON_DC, DISCUSSED, TODAY, a_meeting, frozen_with, panel_member
+from tests.meetings import BASILDON_DC, DISCUSSED, a_meeting, frozen_with, panel_member, today
 
 COLCHESTER_CSP = "Colchester Community Safety Partnership"
 
@@ -117,7 +117,7 @@ def actions(runner, child, csc):  # type: ignore[no-untyped-def]
     """An action about the child for CSC, and one for Basildon District Council."""
     meeting, item = frozen_with(runner, child)
     services.discussion_record(actor=runner, item=item, data=DISCUSSED)
-    due = TODAY + dt.timedelta(days=14)
+    due = today() + dt.timedelta(days=14)
     for_csc = services.action_create(
         actor=runner, meeting=meeting, description="Visit", owner_agency=csc, due_on=due, item=item
     )

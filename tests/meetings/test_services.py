@@ -32,9 +32,11 @@ from mace.reference.models import Area, Quadrant
 from tests.assessments import completed
 from tests.factories import ChildFactory, UserFactory, agency
 from tests.intelligence import location
-from tests.meetings import BASILDON_DC, DISCUSSED, TODAY, a_meeting, frozen_with, panel_member
+from tests.meetings import BASILDON_DC, DISCUSSED, a_meeting, frozen_with, panel_member, today
 
-IN_TWO_WEEKS = TODAY + dt.timedelta(days=14)
+
+def in_two_weeks() -> dt.date:
+    return today() + dt.timedelta(days=14)
 
 
 @pytest.fixture
@@ -82,7 +84,7 @@ def an_action(actor: Any, meeting: Any, **fields: Any) -> Action:
     values: dict[str, Any] = {
         "description": "Arrange a joint visit (fictional).",
         "owner_agency": agency(BASILDON_DC),
-        "due_on": IN_TWO_WEEKS,
+        "due_on": in_two_weeks(),
     } | fields
     return services.action_create(actor=actor, meeting=meeting, **values)
 
@@ -271,7 +273,7 @@ def test_a_review_date_must_follow_the_meeting_and_only_a_child_who_stays_has_on
         actor=runner,
         item=item,
         data=DISCUSSED
-        | {"decision": Decision.STEP_DOWN, "review_by": TODAY + dt.timedelta(days=90)},
+        | {"decision": Decision.STEP_DOWN, "review_by": today() + dt.timedelta(days=90)},
     )
     assert stepped.review_by is None
 
@@ -599,7 +601,7 @@ def test_an_action_about_a_child_is_saved_and_its_agencys_managers_told(
 ):
     meeting, item = frozen_with(runner, child)
     action = an_action(runner, meeting, item=item, owner_agency=csc)
-    assert (action.child, action.owner_agency, action.due_on) == (child, csc, IN_TWO_WEEKS)
+    assert (action.child, action.owner_agency, action.due_on) == (child, csc, in_two_weeks())
     assert action.status == ActionStatus.OPEN and action.created_by == runner
     assert action.history.get().history_user == runner
     told = Notification.objects.filter(kind="mace_action")
@@ -621,7 +623,7 @@ def test_an_action_due_in_the_past_or_owned_outside_its_agency_is_refused(
 ):
     meeting, item = frozen_with(runner, child)
     with pytest.raises(DomainError) as past:
-        an_action(runner, meeting, due_on=TODAY - dt.timedelta(days=1))
+        an_action(runner, meeting, due_on=today() - dt.timedelta(days=1))
     assert "past" in past.value.errors["due_on"][0]
     with pytest.raises(DomainError) as owner:
         an_action(runner, meeting, owner=alice)  # alice works for CSC, not the council
@@ -685,8 +687,8 @@ def test_the_owner_agency_updates_its_action_with_history(runner, child, distric
 
 def test_actions_for_lists_the_open_actions_of_the_users_agency(runner, child, district):
     meeting, _ = frozen_with(runner, child)
-    first = an_action(runner, meeting, due_on=TODAY + dt.timedelta(days=20))
-    soon = an_action(runner, meeting, due_on=TODAY + dt.timedelta(days=5))
+    first = an_action(runner, meeting, due_on=today() + dt.timedelta(days=20))
+    soon = an_action(runner, meeting, due_on=today() + dt.timedelta(days=5))
     done = an_action(runner, meeting)
     services.action_update_add(
         actor=district, action=done, version=done.version, status="done", note="Done"

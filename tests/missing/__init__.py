@@ -12,8 +12,6 @@ from mace.missing.models import MissingEpisode, RepeatMissingRule, ReturnIntervi
 from mace.missing.services import episode_record
 from mace.people.models import ChronologyEntry
 
-NOW = timezone.now()
-
 
 def ago(**delta: float) -> dt.datetime:
     """A moment in the past, to the minute (as people type them)."""
@@ -35,4 +33,4 @@ def missing_rows() -> dict[str, int]:
     }
 
 
-__all__ = ["NOW", "RepeatMissingRule", "ago", "missing_rows", "record"]
+__all__ = ["RepeatMissingRule", "ago", "missing_rows", "record"]

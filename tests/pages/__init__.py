@@ -10,12 +10,9 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.utils import timezone
-
 from mace.access.choices import AccessOutcome
 from mace.access.models import AccessEvent
-
-TODAY = timezone.localdate()
+from tests.clock import today as today
 
 
 def date_parts(prefix: str, day: dt.date | None) -> dict[str, str]:

@@ -10,7 +10,7 @@ from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.people.choices import EntryKind
 from mace.people.models import ChronologyEntry
 from mace.people.services import chronology_add, chronology_amend
-from tests.pages import TODAY
+from tests.pages import today
 
 
 def build_chronology(*, actor: Any, child: Any, length: int) -> None:
@@ -22,10 +22,10 @@ def build_chronology(*, actor: Any, child: Any, length: int) -> None:
                 child=child,
                 narrative=f"Fictional concern number {n}.",
                 indicators=[
-                    IndicatorSeen("multiple-phones", TODAY - dt.timedelta(days=n), "observed"),
-                    IndicatorSeen("older-associates", TODAY - dt.timedelta(days=n), "child"),
+                    IndicatorSeen("multiple-phones", today() - dt.timedelta(days=n), "observed"),
+                    IndicatorSeen("older-associates", today() - dt.timedelta(days=n), "child"),
                 ],
-                routes=[RouteTo("police", TODAY + dt.timedelta(days=3))],
+                routes=[RouteTo("police", today() + dt.timedelta(days=3))],
             )
         else:
             entry = chronology_add(

@@ -8,7 +8,7 @@ import datetime as dt
 from mace.access.choices import AccessAction
 from mace.people.models import Child, ChildAddress
 from mace.people.services import child_address_add
-from tests.api import API, TODAY, allowed_events, field_errors, row_counts, signed_in
+from tests.api import API, allowed_events, field_errors, row_counts, signed_in, today
 
 
 def url(child) -> str:  # type: ignore[no-untyped-def]
@@ -26,7 +26,7 @@ def test_the_list_is_newest_first(alice, child):
             child=child,
             line1=f"{n + 1} Imaginary Row",
             postcode=postcode,
-            start_date=TODAY - dt.timedelta(days=100 - n * 50),
+            start_date=today() - dt.timedelta(days=100 - n * 50),
         )
     response = signed_in(alice).get(url(child))
     assert response.status_code == 200
@@ -46,7 +46,7 @@ def test_the_postcode_places_the_address_in_its_area_and_quadrant(alice, child):
             "line1": "1 Imaginary Row",
             "town": "Chelmsford",
             "postcode": "cm1 1zz",
-            "start_date": str(TODAY),
+            "start_date": str(today()),
         },
     )
     assert response.status_code == 201, response.content
@@ -62,7 +62,7 @@ def test_the_postcode_places_the_address_in_its_area_and_quadrant(alice, child):
 
 def test_an_address_its_postcode_cannot_place_says_it_is_not_placed(alice, child):
     body = add(
-        alice, child, {"line1": "2 Nowhere Lane", "postcode": "ZE9 9ZZ", "start_date": str(TODAY)}
+        alice, child, {"line1": "2 Nowhere Lane", "postcode": "ZE9 9ZZ", "start_date": str(today())}
     ).json()
     assert body["placed"] is False
     assert body["area"] is None
@@ -75,7 +75,7 @@ def test_an_address_can_be_placed_by_hand(alice, child):
         {
             "line1": "2 Nowhere Lane",
             "postcode": "ZE9 9ZZ",
-            "start_date": str(TODAY),
+            "start_date": str(today()),
             "area": "tendring",
         },
     ).json()
@@ -85,7 +85,7 @@ def test_an_address_can_be_placed_by_hand(alice, child):
 
 def test_a_unitary_council_is_outside_the_quadrants(alice, child):
     body = add(
-        alice, child, {"line1": "3 Pier Walk", "postcode": "SS1 1ZZ", "start_date": str(TODAY)}
+        alice, child, {"line1": "3 Pier Walk", "postcode": "SS1 1ZZ", "start_date": str(today())}
     ).json()
     assert body["area"] == {"code": "southend", "name": "Southend-on-Sea", "quadrant": None}
 
@@ -93,7 +93,11 @@ def test_a_unitary_council_is_outside_the_quadrants(alice, child):
 def test_an_unknown_area_code_is_refused_and_nothing_is_written(alice, child):
     before = row_counts()
     errors = field_errors(
-        add(alice, child, {"line1": "2 Nowhere Lane", "start_date": str(TODAY), "area": "atlantis"})
+        add(
+            alice,
+            child,
+            {"line1": "2 Nowhere Lane", "start_date": str(today()), "area": "atlantis"},
+        )
     )
     assert list(errors) == ["area"]
     assert row_counts() == before

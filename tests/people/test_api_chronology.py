@@ -12,7 +12,7 @@ from mace.access.choices import AccessAction
 from mace.concerns.services import IndicatorSeen, RouteTo, concern_record
 from mace.people.choices import EntryKind
 from mace.people.services import chronology_add, chronology_amend
-from tests.api import API, TODAY, allowed_events, bearer, signed_in, token_for
+from tests.api import API, allowed_events, bearer, signed_in, today, token_for
 from tests.people.chronology import build_chronology
 
 
@@ -36,8 +36,8 @@ def test_the_chronology_is_newest_first_with_amendments_indicators_and_routes(al
         actor=alice,
         child=child,
         narrative="A fictional narrative.",
-        indicators=[IndicatorSeen("multiple-phones", TODAY, "observed", "Two")],
-        routes=[RouteTo("care", TODAY + dt.timedelta(days=14))],
+        indicators=[IndicatorSeen("multiple-phones", today(), "observed", "Two")],
+        routes=[RouteTo("care", today() + dt.timedelta(days=14))],
     )
     response = signed_in(alice).get(url(child))
     assert response.status_code == 200

@@ -10,13 +10,13 @@ import pytest
 from mace.access.choices import AccessAction
 from mace.people.choices import EntryKind
 from mace.people.models import Child, ChronologyEntry
-from tests.api import API, TODAY, allowed_events, field_errors, row_counts, signed_in
+from tests.api import API, allowed_events, field_errors, row_counts, signed_in, today
 
 URL = f"{API}/children"
 
 
 def test_a_practitioner_creates_a_child_and_their_agency_is_involved(alice, csc):
-    dob = TODAY - dt.timedelta(days=365 * 13)
+    dob = today() - dt.timedelta(days=365 * 13)
     response = signed_in(alice).post(
         URL,
         {
@@ -65,7 +65,11 @@ def test_a_birth_date_in_the_future_is_refused_by_the_schema(alice):
     before = row_counts()
     response = signed_in(alice).post(
         URL,
-        {"forename": "Ember", "surname": "Fictionalson", "dob": str(TODAY + dt.timedelta(days=1))},
+        {
+            "forename": "Ember",
+            "surname": "Fictionalson",
+            "dob": str(today() + dt.timedelta(days=1)),
+        },
         content_type="application/json",
     )
     assert field_errors(response) == {"dob": ["Date of birth must be today or in the past"]}

@@ -11,13 +11,13 @@ from mace.people.models import Child, ChildAddress
 from mace.people.services import child_address_add
 from tests.api import (
     API,
-    TODAY,
     allowed_events,
     bearer,
     field_errors,
     refused_events,
     row_counts,
     signed_in,
+    today,
     token_for,
 )
 
@@ -94,21 +94,21 @@ def address_url(child, address) -> str:  # type: ignore[no-untyped-def]
 
 def test_an_address_is_changed_ended_and_placed_by_hand(alice, child):
     address = child_address_add(
-        actor=alice, child=child, line1="1 Fable Row", postcode="ZE9 9ZZ", start_date=TODAY
+        actor=alice, child=child, line1="1 Fable Row", postcode="ZE9 9ZZ", start_date=today()
     )
     client = signed_in(alice)
     response = patch(client, address_url(child, address), {"version": 1, "town": "Harlow"})
     assert response.status_code == 200 and response.json()["version"] == 2
     placed = patch(client, address_url(child, address), {"version": 2, "area": "harlow"})
     assert placed.json()["placed_by_hand"] is True and placed.json()["area"]["code"] == "harlow"
-    ended = patch(client, address_url(child, address), {"version": 3, "end_date": str(TODAY)})
-    assert ended.status_code == 200 and ended.json()["end_date"] == str(TODAY)
+    ended = patch(client, address_url(child, address), {"version": 3, "end_date": str(today())})
+    assert ended.status_code == 200 and ended.json()["end_date"] == str(today())
     address.refresh_from_db()
-    assert (address.town, address.area.code, address.end_date) == ("Harlow", "harlow", TODAY)  # type: ignore[union-attr]
+    assert (address.town, address.area.code, address.end_date) == ("Harlow", "harlow", today())  # type: ignore[union-attr]
 
 
 def test_a_stale_address_version_answers_409(alice, manager, child):
-    address = child_address_add(actor=alice, child=child, line1="2 Fable Row", start_date=TODAY)
+    address = child_address_add(actor=alice, child=child, line1="2 Fable Row", start_date=today())
     patch(signed_in(manager), address_url(child, address), {"version": 1, "town": "Basildon"})
     response = patch(
         signed_in(alice), address_url(child, address), {"version": 1, "town": "Rayleigh"}
@@ -119,9 +119,9 @@ def test_a_stale_address_version_answers_409(alice, manager, child):
 
 
 def test_bad_address_input_is_422(alice, child):
-    address = child_address_add(actor=alice, child=child, line1="3 Fable Row", start_date=TODAY)
+    address = child_address_add(actor=alice, child=child, line1="3 Fable Row", start_date=today())
     client = signed_in(alice)
-    before = TODAY.replace(year=TODAY.year - 1)
+    before = today().replace(year=today().year - 1)
     errors = field_errors(
         patch(client, address_url(child, address), {"version": 1, "end_date": str(before)})
     )
@@ -136,7 +136,7 @@ def test_bad_address_input_is_422(alice, child):
 def test_an_address_of_another_child_or_an_outsider_is_404(alice, bob, child, csc):
     from tests.factories import ChildFactory
 
-    address = child_address_add(actor=alice, child=child, line1="4 Fable Row", start_date=TODAY)
+    address = child_address_add(actor=alice, child=child, line1="4 Fable Row", start_date=today())
     other = ChildFactory(involved=[csc])
     response = patch(signed_in(alice), address_url(other, address), {"version": 1, "town": "X"})
     assert response.status_code == 404

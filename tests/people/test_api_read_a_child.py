@@ -9,7 +9,7 @@ from mace.access.choices import AccessAction, AccessOutcome
 from mace.access.models import AccessEvent
 from mace.people.models import ChildIdentifier
 from mace.people.services import child_address_add
-from tests.api import API, TODAY, allowed_events, signed_in
+from tests.api import API, allowed_events, signed_in, today
 
 
 def url(child_id: int) -> str:
@@ -23,15 +23,15 @@ def test_the_record_shows_who_the_child_is_and_who_works_with_them(alice, csc, c
         child=child,
         line1="9 Former Close",
         postcode="CO15 1ZZ",
-        start_date=TODAY - dt.timedelta(days=400),
-        end_date=TODAY - dt.timedelta(days=30),
+        start_date=today() - dt.timedelta(days=400),
+        end_date=today() - dt.timedelta(days=30),
     )
     child_address_add(
         actor=alice,
         child=child,
         line1="1 Imaginary Row",
         postcode="CM1 1ZZ",
-        start_date=TODAY - dt.timedelta(days=29),
+        start_date=today() - dt.timedelta(days=29),
     )
     response = signed_in(alice).get(url(child.pk))
     assert response.status_code == 200
@@ -65,7 +65,7 @@ def test_the_record_shows_who_the_child_is_and_who_works_with_them(alice, csc, c
 
 def test_an_address_its_postcode_cannot_place_says_it_is_unplaced(alice, child):
     child_address_add(
-        actor=alice, child=child, line1="2 Nowhere Lane", postcode="ZE9 9ZZ", start_date=TODAY
+        actor=alice, child=child, line1="2 Nowhere Lane", postcode="ZE9 9ZZ", start_date=today()
     )
     body = signed_in(alice).get(url(child.pk)).json()
     assert body["current_address"]["placed"] is False

@@ -20,7 +20,7 @@ from mace.people.models import Child, ChildAddress, ChronologyEntry
 from mace.people.services import child_address_add, child_update
 from mace.reference.models import Area
 from tests.factories import ChildFactory, UserFactory
-from tests.pages import TODAY, date_parts
+from tests.pages import date_parts, today
 
 CONFLICT = "Someone else changed this record while you were editing"
 
@@ -111,7 +111,7 @@ def test_the_side_by_side_lists_only_the_details_that_differ(alice, colleague, c
 
 def test_a_second_address_edit_is_refused_and_nothing_is_overwritten(alice, colleague, child):
     address = child_address_add(
-        actor=alice, child=child, line1="1 Fable Row", postcode="CM1 1ZZ", start_date=TODAY
+        actor=alice, child=child, line1="1 Fable Row", postcode="CM1 1ZZ", start_date=today()
     )
     url = reverse("people:address_edit", args=[child.pk, address.pk])
     first, second = session(alice), session(colleague)
@@ -121,7 +121,7 @@ def test_a_second_address_edit_is_refused_and_nothing_is_overwritten(alice, coll
         "line1": "1 Fable Row",
         "postcode": "CM1 1ZZ",
         "version": version,
-        **date_parts("start_date", TODAY),
+        **date_parts("start_date", today()),
         **date_parts("end_date", None),
     }
     assert first.post(url, {**body, "town": "Chelmsford"}).status_code == 302
@@ -135,7 +135,7 @@ def test_a_second_address_edit_is_refused_and_nothing_is_overwritten(alice, coll
 
 def test_placing_an_address_by_hand_from_an_old_page_is_refused(alice, colleague, child):
     address = child_address_add(
-        actor=alice, child=child, line1="6 Myth Avenue", postcode="ZE9 9ZZ", start_date=TODAY
+        actor=alice, child=child, line1="6 Myth Avenue", postcode="ZE9 9ZZ", start_date=today()
     )
     url = reverse("people:address_place", args=[child.pk, address.pk])
     first, second = session(alice), session(colleague)
@@ -152,17 +152,19 @@ def test_placing_an_address_by_hand_from_an_old_page_is_refused(alice, colleague
 
 
 def test_ending_an_address_from_an_old_page_is_refused(alice, colleague, child):
-    start = TODAY.replace(year=TODAY.year - 1)
+    start = today().replace(year=today().year - 1)
     address = child_address_add(actor=alice, child=child, line1="3 Tale Court", start_date=start)
     url = reverse("people:address_end", args=[child.pk, address.pk])
     first, second = session(alice), session(colleague)
     version = version_on(first.get(url).content.decode())
     second.get(url)
-    assert first.post(url, {"version": version, **date_parts("end_date", TODAY)}).status_code == 302
+    assert (
+        first.post(url, {"version": version, **date_parts("end_date", today())}).status_code == 302
+    )
     refused = second.post(url, {"version": version, **date_parts("end_date", start)})
     assert refused.status_code == 200 and CONFLICT in refused.content.decode()
     address.refresh_from_db()
-    assert address.end_date == TODAY
+    assert address.end_date == today()
 
 
 def test_the_service_refuses_a_stale_version_and_writes_nothing(alice, child):
@@ -192,7 +194,7 @@ def test_a_versioned_save_keeps_the_history_with_who_made_it(alice, child):
 
 
 def test_update_versioned_answers_the_new_version_and_works_on_a_queryset(alice, child):
-    address = child_address_add(actor=alice, child=child, line1="4 Story Lane", start_date=TODAY)
+    address = child_address_add(actor=alice, child=child, line1="4 Story Lane", start_date=today())
     scoped = ChildAddress.objects.filter(child=child)
     assert update_versioned(scoped, address.pk, 1, town="Basildon") == 2
     with pytest.raises(ConflictError):

@@ -5,11 +5,11 @@ from django.urls import reverse
 from mace.people.models import ChildAddress
 from mace.reference.models import Area
 from tests.pages import (
-    TODAY,
     assert_error_summary,
     assert_sign_in_redirect,
     date_parts,
     refused_events,
+    today,
 )
 
 
@@ -34,7 +34,7 @@ def test_an_address_with_a_known_postcode_is_placed(client, alice, child):
     client.force_login(alice)
     response = client.post(
         url(child),
-        {"line1": "4 Fable Street", "postcode": "CM1 1ZZ", **date_parts("start_date", TODAY)},
+        {"line1": "4 Fable Street", "postcode": "CM1 1ZZ", **date_parts("start_date", today())},
     )
     assert response.status_code == 302
     address = ChildAddress.objects.get(child=child)
@@ -52,7 +52,7 @@ def test_an_address_can_be_placed_by_hand_when_added(client, alice, child):
             "line1": "5 Legend Road",
             "postcode": "ZE9 9ZZ",
             "area": str(area.pk),
-            **date_parts("start_date", TODAY),
+            **date_parts("start_date", today()),
         },
     )
     address = ChildAddress.objects.get(child=child)
@@ -63,7 +63,7 @@ def test_an_unplaced_address_can_be_placed_later(client, alice, child):
     client.force_login(alice)
     client.post(
         url(child),
-        {"line1": "6 Myth Avenue", "postcode": "ZE9 9ZZ", **date_parts("start_date", TODAY)},
+        {"line1": "6 Myth Avenue", "postcode": "ZE9 9ZZ", **date_parts("start_date", today())},
     )
     address = ChildAddress.objects.get(child=child)
     assert address.area is None
@@ -93,7 +93,7 @@ def test_bad_input_shows_the_errors_keeps_values_and_writes_nothing(client, alic
 
 def test_the_outsider_gets_404_and_a_refused_event(client, bob, child):
     client.force_login(bob)
-    response = client.post(url(child), {"line1": "7 Tale Way", **date_parts("start_date", TODAY)})
+    response = client.post(url(child), {"line1": "7 Tale Way", **date_parts("start_date", today())})
     assert response.status_code == 404
     assert refused_events(bob, child) == 1
     assert not ChildAddress.objects.exists()

@@ -11,7 +11,7 @@ from mace.people.choices import EntryKind
 from mace.people.models import AgencyInvolvement, ChildAddress, ChildIdentifier
 from mace.people.selectors import CHRONOLOGY_PER_PAGE
 from mace.people.services import child_address_add, chronology_add, chronology_amend
-from tests.pages import TODAY, allowed_events, assert_sign_in_redirect, refused_events
+from tests.pages import allowed_events, assert_sign_in_redirect, refused_events, today
 from tests.people.chronology import build_chronology
 
 
@@ -26,7 +26,7 @@ def test_anonymous_is_sent_to_sign_in(client, child):
 def test_the_summary_shows_who_the_child_is(client, alice, child):
     ChildIdentifier.objects.create(child=child, type="police", value="FICTIONAL/123")
     child_address_add(
-        actor=alice, child=child, line1="1 Imaginary Row", postcode="CM1 1ZZ", start_date=TODAY
+        actor=alice, child=child, line1="1 Imaginary Row", postcode="CM1 1ZZ", start_date=today()
     )
     client.force_login(alice)
     response = page(client, child)
@@ -46,7 +46,7 @@ def test_the_summary_shows_who_the_child_is(client, alice, child):
 
 def test_an_address_that_could_not_be_placed_says_so_with_a_link_to_place_it(client, alice, child):
     address = child_address_add(
-        actor=alice, child=child, line1="2 Nowhere Lane", postcode="ZE9 9ZZ", start_date=TODAY
+        actor=alice, child=child, line1="2 Nowhere Lane", postcode="ZE9 9ZZ", start_date=today()
     )
     assert address.area is None
     client.force_login(alice)
@@ -70,9 +70,9 @@ def test_the_chronology_is_newest_first_with_indicators_routes_and_amendments(cl
         child=child,
         narrative="Fictional narrative about a concern.",
         indicators=[
-            IndicatorSeen("multiple-phones", TODAY - dt.timedelta(days=2), "observed", "Two")
+            IndicatorSeen("multiple-phones", today() - dt.timedelta(days=2), "observed", "Two")
         ],
-        routes=[RouteTo("care", TODAY + dt.timedelta(days=14))],
+        routes=[RouteTo("care", today() + dt.timedelta(days=14))],
     )
     client.force_login(alice)
     html = page(client, child).content.decode()
@@ -136,7 +136,7 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_chronology_length(
 ):
     build_chronology(actor=alice, child=child, length=length)
     child_address_add(
-        actor=alice, child=child, line1="3 Pretend Close", postcode="SS14 1ZZ", start_date=TODAY
+        actor=alice, child=child, line1="3 Pretend Close", postcode="SS14 1ZZ", start_date=today()
     )
     client.force_login(alice)
     with django_assert_max_num_queries(CHILD_PAGE_QUERIES):

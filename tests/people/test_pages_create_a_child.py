@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from mace.people.models import Child, ChronologyEntry
-from tests.pages import TODAY, assert_error_summary, assert_sign_in_redirect, date_parts
+from tests.pages import assert_error_summary, assert_sign_in_redirect, date_parts, today
 
 URL = "people:create"
 
@@ -25,7 +25,7 @@ def test_the_form_offers_the_code_lists(client, alice):
 
 def test_a_good_record_is_created_and_opens_the_childs_page(client, alice):
     client.force_login(alice)
-    dob = TODAY.replace(year=TODAY.year - 13)
+    dob = today().replace(year=today().year - 13)
     response = client.post(
         reverse(URL),
         {"forename": "Quillon", "surname": "Makebelieve", "sex": "M", **date_parts("dob", dob)},
@@ -48,7 +48,7 @@ def test_bad_input_shows_the_errors_keeps_what_was_typed_and_writes_nothing(clie
             "surname": "Makebelieve",
             "other_names": "Quill",
             "ethnicity": "WBRI",
-            **date_parts("dob", TODAY.replace(year=TODAY.year + 1)),
+            **date_parts("dob", today().replace(year=today().year + 1)),
         },
     )
     assert response.status_code == 200
@@ -56,7 +56,7 @@ def test_bad_input_shows_the_errors_keeps_what_was_typed_and_writes_nothing(clie
     assert_error_summary(html, "forename", "dob-day")
     assert "Enter the child&#x27;s first name" in html
     assert 'value="Makebelieve"' in html and 'value="Quill"' in html
-    assert f'value="{TODAY.year + 1}"' in html
+    assert f'value="{today().year + 1}"' in html
     assert 'aria-describedby="forename-error"' in html
     assert (Child.objects.count(), ChronologyEntry.objects.count()) == before
 

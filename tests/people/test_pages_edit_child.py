@@ -11,12 +11,12 @@ from mace.people.choices import EntryKind
 from mace.people.models import Child, ChildAddress, ChronologyEntry
 from mace.people.services import child_address_add
 from tests.pages import (
-    TODAY,
     allowed_events,
     assert_error_summary,
     assert_sign_in_redirect,
     date_parts,
     refused_events,
+    today,
 )
 
 
@@ -90,7 +90,7 @@ def test_bad_input_shows_the_errors_keeps_what_was_typed_and_writes_nothing(clie
         child,
         forename="",
         other_names="Kept",
-        **date_parts("dob", TODAY.replace(year=TODAY.year + 1)),
+        **date_parts("dob", today().replace(year=today().year + 1)),
     )
     response = client.post(edit_url(child), bad)
     assert response.status_code == 200
@@ -125,7 +125,7 @@ def address_for(alice, child, **kwargs) -> ChildAddress:  # type: ignore[no-unty
         child=child,
         line1=kwargs.get("line1", "8 Fiction Way"),
         postcode=kwargs.get("postcode", "CM1 1ZZ"),
-        start_date=kwargs.get("start_date", TODAY.replace(year=TODAY.year - 1)),
+        start_date=kwargs.get("start_date", today().replace(year=today().year - 1)),
     )
 
 
@@ -189,9 +189,9 @@ def test_an_address_is_ended(client, alice, child):
     before_start = address.start_date.replace(year=address.start_date.year - 1)
     early = client.post(url, {"version": "1", **date_parts("end_date", before_start)})
     assert "must be the same as or after the start date" in early.content.decode()
-    assert client.post(url, {"version": "1", **date_parts("end_date", TODAY)}).status_code == 302
+    assert client.post(url, {"version": "1", **date_parts("end_date", today())}).status_code == 302
     address.refresh_from_db()
-    assert address.end_date == TODAY and address.version == 2
+    assert address.end_date == today() and address.version == 2
 
 
 def test_an_outsider_cannot_open_or_change_an_address(client, bob, alice, child):
@@ -201,7 +201,7 @@ def test_an_outsider_cannot_open_or_change_an_address(client, bob, alice, child)
         url = reverse(name, args=[child.pk, address.pk])
         assert client.get(url).status_code == 404
         assert (
-            client.post(url, {"version": "1", **date_parts("end_date", TODAY)}).status_code == 404
+            client.post(url, {"version": "1", **date_parts("end_date", today())}).status_code == 404
         )
     assert ChildAddress.objects.get(pk=address.pk).version == 1
     assert refused_events(bob, child) == 6

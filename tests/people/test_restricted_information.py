@@ -16,7 +16,7 @@ from mace.people.choices import EntryKind, InvolvementReason, RestrictionReason
 from mace.people.models import AgencyInvolvement, ChronologyEntry
 from mace.people.services import chronology_amend, chronology_note_add
 from mace.reference.models import Area, Quadrant
-from tests.api import API, TODAY, field_errors, row_counts, signed_in
+from tests.api import API, field_errors, row_counts, signed_in, today
 from tests.factories import UserFactory
 from tests.pages import assert_error_summary, assert_sign_in_redirect, refused_events
 
@@ -113,8 +113,8 @@ def test_a_restricted_concern_puts_a_restricted_entry_on_the_chronology(alice, c
         actor=alice,
         child=child,
         narrative="A fictional disclosure.",
-        indicators=[IndicatorSeen("multiple-phones", TODAY, "observed")],
-        routes=[RouteTo("csc", TODAY)],
+        indicators=[IndicatorSeen("multiple-phones", today(), "observed")],
+        routes=[RouteTo("csc", today())],
         restricted=True,
         restriction_reason=RestrictionReason.SEXUAL_HEALTH,
     )
@@ -244,9 +244,9 @@ def test_a_restricted_concern_is_withheld_in_every_api_answer(alice, bob, restri
         {
             "narrative": SECRET_BODY,
             "indicators": [
-                {"indicator": "multiple-phones", "seen_on": str(TODAY), "source": "child"}
+                {"indicator": "multiple-phones", "seen_on": str(today()), "source": "child"}
             ],
-            "routes": [{"route": "csc", "target_date": str(TODAY)}],
+            "routes": [{"route": "csc", "target_date": str(today())}],
             "restricted": True,
             "restriction_reason": "disclosure",
         },
