@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "mace.access",
     "mace.people",
     "mace.concerns",
+    "mace.referrals",
     "mace.assessments",
     "mace.missing",
     "mace.intelligence",

@@ -13,6 +13,7 @@ class IdentifierType(models.TextChoices):
 class InvolvementReason(models.TextChoices):
     RECORDED = "recorded", "Recorded information about the child"
     ALLOCATED = "allocated", "Allocated to the child"
+    REFERRAL = "referral", "Accepted a referral"
 
 
 class EntryKind(models.TextChoices):
@@ -25,6 +26,7 @@ class EntryKind(models.TextChoices):
     RETURN_INTERVIEW = "return_interview", "Return home interview"
     MACE_DECISION = "mace_decision", "MACE decision"
     DISRUPTION = "disruption", "Disruption activity"
+    REFERRAL = "referral", "Referral"
 
 
 class RestrictionReason(models.TextChoices):

@@ -90,6 +90,7 @@ DATA_MIGRATIONS = [
     ("mace.assessments.migrations.0002_load_instrument", "load"),
     ("mace.missing.migrations.0002_default_repeat_rule", "load_default"),
     ("mace.criteria.migrations.0002_default_criteria", "load"),
+    ("mace.referrals.migrations.0002_services", "load"),
 ]
 
 

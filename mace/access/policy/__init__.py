@@ -15,7 +15,8 @@ prose, who sees what:
 - intelligence.py: persons of concern, locations, vehicles, phones, accounts and their links;
 - assessments.py: risk and vulnerabilities assessments, their sign-off and follow-up;
 - meetings.py: MACE meetings, their agenda packs and minutes, and their actions;
-- disruption.py: disruption activity and evidence.
+- disruption.py: disruption activity and evidence;
+- referrals.py: referrals between agencies and services, and who acts on them.
 
 A module imports from the ones above it in this list, never below, so the package loads
 without a cycle.
@@ -29,4 +30,5 @@ from mace.access.policy.intelligence import *  # noqa: F403
 from mace.access.policy.meetings import *  # noqa: F403
 from mace.access.policy.missing import *  # noqa: F403
 from mace.access.policy.oversight import *  # noqa: F403
+from mace.access.policy.referrals import *  # noqa: F403
 from mace.access.policy.roles import *  # noqa: F403
