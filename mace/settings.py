@@ -228,6 +228,7 @@ MACE_PERIODIC_COMMANDS = [
     "refresh_mace_eligibility",
     "purge_drafts",
     "disruption_reminders",
+    "referral_reminders",
     "schedule_meetings",
     "anchor_audit",
 ]

@@ -256,3 +256,17 @@ def test_nobody_outside_the_two_agencies_sees_a_referral(
     refer(alice, child)
     for outsider in (bob, district, board, admin_user):
         assert not policy.scope_referrals(outsider, Referral.objects.all()).exists()
+
+
+def test_the_periodic_sweep_sends_the_overdue_reminders(alice, child):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    manager = care_staff(Role.AGENCY_MANAGER)
+    referral = refer(alice, child)
+    Referral.objects.filter(pk=referral.pk).update(due_on=today() - dt.timedelta(days=1))
+    out = StringIO()
+    call_command("periodic", "--only", "referral_reminders", stdout=out)
+    assert "Overdue referrals reminded of today: 1" in out.getvalue()
+    assert Notification.objects.filter(recipient=manager, kind="referrals_overdue").count() == 1
