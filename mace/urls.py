@@ -21,6 +21,7 @@ urlpatterns = [
     path("mace/", include("mace.criteria.urls")),
     path("meetings/", include("mace.meetings.urls")),
     path("disruption/", include("mace.disruption.urls")),
+    path("referrals/", include("mace.referrals.urls")),
 ]
 
 # The service's own error pages (JSON under /api/); never Django's debug pages.

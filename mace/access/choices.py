@@ -5,6 +5,7 @@ class AccessAction(models.TextChoices):
     VIEW = "view", "Viewed the child's record"
     VIEW_CHRONOLOGY = "view_chronology", "Viewed the chronology"
     VIEW_CONCERN = "view_concern", "Viewed a concern"
+    VIEW_REFERRAL = "view_referral", "Viewed a referral"
     LIST = "list", "Saw the child in a list or search result"
     CHANGE = "change", "Changed the record"
     EXISTS = "exists", "Was told a record exists (identifier match)"

@@ -16,4 +16,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_audit": SimpleLazyObject(lambda: policy.can_view_audit(user)),
         "nav_mace": SimpleLazyObject(lambda: policy.mace_panel_quadrant_id(user) is not None),
         "nav_meetings": SimpleLazyObject(lambda: policy.works_on_mace(user)),
+        "nav_referrals": SimpleLazyObject(lambda: policy.sees_case_content(user)),
     }

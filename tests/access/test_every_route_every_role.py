@@ -38,6 +38,7 @@ from tests.disruption import routes as disruption_routes
 from tests.factories import ChildFactory, UserFactory, agency
 from tests.intelligence import intelligence_world
 from tests.meetings import routes as meetings_routes
+from tests.referrals import routes as referrals_routes
 from tests.route_rules import ApiRule, Page
 
 
@@ -270,6 +271,7 @@ PAGES: dict[str, Page] = {
     ),
     **meetings_routes.PAGES,
     **disruption_routes.PAGES,
+    **referrals_routes.PAGES,
 }
 # Pages that only accept a POST (their GET answers 405 to everyone signed in).
 POST_ONLY = {"accounts:logout", "accounts:keep_alive", "accounts:recovery_codes_new"}
@@ -480,6 +482,7 @@ def build_world() -> SimpleNamespace:
         awaiting=awaiting,
         meetings=meetings_routes.build_world(author, child, intel),
         disruption=disruption_routes.build_world(author, child, intel),
+        referrals=referrals_routes.build_world(author, child),
     )
 
 
