@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from mace.access import chain, policy
@@ -43,6 +43,7 @@ from mace.access.changes import _plain
 from mace.access.choices import AccessAction, AccessOutcome, ChangeType
 from mace.access.models import AccessEvent, ChangeEvent
 from mace.core.bounds import event_date_problem
+from mace.core.bulk import update_rows
 from mace.core.errors import Refused
 from mace.core.requestid import current_request_id
 from mace.missing import services
@@ -732,41 +733,6 @@ def _write(
     eligibility_refresh(child_ids=plan.children)
 
 
-def _update_rows(model: type[models.Model], objs: list[Any], names: list[str]) -> None:
-    """Set the named fields of these rows to their values on `objs`, a few hundred rows a
-    statement: UPDATE ... FROM a list of VALUES (QuerySet.bulk_update's CASE for each field
-    costs time with the square of the rows, in Python and in the database)."""
-    fields: list[models.Field[Any, Any]] = [
-        f for name in names if isinstance(f := model._meta.get_field(name), models.Field)
-    ]
-    assert len(fields) == len(names) and model._meta.pk is not None
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = [connection.ops.quote_name(f.column or f.name) for f in fields]
-    pk = connection.ops.quote_name(model._meta.pk.column or "id")
-    if connection.vendor == "postgresql":
-        # The list's columns take no type from the table: say each one's.
-        casts = [f"CAST(%s AS {f.db_type(connection)})" for f in fields]
-        row = "(CAST(%s AS bigint), " + ", ".join(casts) + ")"
-    else:
-        row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
-    names_sql = ", ".join(["id_", *(f"v{n}" for n in range(len(fields)))])
-    sets = ", ".join(f"{column} = v.v{n}" for n, column in enumerate(columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), 500):
-            some = objs[start : start + 500]
-            params: list[Any] = []
-            for obj in some:
-                params.append(obj.pk)
-                params.extend(
-                    f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields
-                )
-            cursor.execute(
-                f"WITH v({names_sql}) AS (VALUES {', '.join([row] * len(some))}) "  # noqa: S608
-                f"UPDATE {table} SET {sets} FROM v WHERE {table}.{pk} = v.id_",
-                params,
-            )
-
-
 @cache
 def _tracked(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model.history.model.tracked_fields]  # type: ignore[attr-defined]
@@ -930,7 +896,7 @@ def _write_batch(plan: _Plan, batch: list[_Row], rule: RepeatMissingRule) -> tup
                 )
             )
     if updated:
-        _update_rows(MissingEpisode, updated, [*sorted(fields), "started_at", "version"])
+        update_rows(MissingEpisode, updated, [*sorted(fields), "started_at", "version"])
         MissingEpisode.history.bulk_history_create(updated, update=True, **history_user)
     RiskGrading.objects.bulk_create(gradings)
 
@@ -955,7 +921,7 @@ def _write_batch(plan: _Plan, batch: list[_Row], rule: RepeatMissingRule) -> tup
         involvement.ended_at = None
         involvement.reason = InvolvementReason.RECORDED
     if reopened:
-        _update_rows(AgencyInvolvement, reopened, ["ended_at", "reason"])
+        update_rows(AgencyInvolvement, reopened, ["ended_at", "reason"])
         AgencyInvolvement.history.bulk_history_create(reopened, update=True, **history_user)
 
     # The chronology: each new episode (and its end), then changes and regradings, then the
