@@ -169,7 +169,9 @@ def _events(
     clock = _Clock(report)
     access_events.load(progress, batches=chunks, report=report)
     clock.lap("Access events")
-    progress.counts = progress.counts | {"access events": progress.access_events}
+    # Last in the summary (PostgreSQL keeps a JSON object's keys in an order of its own).
+    others = {name: n for name, n in progress.counts.items() if name != "access events"}
+    progress.counts = others | {"access events": progress.access_events}
     progress.save(update_fields=["counts"])
     if progress.access_events < progress.access_events_planned:
         return SeedResult(
