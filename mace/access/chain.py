@@ -295,6 +295,8 @@ def append_values(
     (waiting if another writer holds it), hashes the rows as `append` does and moves the head
     on, in the caller's transaction if there is one (a batch a transaction keeps an interrupted
     load's chains whole), and answers how many rows were chained."""
+    if not 0 <= shard < shard_count():
+        raise ValueError(f"{model.log_name()} has chains 0 to {shard_count() - 1}, not {shard}")
     with transaction.atomic(savepoint=False):
         head = _head_for_update(model.log_name(), shard)
         layout = _layout(model)
@@ -324,8 +326,6 @@ def _head_for_update(log: str, shard: int) -> AuditChain:
     """The head of one given chain of a log, locked (made first if the log does not have it)."""
     from mace.access.models import AuditChain
 
-    if not 0 <= shard < shard_count():
-        raise ValueError(f"{log} has chains 0 to {shard_count() - 1}, not {shard}")
     heads = AuditChain.objects.select_for_update().filter(log=log, shard=shard)
     head = heads.first()
     if head is None:
