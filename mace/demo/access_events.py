@@ -66,12 +66,19 @@ class _Readers:
     def __init__(self) -> None:
         from mace.accounts.models import User
         from mace.people.models import AgencyInvolvement
+        from mace.reference.models import Agency
 
-        author = dict(
-            User.objects.filter(
-                username__in=AUTHOR_FOR_AGENCY.values(), agency__name__in=AUTHOR_FOR_AGENCY
-            ).values_list("agency_id", "pk")
+        users = dict(
+            User.objects.filter(username__in=AUTHOR_FOR_AGENCY.values()).values_list(
+                "username", "pk"
+            )
         )
+        agencies = dict(Agency.objects.filter(name__in=AUTHOR_FOR_AGENCY).values_list("name", "pk"))
+        author = {
+            agencies[name]: users[username]
+            for name, username in AUTHOR_FOR_AGENCY.items()
+            if name in agencies and username in users
+        }
         self.children = array("q")
         self.users = array("q")
         rows = (
