@@ -44,7 +44,7 @@ import json
 import multiprocessing
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
@@ -276,6 +276,62 @@ def append(events: Sequence[ChainedEvent]) -> None:
         type(head).objects.filter(pk=head.pk).update(
             last_hash=prev, length=F("length") + len(events)
         )
+
+
+def append_values(
+    model: type[ChainedEvent],
+    rows: Iterable[Sequence[Any]],
+    *,
+    shard: int,
+    insert: Callable[[list[str], Iterator[tuple[Any, ...]]], None],
+) -> int:
+    """Chain rows of one log given as plain values, not model instances, onto the end of chain
+    `shard`, for a bulk loader (the demo's synthetic access events): each row holds the log's
+    content columns in `content_columns(model)` order, as the database gives them back (a
+    datetime, an int for a foreign key, a str; nothing to normalise, unlike `append`).
+    `insert(columns, rows)` must write every row it is given (COPY, say), their ids from the
+    table's own sequence in row order, so the chain's order is its id order; the rows are hashed
+    as it takes them, so a loader can hash while the database writes. Locks that chain's head
+    (waiting if another writer holds it), hashes the rows as `append` does and moves the head
+    on, in the caller's transaction if there is one (a batch a transaction keeps an interrupted
+    load's chains whole), and answers how many rows were chained."""
+    if not 0 <= shard < shard_count():
+        raise ValueError(f"{model.log_name()} has chains 0 to {shard_count() - 1}, not {shard}")
+    with transaction.atomic(savepoint=False):
+        head = _head_for_update(model.log_name(), shard)
+        layout = _layout(model)
+        prev = head.last_hash
+        count = 0
+
+        def chained() -> Iterator[tuple[Any, ...]]:
+            nonlocal prev, count
+            for values in rows:
+                hash_ = _hash_values(layout, shard, prev, values)
+                yield (shard, prev, hash_, *values)
+                prev = hash_
+                count += 1
+
+        insert(["shard", "prev_hash", "hash", *layout.attnames], chained())
+        if count:
+            type(head).objects.filter(pk=head.pk).update(last_hash=prev, length=F("length") + count)
+    return count
+
+
+def content_columns(model: type[models.Model]) -> tuple[str, ...]:
+    """A log's content columns (attribute names), in the order `append_values` takes a row."""
+    return _layout(model).attnames
+
+
+def _head_for_update(log: str, shard: int) -> AuditChain:
+    """The head of one given chain of a log, locked (made first if the log does not have it)."""
+    from mace.access.models import AuditChain
+
+    heads = AuditChain.objects.select_for_update().filter(log=log, shard=shard)
+    head = heads.first()
+    if head is None:
+        _create_heads(log, shard_count())
+        head = heads.get()
+    return head
 
 
 def chain_existing(model: type[models.Model], head_model: type[models.Model]) -> None:

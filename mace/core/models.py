@@ -28,6 +28,10 @@ class DemoDataSet(models.Model):
         default=True, help_text="False while the load is under way or was interrupted."
     )
     counts = models.JSONField(default=dict, blank=True, help_text="Rows loaded, by kind.")
+    # Synthetic access events, written after the children a batch at a time, each batch in its
+    # own transaction, so an interrupted load writes the rest (mace.demo.access_events).
+    access_events_planned = models.PositiveBigIntegerField(default=0)
+    access_events = models.PositiveBigIntegerField(default=0, help_text="Written so far.")
 
     class Meta:
         ordering = ["loaded_at"]

@@ -8,7 +8,9 @@ loads a data set once. `start()` makes the staff (accounts) and the record of th
 time, each chunk in its own transaction, through each domain's module in turn: children
 (people), concerns, missing episodes and assessments; then, in one more transaction, the parts
 that span the county: intelligence, who meets the MACE criteria, MACE meetings and disruption.
-An interrupted load goes on from the chunk after the last one it finished. The domain modules
+An interrupted load goes on from the chunk after the last one it finished. Last, synthetic
+reads of the children's records go into the access log a batch at a time (access_events.py),
+each batch in its own transaction, so they too go on where they stopped. The domain modules
 write in bulk (mace.demo.bulk: COPY on PostgreSQL), bypassing the services for speed but keeping
 the invariants they keep. This module (with ahead.py, which plans the chunks in a second process)
 is the only one that imports them; they import only the shared pieces (plan, words, accounts,
@@ -30,6 +32,7 @@ from mace.accounts.models import User
 from mace.core.models import DemoDataSet
 from mace.criteria.services import eligibility_refresh
 from mace.demo import (
+    access_events,
     ahead,
     assessments,
     concerns,
@@ -73,10 +76,15 @@ def seed(
     chunk_size: int = CHUNK_SIZE,
     chunks: int | None = None,
     report: Callable[[str], None] | None = None,
+    events: int | None = None,
 ) -> SeedResult:
-    """Load the demo data set unless it (or another one) is already loaded. Safe to run again:
-    a load that was interrupted (or stopped after `chunks` chunks of `chunk_size` children) goes
-    on from the last chunk it finished, with the 'today' and chunk size it started with."""
+    """Load the demo data set unless it (or another one) is already loaded, then its synthetic
+    access events (`events` of them, or the scale's number, access_events.PLANNED). Safe to run
+    again: a load that was interrupted (or stopped after `chunks` chunks of `chunk_size`
+    children, then of access events) goes on from the last chunk it finished, with the 'today',
+    chunk size and number of access events it started with. `events` changes the number only
+    while none are written (so a data set loaded without them can have them added); 0 writes
+    none this time."""
     if scale not in SCALES:
         raise ValueError(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
     loaded = DemoDataSet.objects.first()
@@ -84,13 +92,17 @@ def seed(
         users_updated = sync_demo_passwords(demo_password())
         note = " Demo passwords were reset to the current demo password." if users_updated else ""
         if loaded.scale == scale and loaded.seed == seed:
+            _plan_events(loaded, events)
+            if events != 0 and loaded.access_events < loaded.access_events_planned:
+                return _events(loaded, chunks=chunks, report=report)
             return SeedResult(
                 "already_loaded",
                 scale,
                 seed,
                 message=(
                     f"The demo data set '{scale}' (seed {seed}) is already loaded "
-                    f"({loaded.children:,} children); nothing to add.{note}"
+                    f"({loaded.children:,} children, {loaded.access_events:,} access events); "
+                    f"nothing to add.{note}"
                 ),
             )
         return SeedResult(
@@ -116,9 +128,12 @@ def seed(
             ),
         )
     if loaded is None:
-        progress = start(scale=scale, seed=seed, today=today, chunk_size=chunk_size)
+        planned = access_events.planned(scale) if events is None else events
+        progress = start(scale=scale, seed=seed, today=today, chunk_size=chunk_size, events=planned)
     else:
         progress = loaded
+        _plan_events(progress, events)
+    before = progress.chunks_done
     counts = load(progress, chunks=chunks, report=report)
     if counts is None:
         total = chunk_count(scale, progress.chunk_size)
@@ -133,17 +148,57 @@ def seed(
                 "`seed_demo` again with the same scale and seed to go on."
             ),
         )
-    summary = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+    if chunks is not None:
+        chunks = max(0, chunks - (progress.chunks_done - before))
+    return _events(progress, chunks=chunks if events != 0 else 0, report=report)
+
+
+def _plan_events(progress: DemoDataSet, events: int | None) -> None:
+    """Another number of access events, asked for while none are written yet."""
+    if events and not progress.access_events and events != progress.access_events_planned:
+        progress.access_events_planned = events
+        progress.save(update_fields=["access_events_planned"])
+
+
+def _events(
+    progress: DemoDataSet, *, chunks: int | None, report: Callable[[str], None] | None
+) -> SeedResult:
+    """Write the access events of a data set whose children are loaded (at most `chunks`
+    batches of them) and say what the data set now holds."""
+    scale, seed = progress.scale, progress.seed
+    clock = _Clock(report)
+    access_events.load(progress, batches=chunks, report=report)
+    clock.lap("Access events")
+    # Last in the summary (PostgreSQL keeps a JSON object's keys in an order of its own).
+    others = {name: n for name, n in progress.counts.items() if name != "access events"}
+    progress.counts = others | {"access events": progress.access_events}
+    progress.save(update_fields=["counts"])
+    if progress.access_events < progress.access_events_planned:
+        return SeedResult(
+            "partly_loaded",
+            scale,
+            seed,
+            counts=progress.counts,
+            message=(
+                f"Loaded the demo data set '{scale}' (seed {seed}), {progress.children:,} "
+                f"children, and {progress.access_events:,} of its "
+                f"{progress.access_events_planned:,} access events so far. Run `seed_demo` "
+                "again with the same scale and seed to go on."
+            ),
+        )
+    summary = ", ".join(f"{n:,} {name}" for name, n in progress.counts.items())
     return SeedResult(
         "loaded",
         scale,
         seed,
-        counts=counts,
+        counts=progress.counts,
         message=f"Loaded the demo data set '{scale}' (seed {seed}): {summary}.",
     )
 
 
-def start(*, scale: str, seed: int, today: date | None, chunk_size: int) -> DemoDataSet:
+def start(
+    *, scale: str, seed: int, today: date | None, chunk_size: int, events: int = 0
+) -> DemoDataSet:
     """Begin a load into an empty database: the demo staff, and the record of the load's
     progress (no chunks done yet), in one transaction."""
     if Child.objects.exists():
@@ -166,6 +221,7 @@ def start(*, scale: str, seed: int, today: date | None, chunk_size: int) -> Demo
                 reference_date=today or timezone.localdate(),
                 chunk_size=chunk_size,
                 complete=False,
+                access_events_planned=events,
             )
             users = users_create(
                 agencies=agencies,

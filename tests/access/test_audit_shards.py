@@ -6,6 +6,7 @@ side by side in processes of their own; anchors saved before the logs had shards
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import threading
@@ -395,3 +396,40 @@ def test_a_head_saved_before_the_logs_had_shards_still_holds_them(db, settings, 
     _sign_ins(3, "since")
     with pytest.raises(CommandError, match="row 3 of the chain is not the row the saved head"):
         _verify_audit("--expect", str(old))
+
+
+@pytest.mark.django_db
+def test_rows_chained_from_plain_values_get_the_hashes_append_gives_them(alice, child):
+    """`append_values` (the demo's bulk loader of access events) chains tuples into the chain
+    it names, hashed by the chain's own hash: each row's hash is the one `append` gives a model
+    instance with that content, the head moves on, and `append` then goes on from it."""
+    from mace.access.models import AccessEvent
+    from mace.demo.bulk import insert_values as write
+
+    insert_values = functools.partial(write, AccessEvent)
+    columns = chain.content_columns(AccessEvent)
+    at = dt.datetime(2025, 3, 1, 9, 30, 0, 123456, tzinfo=dt.UTC)
+    made = {"at": at, "user_id": alice.pk, "child_id": child.pk, "action": "view"}
+    made |= {"outcome": "allowed", "channel": "page", "path": f"/children/{child.pk}/"}
+    rows = [tuple(made.get(c, "") if c != "at" else at + dt.timedelta(seconds=n) for c in columns)
+            for n in range(3)]  # fmt: skip
+
+    with transaction.atomic():
+        assert chain.append_values(AccessEvent, rows, shard=5, insert=insert_values) == 3
+
+    written = list(AccessEvent.objects.filter(shard=5).order_by("pk"))
+    assert [e.at for e in written] == [
+        at,
+        at + dt.timedelta(seconds=1),
+        at + dt.timedelta(seconds=2),
+    ]
+    prev = ""
+    for event in written:
+        assert (event.prev_hash, event.hash) == (prev, chain.row_hash(event, prev))
+        prev = event.hash
+    head = AuditChain.objects.get(log=AccessEvent.log_name(), shard=5)
+    assert (head.length, head.last_hash) == (3, prev)
+    with pytest.raises(ValueError, match="not 16"):
+        chain.append_values(AccessEvent, rows, shard=16, insert=insert_values)
+    chain.append([AccessEvent(user=alice, child=child, action="view", outcome="allowed")])
+    assert verify(AccessEvent, full=True).broken is None

@@ -1,6 +1,6 @@
-"""`mace seed_demo --scale tiny|county|large|national --seed N`: load the synthetic demo data
-set (large and national a chunk of children at a time; an interrupted load goes on when run
-again)."""
+"""`mace seed_demo --scale tiny|county|large|national --seed N [--access-events N]`: load the
+synthetic demo data set (large and national a chunk of children at a time), then its synthetic
+access events a batch at a time; an interrupted load goes on when run again."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mace.demo import plan, seed
+from mace.demo import access_events, plan, seed
 from mace.env import envbool
 
 
@@ -52,10 +52,27 @@ class Command(BaseCommand):
             "--chunks",
             type=int,
             default=None,
-            help="write at most this many chunks, then stop (run again to go on)",
+            help=(
+                "write at most this many chunks (of children, then of access events), then stop "
+                "(run again to go on)"
+            ),
+        )
+        parser.add_argument(
+            "--access-events",
+            type=int,
+            default=None,
+            metavar="N",
+            help=(
+                "synthetic reads of the children's records to add to the access log, "
+                f"{access_events.BATCH:,} a transaction (default for each scale: "
+                + ", ".join(f"{scale} {n:,}" for scale, n in access_events.PLANNED.items())
+                + "); 0 writes none. A load that goes on keeps the number it started with"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["access_events"] is not None and options["access_events"] < 0:
+            raise CommandError("--access-events must be 0 or more.")
         if envbool("MACE_PRODUCTION", False):
             raise CommandError("Demo data is never loaded where MACE_PRODUCTION is set.")
         started = time.monotonic()
@@ -66,6 +83,7 @@ class Command(BaseCommand):
                 today=options["today"],
                 chunk_size=options["chunk_size"],
                 chunks=options["chunks"],
+                events=options["access_events"],
                 report=self.stdout.write if options["verbosity"] > 1 else None,
             )
         except seed.DemoRefused as exc:
