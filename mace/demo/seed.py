@@ -9,7 +9,7 @@ time, each chunk in its own transaction, through each domain's module in turn: c
 (people), concerns, missing episodes and assessments; then, in one more transaction, the parts
 that span the county: intelligence, who meets the MACE criteria, MACE meetings and disruption.
 An interrupted load goes on from the chunk after the last one it finished. The domain modules
-write in bulk (mace.demo.bulk: COPY on PostgreSQL), bypassing the services for speed but keeping
+write in bulk (mace.core.bulk: COPY on PostgreSQL), bypassing the services for speed but keeping
 the invariants they keep. This module (with ahead.py, which plans the chunks in a second process)
 is the only one that imports them; they import only the shared pieces (plan, words, accounts,
 bulk). See "The demo data set and its scales" in docs/development.md.

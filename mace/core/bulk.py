@@ -1,10 +1,12 @@
-"""Writing the demo's rows in bulk: with COPY on PostgreSQL (psycopg 3's `cursor.copy()`), the
-fastest way in, and with `bulk_create` anywhere else (SQLite).
+"""Writing many new rows at once: with COPY on PostgreSQL (psycopg 3's `cursor.copy()`), the
+fastest way in, and with `bulk_create` anywhere else (SQLite). The demo loader writes its data
+set with it, the police import its episodes and their chronology, and the audit logs their
+chained rows in bulk.
 
 COPY answers no ids, so on PostgreSQL the rows' ids are taken from their table's sequence first,
 as `bulk_create` would have set them: the rows that point at these can be made afterwards in the
-same way. Like `bulk_create`, this sends no signals and keeps no history; the demo modules keep
-the services' invariants themselves.
+same way. Like `bulk_create`, this sends no signals and keeps no history; the callers keep the
+services' invariants themselves.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ _PLAIN = {
 }
 
 
-def new[M: models.Model](model: type[M], **values: Any) -> M:
+def new[M: models.Model](model: type[M], /, **values: Any) -> M:
     """An unsaved instance of `model`, as `model(**values)` makes it, but without its signals
     and checks: the demo makes millions of rows, and Model.__init__ was most of their cost.
     `values` are field names (a related object, or None) or attribute names (`child_id`)."""
@@ -88,13 +90,15 @@ _makers: dict[type[models.Model], _Maker] = {}
 
 
 def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Save new instances of one model, setting their ids."""
+    """Save new instances of one model, setting their ids (in the order of `objs`). The plain
+    insert, whatever the model's manager adds to `bulk_create` (an audit log's chaining)."""
     if not objs:
         return
     alias = router.db_for_write(model)
     connection = connections[alias]
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=1000)
+        plain: models.QuerySet[Any] = models.QuerySet(model, using=alias)
+        plain.bulk_create(objs, batch_size=1000)
         return
     meta = model._meta
     pk = meta.pk
