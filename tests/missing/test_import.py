@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -471,6 +472,29 @@ def test_an_imported_row_reads_on_the_chronology_as_one_recorded_by_hand(police)
                 "grade", "graded_at", "reason"
             )
         )
+
+
+def test_eligibility_is_refreshed_only_for_children_given_an_episode_in_the_criteria_window(
+    officer, police
+):
+    """The MACE criteria look at episodes that started in the last 90 days (the longest window):
+    the import refreshes the eligibility of the children it wrote such an episode for, and of
+    nobody else; an import that writes nothing refreshes nobody (it does not read eligibility)."""
+    from mace.reference.models import Quadrant
+
+    south = Quadrant.objects.get(code="south")
+    recent, older = ChildFactory(involved=[police]), ChildFactory(involved=[police])
+    # Neither child meets the criteria: a refresh removes the stale row each has.
+    for child in (recent, older):
+        Eligibility.objects.create(child=child, quadrant=south, codes="repeat_missing", reasons=[])
+    rows = [*rows_for(recent, 1, start=10), *rows_for(older, 1, start=200)]
+    assert run(officer, rows).created == 2
+    assert not Eligibility.objects.filter(child=recent).exists()
+    assert Eligibility.objects.filter(child=older).exists()
+    with CaptureQueriesContext(connection) as queries:
+        again = run(officer, rows)
+    assert again.ok and again.unchanged == 2 and not again.written
+    assert not [q for q in queries.captured_queries if "criteria_eligibility" in q["sql"]]
 
 
 def test_a_child_meeting_the_repeat_rule_is_noted_once_when_the_import_makes_it_so(officer, police):
