@@ -13,15 +13,17 @@ The rules:
   child has since been found, say) updates the episode under the same rules as a person's
   correction, and the chronology says what changed. Re-importing the same file changes nothing.
 - Written in batches once the whole file has passed, each batch in a short transaction of its
-  own (set-based: bulk inserts and updates, one write to the change log per batch), so that the
-  audit logs' heads are never held for more than a moment. A failure part way (a crash, or
+  own (set-based: bulk inserts, COPY on PostgreSQL, one UPDATE a table for changes, one write to
+  the change log per batch), so that the audit logs' heads are never held for more than a
+  moment. A failure part way (a crash, or
   someone changing one of the children's episodes while the file was being written) leaves the
   earlier batches written; importing the same file again finishes it, because the rows already
   written are unchanged and skipped.
 - Each episode is on the child's chronology with the same entries as one recorded by hand
   (mace.missing.services writes the words for both), noting the file it came from; the
   importer's agency becomes involved with the child; the change log says who changed what; and
-  the children's MACE eligibility is refreshed once at the end."""
+  the MACE eligibility of the children given an episode within the criteria's window is
+  refreshed once at the end (nobody's when nothing was written)."""
 
 from __future__ import annotations
 
@@ -236,7 +238,6 @@ class _Plan:
     rows: list[_Row]  # the rows that create or change an episode, in file order
     # child id: {episode id: (version, started_at, type)}, kept true as batches are written
     episodes: dict[int, dict[int, tuple[int, dt.datetime, str]]]
-    children: set[int]  # every child the file names (its eligibility is refreshed)
 
     def recent(self, child_id: int, now: dt.datetime, rule: RepeatMissingRule) -> int:
         """services.recent_count, from what the import knows of the child's episodes."""
@@ -635,7 +636,6 @@ def _check(
         filename=filename,
         rows=to_write,
         episodes=known,
-        children=children,
     )
 
 
