@@ -819,6 +819,7 @@ def _history(
                 history_date=now,
                 history_user_id=user.pk,
                 history_type=kind,
+                history_change_reason="",
                 **{name: getattr(obj, name) for name in tracked},
             )
             for obj in objs
