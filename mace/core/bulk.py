@@ -88,6 +88,10 @@ class _Maker:
 
 _makers: dict[type[models.Model], _Maker] = {}
 
+# Fewer rows than this go in with one INSERT (one round trip; COPY after the ids takes two): an
+# audit log's few rows for a page, say.
+COPY_FROM = 100
+
 
 def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """Save new instances of one model, setting their ids (in the order of `objs`). The plain
@@ -96,7 +100,7 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
         return
     alias = router.db_for_write(model)
     connection = connections[alias]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(objs) < COPY_FROM:
         plain: models.QuerySet[Any] = models.QuerySet(model, using=alias)
         plain.bulk_create(objs, batch_size=1000)
         return
