@@ -44,8 +44,7 @@ def import_time_clock_reads(tree: ast.Module) -> list[int]:
 
 def test_the_finder_sees_a_date_fixed_at_import() -> None:
     source = (
-        "TODAY = timezone.localdate()\n"
-        "def later(on=dt.date.today()):\n    return timezone.now()\n"
+        "TODAY = timezone.localdate()\ndef later(on=dt.date.today()):\n    return timezone.now()\n"
     )
     assert import_time_clock_reads(ast.parse(source)) == [1, 2]
 
