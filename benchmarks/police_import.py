@@ -15,13 +15,16 @@ temporary file, then times, each on its own:
 - the same file again (every row already up to date: it must write nothing).
 
 For each it reports the wall time; the time the application waited on the database ("db s":
-every query as the driver runs it, including the driver's own work on the parameters); on
-PostgreSQL the time the server itself spent executing statements ("server s", from
-pg_stat_database.active_time, the database work); the number of queries; and, for the import,
-the rows written to each table. On a machine other work shares, every figure grows with the
-load: compare runs on a quiet machine. The new episodes stay in the database (later runs place
-theirs in free time before them). The target: 100,000 rows in under 10 seconds of database work
-on PostgreSQL."""
+every query as the driver runs it, including the driver's own work on the parameters, but not
+the rows sent by COPY (mace.core.bulk), which Django does not see); on PostgreSQL the time the
+server itself spent executing statements and committing ("server s", from
+pg_stat_database.active_time, the database work), and, when the server runs on this machine,
+the CPU time of its process ("cpu s", from /proc: the steadier figure when other work shares
+the machine, since the active time also counts waiting for a CPU); the number of queries; and,
+for the import, the rows written to each table. On a machine other work shares, every figure
+but the CPU time grows with the load: compare runs side by side, or on a quiet machine. The new
+episodes stay in the database (later runs place theirs in free time before them). The target:
+100,000 rows in under 10 seconds of database work on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -45,12 +48,15 @@ class Timing:
     wall: float = 0.0
     database: float = 0.0  # waiting on the driver: the server, the network and the driver's work
     server: float | None = None  # the server executing statements (PostgreSQL's count)
+    cpu: float | None = None  # the CPU time of the server's process for this connection
     queries: int = 0
 
     def line(self) -> str:
         server = f"{self.server:>9.2f}" if self.server is not None else f"{'-':>9}"
+        cpu = f"{self.cpu:>9.2f}" if self.cpu is not None else f"{'-':>9}"
         return (
-            f"{self.name:<34} {self.wall:>9.2f} {self.database:>9.2f} {server} {self.queries:>8,}"
+            f"{self.name:<34} {self.wall:>9.2f} {self.database:>9.2f} {server} {cpu} "
+            f"{self.queries:>8,}"
         )
 
 
@@ -73,12 +79,32 @@ def _server_active_seconds() -> float | None:
     return float(row[0]) / 1000 if row and row[0] is not None else None
 
 
+def _server_cpu_seconds() -> float | None:
+    """The CPU time (user and system) of the PostgreSQL process serving this connection so far,
+    when the server runs on this machine (read from /proc); None otherwise. Unlike the active
+    time, it does not grow while the process waits for a CPU other work is using."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def timed(name: str) -> Iterator[Timing]:
     from django.db import connection
 
     timing = Timing(name)
-    server_before = _server_active_seconds()
+    server_before = _server_active_seconds()  # closes the connection: the phase starts a new one
+    cpu_before = _server_cpu_seconds()
 
     def clock(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         started = time.perf_counter()
@@ -92,6 +118,9 @@ def timed(name: str) -> Iterator[Timing]:
     with connection.execute_wrapper(clock):
         yield timing
     timing.wall = time.perf_counter() - started
+    cpu_after = _server_cpu_seconds()
+    if cpu_before is not None and cpu_after is not None:
+        timing.cpu = cpu_after - cpu_before
     server_after = _server_active_seconds()
     if server_before is not None and server_after is not None:
         timing.server = server_after - server_before
@@ -260,13 +289,16 @@ def run(args: argparse.Namespace) -> int:
         server=full.server - check.server
         if full.server is not None and check.server is not None
         else None,
+        cpu=full.cpu - check.cpu if full.cpu is not None and check.cpu is not None else None,
         queries=full.queries - check.queries,
     )
     again, report = once("the same file again", dry_run=False)
     assert report.unchanged == args.rows and not report.written, report.summary()
     assert table_rows() == after, "the second import wrote rows"
 
-    head = f"{'measurement':<34} {'wall s':>9} {'db s':>9} {'server s':>9} {'queries':>8}"
+    head = (
+        f"{'measurement':<34} {'wall s':>9} {'db s':>9} {'server s':>9} {'cpu s':>9} {'queries':>8}"
+    )
     print(head)
     print("-" * len(head))
     for timing in (check, full, write, again):

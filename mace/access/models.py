@@ -23,6 +23,7 @@ from mace.access.choices import (
     ChangeType,
     SecurityAction,
 )
+from mace.core import bulk
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -43,8 +44,10 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError("Audit logs are append-only.")
 
     def bulk_insert(self, objs):
-        """The insert itself, for mace.access.chain only: the rows are already chained."""
-        return super().bulk_create(objs, batch_size=1000)
+        """The insert itself, for mace.access.chain only: the rows are already chained. COPY on
+        PostgreSQL (mace.core.bulk), the ids taken in the rows' order."""
+        bulk.insert(self.model, objs)
+        return objs
 
 
 class AuditChain(models.Model):

@@ -168,6 +168,14 @@ def _candidates(now: dt.datetime, days: int) -> list[int]:
 
 
 @transaction.atomic
+def episodes_counted_since(now: dt.datetime) -> dt.datetime:
+    """The earliest start of a missing episode the criteria look at (eligibility_refresh's
+    window): writing an episode that started before it changes nobody's eligibility."""
+    rule = RepeatMissingRule.current()
+    at_risk = Criterion.objects.filter(code=CriterionCode.MISSING_AT_RISK, active=True).first()
+    return now - dt.timedelta(days=max(rule.days, at_risk.days if at_risk else 0))
+
+
 def eligibility_refresh(
     *, child_ids: Iterable[int] | None = None, now: dt.datetime | None = None
 ) -> RefreshResult:

@@ -30,7 +30,7 @@ from mace.access import chain
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.models import AccessEvent
 from mace.core.models import DemoDataSet
-from mace.demo import bulk
+from mace.core import bulk
 from mace.demo.accounts import AUTHOR_FOR_AGENCY
 
 # Events written in each transaction. A load that goes on keeps to it (batch n is the events

@@ -26,8 +26,8 @@ from mace.assessments.choices import AssessmentStatus, IndicatorWindow, RiskLeve
 from mace.assessments.models import add_months
 from mace.assessments.rules import UNDER_AGE
 from mace.assessments.services import latest_assessment_refresh
+from mace.core import bulk
 from mace.core.templatetags.govuk import gov_date
-from mace.demo import bulk
 
 if TYPE_CHECKING:
     from mace.accounts.models import User

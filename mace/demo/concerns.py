@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from mace.accounts.models import User
 from mace.concerns.models import Concern, ConcernIndicator, ConcernRoute
-from mace.demo import bulk
+from mace.core import bulk
 from mace.demo.plan import Plan
 from mace.people.choices import EntryKind
 from mace.people.models import Child, ChronologyEntry

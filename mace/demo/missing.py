@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from mace.demo import bulk
+from mace.core import bulk
 from mace.demo.accounts import (
     AUTHOR_FOR_AGENCY,
     CARE,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mace.accounts.models import User
-from mace.demo import bulk
+from mace.core import bulk
 from mace.demo.plan import Plan
 from mace.people.choices import EntryKind
 from mace.people.models import (

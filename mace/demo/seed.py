@@ -11,7 +11,7 @@ that span the county: intelligence, who meets the MACE criteria, MACE meetings a
 An interrupted load goes on from the chunk after the last one it finished. Last, synthetic
 reads of the children's records go into the access log a batch at a time (access_events.py),
 each batch in its own transaction, so they too go on where they stopped. The domain modules
-write in bulk (mace.demo.bulk: COPY on PostgreSQL), bypassing the services for speed but keeping
+write in bulk (mace.core.bulk: COPY on PostgreSQL), bypassing the services for speed but keeping
 the invariants they keep. This module (with ahead.py, which plans the chunks in a second process)
 is the only one that imports them; they import only the shared pieces (plan, words, accounts,
 bulk). See "The demo data set and its scales" in docs/development.md.

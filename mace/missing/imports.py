@@ -13,15 +13,17 @@ The rules:
   child has since been found, say) updates the episode under the same rules as a person's
   correction, and the chronology says what changed. Re-importing the same file changes nothing.
 - Written in batches once the whole file has passed, each batch in a short transaction of its
-  own (set-based: bulk inserts and updates, one write to the change log per batch), so that the
-  audit logs' heads are never held for more than a moment. A failure part way (a crash, or
+  own (set-based: bulk inserts, COPY on PostgreSQL, one UPDATE a table for changes, one write to
+  the change log per batch), so that the audit logs' heads are never held for more than a
+  moment. A failure part way (a crash, or
   someone changing one of the children's episodes while the file was being written) leaves the
   earlier batches written; importing the same file again finishes it, because the rows already
   written are unchanged and skipped.
 - Each episode is on the child's chronology with the same entries as one recorded by hand
   (mace.missing.services writes the words for both), noting the file it came from; the
   importer's agency becomes involved with the child; the change log says who changed what; and
-  the children's MACE eligibility is refreshed once at the end."""
+  the MACE eligibility of the children given an episode within the criteria's window is
+  refreshed once at the end (nobody's when nothing was written)."""
 
 from __future__ import annotations
 
@@ -39,11 +41,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from mace.access import chain, policy
-from mace.access.changes import _plain
-from mace.access.choices import AccessAction, AccessOutcome, ChangeType
-from mace.access.models import AccessEvent, ChangeEvent
+from mace.access.changes import bulk_change_events
+from mace.access.choices import AccessAction, AccessOutcome
+from mace.access.models import AccessEvent
+from mace.core import bulk
 from mace.core.bounds import event_date_problem
-from mace.core.bulk import update_rows
 from mace.core.errors import Refused
 from mace.core.requestid import current_request_id
 from mace.missing import services
@@ -118,6 +120,9 @@ ROW_FIELDS = (
     "reported_at",
     "looked_after",
 )
+# What the check reads of each episode the file names: every column, so that a batch changing
+# it has its history and change log without reading it again.
+_EPISODE_COLUMNS = tuple(f.attname for f in MissingEpisode._meta.concrete_fields)
 IMPORTED_GRADE_REASON = "Graded by the police (imported)"
 NOT_UTF8 = "The file is not UTF-8 text: save it as CSV UTF-8 and try again"
 
@@ -193,9 +198,11 @@ class _Row:
     looked_after: bool
     grade: str
     child_id: int = 0
-    # For a row whose episode is already recorded: the episode, what changes, and whether the
-    # grade is new (a regrading, or a first grading when it had none).
+    # For a row whose episode is already recorded and is written: the episode, its values (by
+    # attname) when the file was checked, what changes, and whether the grade is new (a
+    # regrading, or a first grading when it had none).
     episode_id: int = 0
+    before: dict[str, Any] | None = None
     changes: dict[str, Any] | None = None
     regrade: bool = False
     regrading: bool = False
@@ -231,7 +238,6 @@ class _Plan:
     rows: list[_Row]  # the rows that create or change an episode, in file order
     # child id: {episode id: (version, started_at, type)}, kept true as batches are written
     episodes: dict[int, dict[int, tuple[int, dt.datetime, str]]]
-    children: set[int]  # every child the file names (its eligibility is refreshed)
 
     def recent(self, child_id: int, now: dt.datetime, rule: RepeatMissingRule) -> int:
         """services.recent_count, from what the import knows of the child's episodes."""
@@ -546,10 +552,10 @@ def _check(
     for references in _chunks({row.reference for row in matched}):
         for values in MissingEpisode.objects.filter(
             agency=agency, police_reference__in=references
-        ).values("pk", "child_id", "version", "started_at", "police_reference", *ROW_FIELDS):
+        ).values(*_EPISODE_COLUMNS):
             recorded[values["police_reference"]] = values
     latest_grades: dict[int, str] = {}
-    recorded_ids = [episode["pk"] for episode in recorded.values()]
+    recorded_ids = [episode["id"] for episode in recorded.values()]
     for ids in _chunks(recorded_ids):
         for episode_id, grade in (
             RiskGrading.objects.filter(episode_id__in=ids)
@@ -584,7 +590,7 @@ def _check(
                     f"police_reference: {row.reference} is already recorded for another child"
                 ]
                 continue
-            row.episode_id = existing["pk"]
+            row.episode_id = existing["id"]
             row.changes = {
                 name: getattr(row, name)
                 for name in ROW_FIELDS
@@ -595,6 +601,7 @@ def _check(
             if not row.changes and not row.regrade:
                 report.unchanged += 1
                 continue
+            row.before = existing  # what the batch writes from: it reads the episode no more
             if not row.changes:
                 report.updated += 1
                 to_write.append(row)
@@ -629,7 +636,6 @@ def _check(
         filename=filename,
         rows=to_write,
         episodes=known,
-        children=children,
     )
 
 
@@ -706,14 +712,18 @@ def _write(
     batch_size: int,
     after_batch: Callable[[int], None] | None,
 ) -> None:
-    from mace.criteria.services import eligibility_refresh
+    from mace.criteria.services import eligibility_refresh, episodes_counted_since
 
     report.created = report.updated = 0  # from here, what has been written
     rule = RepeatMissingRule.current()
+    # An episode that started before this counts towards nobody's MACE eligibility: writing it
+    # changes nothing there.
+    since = episodes_counted_since(timezone.now())
+    affected: set[int] = set()
     for number, batch in enumerate(_batches(plan.rows, batch_size), start=1):
         try:
             with transaction.atomic():
-                created, updated = _write_batch(plan, batch, rule)
+                created, updated, touched = _write_batch(plan, batch, rule, since)
         except _Interrupted as interruption:
             report.interrupted = str(interruption)
             break
@@ -726,16 +736,43 @@ def _write(
         report.created += created
         report.updated += updated
         report.batches = number
+        affected |= touched
         if after_batch is not None:
             after_batch(number)
-    # Once, for every child the file names: a re-run after an interruption brings the children
-    # of the rows written before it up to date too.
-    eligibility_refresh(child_ids=plan.children)
+    # Once, for the children whose episodes in the criteria's window were written (an import
+    # that writes nothing refreshes nobody). A re-run of a file whose first run crashed before
+    # this point finds its rows written and refreshes nobody: the nightly refresh catches up.
+    if affected:
+        eligibility_refresh(child_ids=affected)
 
 
 @cache
 def _tracked(model: type[models.Model]) -> list[str]:
     return [f.attname for f in model.history.model.tracked_fields]  # type: ignore[attr-defined]
+
+
+def _history(
+    model: type[models.Model], objs: list[Any], user: User, now: dt.datetime, *, update: bool
+) -> None:
+    """The records' history rows, as django-simple-history's bulk_history_create makes them
+    (the record's tracked values, who, when and "+" or "~"), inserted in bulk."""
+    history = model.history.model  # type: ignore[attr-defined]
+    tracked = _tracked(model)
+    kind = "~" if update else "+"
+    bulk.insert(
+        history,
+        [
+            bulk.new(
+                history,
+                history_date=now,
+                history_user_id=user.pk,
+                history_type=kind,
+                history_change_reason="",
+                **{name: getattr(obj, name) for name in tracked},
+            )
+            for obj in objs
+        ],
+    )
 
 
 def _batches(rows: list[_Row], size: int) -> Iterator[list[_Row]]:
@@ -759,44 +796,15 @@ def _batches(rows: list[_Row], size: int) -> Iterator[list[_Row]]:
         yield batch
 
 
-def _changes(
-    model: type[models.Model], before: dict[str, Any] | None, instance: models.Model
-) -> dict[str, list[Any]]:
-    """The change log's account of a record created (before is None) or changed, as
-    mace.access.changes writes it from the record's history."""
-    tracked = _tracked(model)
-    if before is None:
-        return {
-            name: [None, _plain(value)]
-            for name in tracked
-            if (value := getattr(instance, name)) not in (None, "")
-        }
-    return {
-        name: [_plain(before[name]), _plain(getattr(instance, name))]
-        for name in tracked
-        if before[name] != getattr(instance, name)
-    }
-
-
-def _change_event(
-    actor: User, instance: models.Model, change_type: str, changes: dict[str, list[Any]]
-) -> ChangeEvent:
-    return ChangeEvent(
-        user_id=actor.pk,
-        child_id=getattr(instance, "child_id", None),
-        model=instance._meta.label,
-        object_id=str(instance.pk),
-        change_type=change_type,
-        changes=changes,
-        request_id=current_request_id.get(),
-    )
-
-
-def _write_batch(plan: _Plan, batch: list[_Row], rule: RepeatMissingRule) -> tuple[int, int]:
+def _write_batch(
+    plan: _Plan, batch: list[_Row], rule: RepeatMissingRule, since: dt.datetime
+) -> tuple[int, int, set[int]]:
     """Write one batch in the caller's transaction, in a fixed number of queries: the episodes
     created and changed, their gradings, the importer's involvement with the children, the
     chronology, the history and, last of all (so its head is held only while the batch
-    commits), the change log."""
+    commits), the change log. New rows go in with COPY on PostgreSQL (mace.core.bulk), changes
+    in one UPDATE a table. Returns the episodes created and updated, and the children with an
+    episode written that started after `since`."""
     actor, agency = plan.actor, plan.agency
     now = timezone.now()
     child_ids = sorted({row.child_id for row in batch})
@@ -827,48 +835,53 @@ def _write_batch(plan: _Plan, batch: list[_Row], rule: RepeatMissingRule) -> tup
     new_rows = [row for row in batch if not row.episode_id]
     new_children = {row.child_id for row in new_rows}
     before = {child_id: plan.recent(child_id, now, rule) for child_id in new_children}
-    history_user = {"default_user": actor}
+    touched: set[int] = set()
 
     # Episodes created, with their first grades.
     created = [
-        MissingEpisode(
+        bulk.new(
+            MissingEpisode,
             child_id=row.child_id,
-            agency=agency,
-            recorded_by=actor,
+            agency_id=agency.pk,
+            recorded_by_id=actor.pk,
+            recorded_at=now,
             started_at=_start(row.left_at, row.last_seen_at),
             **row.values(),
         )
         for row in new_rows
     ]
-    MissingEpisode.objects.bulk_create(created)
-    MissingEpisode.history.bulk_history_create(created, **history_user)
+    bulk.insert(MissingEpisode, created)
+    _history(MissingEpisode, created, actor, now, update=False)
+    touched.update(e.child_id for e in created if e.started_at > since)
     gradings = [
-        RiskGrading(
-            episode=episode,
+        bulk.new(
+            RiskGrading,
+            episode_id=episode.pk,
             grade=row.grade,
             graded_at=services.first_grading_time(episode),
-            graded_by=actor,
-            agency=agency,
+            graded_by_id=actor.pk,
+            agency_id=agency.pk,
             reason=IMPORTED_GRADE_REASON,
+            recorded_at=now,
         )
         for row, episode in zip(new_rows, created, strict=True)
         if row.grade
     ]
 
-    # Episodes changed, and regraded.
+    # Episodes changed, and regraded: each as the check read it (the versions compared above
+    # say nobody has changed it since).
     changing = [row for row in batch if row.episode_id]
-    loaded = MissingEpisode.objects.in_bulk([row.episode_id for row in changing])
     updated: list[MissingEpisode] = []
-    previous: dict[int, dict[str, Any]] = {}
+    previous: list[tuple[MissingEpisode, dict[str, Any]]] = []
     fields: set[str] = set()
     entries: list[ChronologyEntry] = []
     regraded: list[tuple[MissingEpisode, _Row, dt.datetime]] = []
     for row in changing:
-        episode = loaded[row.episode_id]
+        assert row.before is not None
+        episode = bulk.new(MissingEpisode, **row.before)
+        episode._state.adding = False
         if row.changes:
-            previous[episode.pk] = {
-                f.attname: getattr(episode, f.attname) for f in MissingEpisode._meta.concrete_fields
-            }
+            previous.append((episode, row.before))
             closing = episode.ended_at is None and row.changes.get("ended_at") is not None
             for name, value in row.changes.items():
                 setattr(episode, name, value)
@@ -876,29 +889,33 @@ def _write_batch(plan: _Plan, batch: list[_Row], rule: RepeatMissingRule) -> tup
             episode.version += 1
             fields.update(row.changes)
             updated.append(episode)
+            if row.before["started_at"] > since or episode.started_at > since:
+                touched.add(episode.child_id)
             if closing:
-                entries.append(_entry(plan, episode.child_id, services.ended_entry(episode)))
+                entries.append(_entry(plan, episode.child_id, services.ended_entry(episode), now))
             if corrected := services.corrected_entry(
                 episode, agency, list(row.changes), closing=closing
             ):
-                entries.append(_entry(plan, episode.child_id, corrected))
+                entries.append(_entry(plan, episode.child_id, corrected, now))
         if row.regrade:
             graded_at = min(now, episode.ended_at or now)
             regraded.append((episode, row, graded_at))
             gradings.append(
-                RiskGrading(
-                    episode=episode,
+                bulk.new(
+                    RiskGrading,
+                    episode_id=episode.pk,
                     grade=row.grade,
                     graded_at=graded_at,
-                    graded_by=actor,
-                    agency=agency,
+                    graded_by_id=actor.pk,
+                    agency_id=agency.pk,
                     reason=f"Regraded in the police file {plan.filename[:120]}",
+                    recorded_at=now,
                 )
             )
     if updated:
-        update_rows(MissingEpisode, updated, [*sorted(fields), "started_at", "version"])
-        MissingEpisode.history.bulk_history_create(updated, update=True, **history_user)
-    RiskGrading.objects.bulk_create(gradings)
+        bulk.update_rows(MissingEpisode, updated, [*sorted(fields), "started_at", "version"])
+        _history(MissingEpisode, updated, actor, now, update=True)
+    bulk.insert(RiskGrading, gradings)
 
     # The importer's agency is involved with each child (reopened if it had ended).
     involvements = {
@@ -906,33 +923,40 @@ def _write_batch(plan: _Plan, batch: list[_Row], rule: RepeatMissingRule) -> tup
         for i in AgencyInvolvement.objects.filter(agency=agency, child_id__in=child_ids)
     }
     involved = [
-        AgencyInvolvement(child_id=pk, agency=agency, reason=InvolvementReason.RECORDED)
+        bulk.new(
+            AgencyInvolvement, child_id=pk, agency_id=agency.pk, reason=InvolvementReason.RECORDED
+        )
         for pk in child_ids
         if pk not in involvements
     ]
-    AgencyInvolvement.objects.bulk_create(involved)
-    AgencyInvolvement.history.bulk_history_create(involved, **history_user)
+    bulk.insert(AgencyInvolvement, involved)
+    _history(AgencyInvolvement, involved, actor, now, update=False)
     reopened = [i for i in involvements.values() if i.ended_at is not None]
-    reopened_before = {
-        i.pk: {f.attname: getattr(i, f.attname) for f in AgencyInvolvement._meta.concrete_fields}
+    reopened_before = [
+        (i, {f.attname: getattr(i, f.attname) for f in AgencyInvolvement._meta.concrete_fields})
         for i in reopened
-    }
+    ]
     for involvement in reopened:
         involvement.ended_at = None
         involvement.reason = InvolvementReason.RECORDED
     if reopened:
-        update_rows(AgencyInvolvement, reopened, ["ended_at", "reason"])
-        AgencyInvolvement.history.bulk_history_create(reopened, update=True, **history_user)
+        bulk.update_rows(AgencyInvolvement, reopened, ["ended_at", "reason"])
+        _history(AgencyInvolvement, reopened, actor, now, update=True)
 
     # The chronology: each new episode (and its end), then changes and regradings, then the
     # children who have just come to meet the repeat missing rule.
     source = services.import_source(plan.filename)
     for episode in created:
         entries.append(
-            _entry(plan, episode.child_id, services.recorded_entry(episode, agency, source=source))
+            _entry(
+                plan,
+                episode.child_id,
+                services.recorded_entry(episode, agency, source=source),
+                now,
+            )
         )
         if episode.ended_at is not None:
-            entries.append(_entry(plan, episode.child_id, services.ended_entry(episode)))
+            entries.append(_entry(plan, episode.child_id, services.ended_entry(episode), now))
     for episode, row, graded_at in regraded:
         entries.append(
             _entry(
@@ -946,6 +970,7 @@ def _write_batch(plan: _Plan, batch: list[_Row], rule: RepeatMissingRule) -> tup
                     reason=f"Regraded in the police file {plan.filename[:120]}",
                     regrading=row.regrading,
                 ),
+                now,
             )
         )
     # What the import knows of the children's episodes is now what the database holds.
@@ -958,31 +983,16 @@ def _write_batch(plan: _Plan, batch: list[_Row], rule: RepeatMissingRule) -> tup
     for child_id in sorted(new_children):
         count = plan.recent(child_id, now, rule)
         if before[child_id] < rule.episodes <= count:
-            entries.append(_entry(plan, child_id, services.repeat_rule_entry(count, rule)))
-    ChronologyEntry.objects.bulk_create(entries)
+            entries.append(_entry(plan, child_id, services.repeat_rule_entry(count, rule), now))
+    bulk.insert(ChronologyEntry, entries)
 
-    events = [
-        *(
-            _change_event(actor, e, ChangeType.CREATED, _changes(MissingEpisode, None, e))
-            for e in created
-        ),
-        *(
-            _change_event(actor, e, ChangeType.CHANGED, _changes(MissingEpisode, previous[e.pk], e))
-            for e in updated
-        ),
-        *(
-            _change_event(actor, i, ChangeType.CREATED, _changes(AgencyInvolvement, None, i))
-            for i in involved
-        ),
-        *(
-            _change_event(
-                actor, i, ChangeType.CHANGED, _changes(AgencyInvolvement, reopened_before[i.pk], i)
-            )
-            for i in reopened
-        ),
-    ]
-    chain.append(events)
-    return len(created), len(changing)
+    chain.append(
+        [
+            *bulk_change_events(user_id=actor.pk, created=created, changed=previous),
+            *bulk_change_events(user_id=actor.pk, created=involved, changed=reopened_before),
+        ]
+    )
+    return len(created), len(changing), touched
 
 
 def _start(left_at: dt.datetime | None, last_seen_at: dt.datetime | None) -> dt.datetime:
@@ -991,13 +1001,17 @@ def _start(left_at: dt.datetime | None, last_seen_at: dt.datetime | None) -> dt.
     return start
 
 
-def _entry(plan: _Plan, child_id: int, text: services.EntryText) -> ChronologyEntry:
-    return ChronologyEntry(
+def _entry(
+    plan: _Plan, child_id: int, text: services.EntryText, now: dt.datetime
+) -> ChronologyEntry:
+    return bulk.new(
+        ChronologyEntry,
         child_id=child_id,
         kind=text.kind,
         title=text.title,
         body=text.body,
-        occurred_at=text.occurred_at or timezone.now(),
-        author=plan.actor,
-        agency=plan.agency,
+        occurred_at=text.occurred_at or now,
+        recorded_at=now,
+        author_id=plan.actor.pk,
+        agency_id=plan.agency.pk,
     )

@@ -404,7 +404,7 @@ def test_rows_chained_from_plain_values_get_the_hashes_append_gives_them(alice, 
     it names, hashed by the chain's own hash: each row's hash is the one `append` gives a model
     instance with that content, the head moves on, and `append` then goes on from it."""
     from mace.access.models import AccessEvent
-    from mace.demo.bulk import insert_values as write
+    from mace.core.bulk import insert_values as write
 
     insert_values = functools.partial(write, AccessEvent)
     columns = chain.content_columns(AccessEvent)

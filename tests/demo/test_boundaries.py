@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MACE = ROOT / "mace"
 DEMO = MACE / "demo"
 # What the demo's domain modules may import from the demo app.
-SHARED = {"mace.demo.plan", "mace.demo.words", "mace.demo.accounts", "mace.demo.bulk"}
+SHARED = {"mace.demo.plan", "mace.demo.words", "mace.demo.accounts"}
 # seed.py calls the domain modules; ahead.py runs their planners in a second process.
 ORCHESTRATORS = {"mace.demo.seed", "mace.demo.ahead"}
 

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from mace.access.models import AccessEvent, ChangeEvent
 from mace.accounts.choices import Role
 from mace.core.errors import Refused
 from mace.criteria.models import Eligibility
-from mace.missing.imports import COLUMNS, import_missing_csv
+from mace.missing.imports import COLUMNS, MAX_UPLOAD_BYTES, import_missing_csv
 from mace.missing.models import MissingEpisode, RiskGrading
 from mace.people.choices import EntryKind, InvolvementReason
 from mace.people.models import AgencyInvolvement, Child, ChildIdentifier, ChronologyEntry
@@ -214,6 +215,31 @@ def test_the_page_imports_and_shows_rejected_rows(client, officer, alice, known)
     assert "Choose a CSV file to import" in html
 
 
+def test_the_page_refuses_a_file_over_its_upload_limit_and_writes_nothing(client, officer, known):
+    """A file larger than the page takes (MAX_UPLOAD_BYTES) is refused with the error on the
+    form, pointing at the command, before a row of it is read: here a good row followed by
+    blank lines that the import would skip, so only its size stops it."""
+    good = csv_bytes([row()])
+    big = good + b"\r\n" * ((MAX_UPLOAD_BYTES - len(good)) // 2 + 1)
+    assert len(big) > MAX_UPLOAD_BYTES
+    client.force_login(officer)
+    before = table_rows()
+    upload = SimpleUploadedFile("big.csv", big, content_type="text/csv")
+    response = client.post(reverse("missing:import"), {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Import missing episodes" in html
+    assert "govuk-error-summary" in html and "There is a problem" in html
+    assert "The file must be smaller than 20 MB" in html
+    assert "uv run mace import_missing" in html
+    assert "govuk-file-upload--error" in html
+    assert table_rows() == before
+    # The same row in a file within the limit is imported.
+    upload = SimpleUploadedFile("small.csv", good, content_type="text/csv")
+    html = client.post(reverse("missing:import"), {"file": upload}).content.decode()
+    assert "Import complete" in html and MissingEpisode.objects.count() == 1
+
+
 # The import as a bulk operation: set-based reads and writes in batches, the same chronology,
 # involvements and change log as the single-episode services, idempotent to the last row.
 
@@ -234,26 +260,32 @@ def table_rows() -> dict[str, int]:
     return {model.__name__: model._base_manager.count() for model in models}
 
 
-def children_with_rows(police, count: int, per_child: int, *, first: str = "B") -> list[dict]:
-    """`count` children the police work with and `per_child` closed episodes each, a day apart,
-    named by MACE reference; the rows in file order (child by child, interleaved)."""
-    children = [ChildFactory(involved=[police]) for _ in range(count)]
+def rows_for(child, n: int, *, start: int = 3, first: str = "B") -> list[dict]:
+    """`n` closed episodes of 20 hours for `child`, named by MACE reference: the first
+    starting `start` days ago, each of the others two days before the one above it."""
     rows = []
-    for n in range(per_child):
-        start = timezone.localtime() - dt.timedelta(days=3 + 2 * n)
-        for child in children:
-            rows.append(
-                row(
-                    police_reference=f"{first}/{child.pk}/{n}",
-                    child_identifier_type="mace",
-                    child_identifier=f"MACE-{child.pk:07d}",
-                    left_at="",
-                    last_seen_at=f"{start:%d/%m/%Y %H:%M}",
-                    reported_at="",
-                    ended_at=f"{start + dt.timedelta(hours=20):%d/%m/%Y %H:%M}",
-                )
+    for k in range(n):
+        moment = timezone.localtime() - dt.timedelta(days=start + 2 * k)
+        rows.append(
+            row(
+                police_reference=f"{first}/{child.pk}/{k}",
+                child_identifier_type="mace",
+                child_identifier=f"MACE-{child.pk:07d}",
+                left_at="",
+                last_seen_at=f"{moment:%d/%m/%Y %H:%M}",
+                reported_at="",
+                ended_at=f"{moment + dt.timedelta(hours=20):%d/%m/%Y %H:%M}",
             )
+        )
     return rows
+
+
+def children_with_rows(police, count: int, per_child: int, *, first: str = "B") -> list[dict]:
+    """`count` children the police work with and `per_child` closed episodes each (rows_for),
+    the rows in file order (child by child, interleaved)."""
+    children = [ChildFactory(involved=[police]) for _ in range(count)]
+    each = [rows_for(child, per_child, first=first) for child in children]
+    return [line for lines in zip(*each, strict=True) for line in lines]
 
 
 def test_running_the_same_file_twice_writes_no_row_to_any_table(officer, known, police):
@@ -442,33 +474,33 @@ def test_an_imported_row_reads_on_the_chronology_as_one_recorded_by_hand(police)
         )
 
 
+def test_eligibility_is_refreshed_only_for_children_given_an_episode_in_the_criteria_window(
+    officer, police
+):
+    """The MACE criteria look at episodes that started in the last 90 days (the longest window):
+    the import refreshes the eligibility of the children it wrote such an episode for, and of
+    nobody else; an import that writes nothing refreshes nobody (it does not read eligibility)."""
+    from mace.reference.models import Quadrant
+
+    south = Quadrant.objects.get(code="south")
+    recent, older = ChildFactory(involved=[police]), ChildFactory(involved=[police])
+    # Neither child meets the criteria: a refresh removes the stale row each has.
+    for child in (recent, older):
+        Eligibility.objects.create(child=child, quadrant=south, codes="repeat_missing", reasons=[])
+    rows = [*rows_for(recent, 1, start=10), *rows_for(older, 1, start=200)]
+    assert run(officer, rows).created == 2
+    assert not Eligibility.objects.filter(child=recent).exists()
+    assert Eligibility.objects.filter(child=older).exists()
+    with CaptureQueriesContext(connection) as queries:
+        again = run(officer, rows)
+    assert again.ok and again.unchanged == 2 and not again.written
+    assert not [q for q in queries.captured_queries if "criteria_eligibility" in q["sql"]]
+
+
 def test_a_child_meeting_the_repeat_rule_is_noted_once_when_the_import_makes_it_so(officer, police):
     child = ChildFactory(involved=[police])
-    rows = [
-        row(
-            police_reference=f"REP/{n}",
-            child_identifier_type="mace",
-            child_identifier=f"MACE-{child.pk:07d}",
-            left_at="",
-            last_seen_at=f"{timezone.localtime() - dt.timedelta(days=10 + 2 * n):%d/%m/%Y %H:%M}",
-            reported_at="",
-            ended_at="",
-            end_reason="",
-            found_where="",
-            found_with="",
-        )
-        if n == 0
-        else row(
-            police_reference=f"REP/{n}",
-            child_identifier_type="mace",
-            child_identifier=f"MACE-{child.pk:07d}",
-            left_at="",
-            last_seen_at=f"{timezone.localtime() - dt.timedelta(days=10 + 2 * n):%d/%m/%Y %H:%M}",
-            reported_at="",
-            ended_at=f"{timezone.localtime() - dt.timedelta(days=9 + 2 * n):%d/%m/%Y %H:%M}",
-        )
-        for n in range(4)
-    ]
+    rows = rows_for(child, 4, start=10, first="REP")
+    rows[0].update(ended_at="", end_reason="", found_where="", found_with="")  # still missing
     report = run(officer, rows, batch_size=2)
     assert report.ok and report.created == 4
     notes = ChronologyEntry.objects.filter(child=child, title__startswith="Repeat missing")
