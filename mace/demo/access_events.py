@@ -29,8 +29,8 @@ from django.utils import timezone
 from mace.access import chain
 from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
 from mace.access.models import AccessEvent
-from mace.core.models import DemoDataSet
 from mace.core import bulk
+from mace.core.models import DemoDataSet
 from mace.demo.accounts import AUTHOR_FOR_AGENCY
 
 # Events written in each transaction. A load that goes on keeps to it (batch n is the events
