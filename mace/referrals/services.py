@@ -23,13 +23,12 @@ from mace.people.models import ChronologyEntry
 from mace.people.services import chronology_add, involvement_ensure
 from mace.referrals.choices import Consent, LawfulBasis, ReferralStatus
 from mace.referrals.models import Referral, ReferralService
+from mace.referrals.selectors import NOT_YOURS
 
 if TYPE_CHECKING:
     from mace.accounts.models import User
     from mace.concerns.models import Concern
     from mace.people.models import Child
-
-NOT_YOURS = "Only the service the referral was sent to can act on it"
 
 
 def service_for(kind: str, child: Child) -> ReferralService | None:

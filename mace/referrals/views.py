@@ -8,13 +8,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mace.access import policy
-from mace.access.choices import AccessAction, AccessChannel, AccessOutcome
-from mace.access.services import access_record, children_listed
+from mace.access.choices import AccessAction, AccessChannel
+from mace.access.services import children_listed
 from mace.accounts.requests import AuthedRequest
 from mace.core.errors import require
 from mace.core.submit import bind, submit
@@ -45,7 +45,7 @@ def referral_list(request: AuthedRequest) -> HttpResponse:
             "sent": sent,
             "today": today,
             "soon": today + dt.timedelta(days=selectors.DUE_SOON_DAYS),
-            "receives": bool(user.role_set & policy.RECEIVING_ROLES),
+            "receives": policy.receives_referrals(user),
         },
     )
 
@@ -74,22 +74,16 @@ DONE = {
 
 def referral_detail(request: AuthedRequest, referral_id: int) -> HttpResponse:
     user = request.user
-    try:
-        referral = selectors.referral_or_404(user, referral_id)
-    except Referral.DoesNotExist:
-        raise Http404("No referral found") from None
-    can_act = policy.can_act_on_referral(user, referral)
-    if request.method == "POST":
-        require(can_act, services.NOT_YOURS)
-    access_record(
-        user=user,
-        child_id=referral.child_id,
-        action=AccessAction.CHANGE if request.method == "POST" else AccessAction.VIEW_REFERRAL,
-        outcome=AccessOutcome.ALLOWED,
+    posted = request.method == "POST"
+    referral = selectors.referral_read(
+        user,
+        referral_id,
+        action=AccessAction.CHANGE if posted else AccessAction.VIEW_REFERRAL,
         channel=AccessChannel.PAGE,
         path=request.path,
-        obj=referral,
+        acting=posted,
     )
+    can_act = policy.can_act_on_referral(user, referral)
     form = None
     if can_act:
         form = bind(request, RespondForm, referral=referral, initial={"version": referral.version})

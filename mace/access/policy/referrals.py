@@ -34,6 +34,7 @@ __all__ = [
     "can_refer_child",
     "can_view_referral",
     "receives_for",
+    "receives_referrals",
     "referral_managers",
     "referral_receivers",
     "scope_referrals",
@@ -58,14 +59,14 @@ def can_view_referral(user: User | None, referral: Referral) -> bool:
     return user.agency_id in (referral.from_agency_id, referral.service.agency_id)
 
 
+def receives_referrals(user: User | None) -> bool:
+    """Whether the user works an inbox at all: the services their agency runs."""
+    return sees_case_content(user) and user is not None and bool(user.role_set & RECEIVING_ROLES)
+
+
 def receives_for(user: User | None, service: ReferralService) -> bool:
     """Whether the user works the service's inbox."""
-    return (
-        sees_case_content(user)
-        and user is not None
-        and user.agency_id == service.agency_id
-        and bool(user.role_set & RECEIVING_ROLES)
-    )
+    return receives_referrals(user) and user is not None and user.agency_id == service.agency_id
 
 
 def can_act_on_referral(user: User | None, referral: Referral) -> bool:
